@@ -1,0 +1,157 @@
+"""Typed data that flows between the stages.
+
+Every reader (text, HTML, PDF, OCR) produces a :class:`Document`: an ordered list of
+:class:`Line` objects, each holding the :class:`Cell` objects of that line. A text line
+split on tabs gives one cell per tab field; a PDF table row gives one cell per grid cell;
+a paragraph gives one cell. Everything after the reader works on this one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Optional
+
+BBox = tuple[float, float, float, float]
+
+InputKind = Literal["text", "html", "pdf", "image"]
+Status = Literal["ok", "review", "inferred", "blank", "missing"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of a line as the reader saw it, with provenance.
+
+    ``text`` is already normalised (see :mod:`extractor.normalize`); ``raw`` is what the
+    source printed. ``span`` is the character span in the source line (text inputs);
+    ``bbox`` is the box on the page in PDF points (PDF and image inputs).
+    """
+
+    text: str
+    raw: str = ""
+    span: Optional[tuple[int, int]] = None
+    bbox: Optional[BBox] = None
+    confidence: float = 1.0  # reader's own confidence (OCR); 1.0 for text layers
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of cells. ``number`` is 1-based within the source (text) or page (PDF)."""
+
+    cells: tuple[Cell, ...]
+    page: int = 1
+    number: int = 0
+    bbox: Optional[BBox] = None
+
+    @property
+    def text(self) -> str:
+        return "\t".join(c.text for c in self.cells)
+
+
+@dataclass
+class Document:
+    """What a reader returns: lines in reading order plus facts about the file."""
+
+    path: str
+    kind: InputKind
+    lines: list[Line]
+    pages: int = 1
+    sha256: str = ""
+    encoding: Optional[str] = None
+    # pages (1-based) that have no usable text layer and need OCR
+    needs_ocr: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+TokenKind = Literal["label", "num", "blank", "mark"]
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of a cell: a label, a number, an empty cell or a printed blank mark.
+
+    ``run`` is true for a digit string glued to other digits with no separator, which
+    may hold the digits of several adjacent cells (web-crawler text).
+    """
+
+    kind: TokenKind
+    text: str
+    line: int  # index into Document.lines
+    cell: int  # index of the cell in its line
+    value: Optional[float] = None
+    unit: Optional[str] = None
+    run: bool = False
+
+
+@dataclass(frozen=True)
+class Source:
+    page: Optional[int] = None
+    line: Optional[int] = None
+    bbox: Optional[BBox] = None
+    text: str = ""
+    derivation: Optional[str] = None  # for inferred fields: how the rules force it
+    note: Optional[str] = None  # e.g. how the column was settled
+
+    def to_dict(self) -> dict:
+        d: dict = {}
+        if self.page is not None:
+            d["page"] = self.page
+        if self.bbox is not None:
+            d["bbox"] = [round(v, 1) for v in self.bbox]
+        if self.line is not None:
+            d["line"] = self.line
+        d["text"] = self.text
+        if self.derivation:
+            d["derivation"] = self.derivation
+        if self.note:
+            d["note"] = self.note
+        return d
+
+
+@dataclass
+class FieldResult:
+    id: str
+    value: Optional[float]
+    confidence: float
+    status: Status
+    source: Optional[Source] = None
+    unit: Optional[str] = None
+    # evidence behind the confidence, kept for calibration and the review page
+    evidence: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        v = self.value
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        d = {
+            "value": v,
+            "confidence": round(self.confidence, 4),
+            "status": self.status,
+            "source": self.source.to_dict() if self.source else None,
+        }
+        if self.unit:
+            d["unit"] = self.unit
+        return d
+
+
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    ok: bool
+    detail: str
+    fields: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"rule": self.rule, "ok": self.ok, "detail": self.detail, "fields": list(self.fields)}
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    stage: str
+    reason: str
+    page: Optional[int] = None
+
+    def to_dict(self) -> dict:
+        d = {"stage": self.stage, "reason": self.reason}
+        if self.page is not None:
+            d["page"] = self.page
+        return d

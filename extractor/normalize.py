@@ -1,0 +1,48 @@
+"""Text normalisation, done once at the reader.
+
+- NFKC folds full-width digits and letters and the Kangxi radicals PDF producers emit
+  (⽂ → 文) into their ordinary forms;
+- the many bracket forms become ASCII parentheses, the many dash forms "-";
+- zero-width characters go; no-break and ideographic spaces become spaces;
+- inside a cell, spaces between two CJK characters go ("结果 维持" → "结果维持") and
+  other runs of white space shrink to one space.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BRACKETS = str.maketrans({
+    "〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")", "〖": "(", "〗": ")",
+    "﹙": "(", "﹚": ")", "⑴": "(", "（": "(", "）": ")",
+})
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−－─━﹣⁃"})
+_DROP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# CJK radicals supplement forms that NFKC leaves alone but PDF producers emit
+_RADICALS = str.maketrans({"⺠": "民", "⻓": "长", "⻅": "见", "⻆": "角", "⻔": "门", "⻢": "马",
+                           "⻋": "车", "⻘": "青", "⻝": "食", "⺟": "母", "⻛": "风", "⻚": "页"})
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \u3000]+(?=[{_CJK}])")
+_SPACES = re.compile(r"[ \u00a0\u3000]+")
+
+
+def normalize_line(text: str) -> str:
+    """Fold character forms but keep the line's tabs and spacing (cells are split later)."""
+    text = text.translate(_DROP)
+    text = text.translate(_RADICALS)
+    text = unicodedata.normalize("NFKC", text)
+    text = text.translate(_BRACKETS).translate(_DASHES)
+    return text.replace("\u00a0", " ").replace("\u3000", " ")
+
+
+def normalize_cell(text: str) -> str:
+    """Normalise one cell: fold forms, drop spaces inside CJK runs, collapse the rest."""
+    text = normalize_line(text)
+    text = _SPACES.sub(" ", text.replace("\t", " ")).strip()
+    return _SPACE_IN_CJK.sub("", text)
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(re.match(rf"[{_CJK}]", ch))
