@@ -1,0 +1,101 @@
+"""The report's issuing body (agency) and report year, each with a confidence.
+
+Evidence, strongest first:
+- the title line "<agency><year>年(度)政府信息公开工作(年度)报告" (0.95), or a title that
+  starts with the year and the agency standing alone on the line before it (0.9);
+- for the year, the statistics period "<year>年1月1日至<year>年12月31日" (0.9);
+- otherwise the most frequent body name or year in the text (0.5: goes to review).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Optional
+
+from .model import Document
+
+_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:度\s*)?(?:本机关|本单位)?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告")
+_PERIOD = re.compile(r"(?P<year>20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*至\s*(?P=year)\s*年\s*12\s*月\s*31\s*日")
+_ORG_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府", "办事处", "管理委员会", "委员会", "分局", "局",
+               "办公室", "办公厅", "厅", "中心", "院", "委", "办", "所", "署", "会", "政府")
+_ORG = re.compile(r"(?:^|(?<=[，。、；：:,\s(（“]))([\u4e00-\u9fff]{2,24}?(?:" + "|".join(_ORG_SUFFIX) + r"))(?![\u4e00-\u9fff]{0,1}(?:长|员|主任|党委))")
+_GENERIC = re.compile(r"^(?:我|本|各|全|该|上级|市|区|县|省|镇|乡|分|有关|相关|政务|我们|县级|市级)")
+_TITLE_NOISE = re.compile(r"^(?:关于|[#\s]+)|[《》\s]+$")
+HEAD_LINES = 12
+
+
+@dataclass(frozen=True)
+class MetaField:
+    value: Optional[object]
+    confidence: float
+    line: Optional[int] = None  # index into Document.lines
+    text: str = ""
+
+
+def _texts(doc: Document) -> list[str]:
+    return ["".join(c.text for c in line.cells) for line in doc.lines]
+
+
+def find_year(doc: Document) -> MetaField:
+    texts = _texts(doc)
+    for i, t in enumerate(texts[:HEAD_LINES]):
+        m = _TITLE.search(t)
+        if m:
+            return MetaField(int(m.group("year")), 0.95, i, t)
+    for i, t in enumerate(texts):
+        m = _PERIOD.search(t)
+        if m:
+            return MetaField(int(m.group("year")), 0.9, i, t)
+    for i, t in enumerate(texts):
+        m = _TITLE.search(t)
+        if m:
+            return MetaField(int(m.group("year")), 0.85, i, t)
+    years = Counter(int(y) for t in texts for y in re.findall(r"(20[12]\d)\s*年", t))
+    if years:
+        year, _ = years.most_common(1)[0]
+        return MetaField(year, 0.5)
+    return MetaField(None, 0.0)
+
+
+def find_agency(doc: Document) -> MetaField:
+    texts = _texts(doc)
+    for i, t in enumerate(texts[:HEAD_LINES]):
+        m = _TITLE.search(t)
+        if not m:
+            continue
+        before = _TITLE_NOISE.sub("", t[: m.start()]).strip()
+        if len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff()（）]+", before):
+            return MetaField(before, 0.95, i, t)
+        prev = _previous_name(texts, i)
+        if prev is not None:
+            return MetaField(texts[prev].strip(), 0.9, prev, texts[prev])
+    return _most_named_body(texts)
+
+
+def _previous_name(texts: list[str], i: int) -> Optional[int]:
+    for j in range(i - 1, max(-1, i - 4), -1):
+        t = texts[j].strip()
+        if not t:
+            continue
+        if 2 <= len(t) <= 30 and re.fullmatch(r"[\u4e00-\u9fff()（）]+", t) and t.endswith(_ORG_SUFFIX):
+            return j
+        return None
+    return None
+
+
+def _most_named_body(texts: list[str]) -> MetaField:
+    counts: Counter[str] = Counter()
+    first_line: dict[str, int] = {}
+    for i, t in enumerate(texts):
+        for m in _ORG.finditer(t):
+            name = m.group(1)
+            if len(name) < 4 or _GENERIC.match(name):
+                continue
+            counts[name] += 1
+            first_line.setdefault(name, i)
+    if not counts:
+        return MetaField(None, 0.0)
+    name, n = counts.most_common(1)[0]
+    return MetaField(name, 0.5 if n >= 2 else 0.3, first_line[name], texts[first_line[name]])

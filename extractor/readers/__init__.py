@@ -1,0 +1,65 @@
+"""Readers: a file → :class:`~extractor.model.Document`, chosen by sniffing the bytes.
+
+The file's name is never trusted: a PDF is a PDF by its ``%PDF`` header, an image by
+its magic number, HTML by its markup; everything else is read as text if it decodes.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import DocumentLoadError, UnsupportedInput
+from ..model import Document
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024  # a text or HTML report is never this large
+_HTML = re.compile(rb"<(?:!doctype\s+html|html|table|body|div|p|tr|td)[\s>]", re.I)
+_IMAGE_MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG": "PNG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF",
+                b"GIF8": "GIF", b"BM": "BMP"}
+_OTHER_MAGIC = {b"PK\x03\x04": "a ZIP archive (DOCX/XLSX/ODT?)", b"\xd0\xcf\x11\xe0": "an OLE file (DOC/XLS?)",
+                b"\x1f\x8b": "a gzip archive", b"Rar!": "a RAR archive", b"7z\xbc\xaf": "a 7z archive"}
+
+
+def sniff(head: bytes) -> str:
+    """'pdf', 'image', 'html' or 'text' from the first bytes of a file."""
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    for magic in _IMAGE_MAGIC:
+        if head.startswith(magic):
+            return "image"
+    for magic, what in _OTHER_MAGIC.items():
+        if head.startswith(magic):
+            raise UnsupportedInput(f"the file is {what}, not a report this tool reads "
+                                   "(PDF, image, HTML or text)")
+    probe = head[:4096]
+    if probe[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        probe = probe.decode("utf-16", errors="ignore").encode("utf-8")
+    return "html" if _HTML.search(probe) else "text"
+
+
+def read(path: str | Path) -> Document:
+    """Read any supported file; raise DocumentLoadError with a one-line reason otherwise."""
+    p = Path(path)
+    if not p.exists():
+        raise DocumentLoadError(f"{p}: no such file")
+    if p.is_dir():
+        raise DocumentLoadError(f"{p}: is a folder, not a file")
+    size = p.stat().st_size
+    if size == 0:
+        raise DocumentLoadError(f"{p}: the file is empty")
+    with p.open("rb") as f:
+        head = f.read(8192)
+    kind = sniff(head)
+    if kind == "pdf":
+        from .pdf import read_pdf
+        return read_pdf(p)
+    if kind == "image":
+        raise UnsupportedInput(f"{p}: image input needs OCR, which this version does not have yet")
+    if size > MAX_TEXT_BYTES:
+        raise DocumentLoadError(f"{p}: {size / 2**20:.0f} MB is too large for a text or HTML report "
+                                f"(limit {MAX_TEXT_BYTES // 2**20} MB)")
+    if kind == "html":
+        from .html import read_html
+        return read_html(p)
+    from .text import read_text
+    return read_text(p)

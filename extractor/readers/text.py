@@ -1,0 +1,100 @@
+"""Plain-text reader: OCR output, converter output, pasted text, markdown.
+
+A line becomes cells by the first rule that fits it:
+- markdown table rows ``| a | b |`` split on pipes (separator rows are dropped);
+- tab-separated lines split on tabs, empty fields kept as empty cells;
+- space-aligned lines (``pdftotext -layout``) split on runs of two or more spaces;
+- anything else is one cell (reading-order rows such as "规章 0 0 0" are split into
+  label and numbers later, by the tokenizer).
+
+Text where every table cell stands on its own tab-indented line is recognised as a whole
+and its indentation dropped. Form feeds start a new page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from ..errors import DocumentLoadError
+from ..model import Cell, Document, Line
+from ..normalize import normalize_cell, normalize_line
+from .encoding import decode_bytes
+
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_WIDE_GAP = re.compile(r"(?: {2,}|\u3000+)")
+_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def read_text(path: str | Path) -> Document:
+    data = Path(path).read_bytes()
+    return read_text_bytes(data, str(path))
+
+
+def read_text_bytes(data: bytes, path: str = "<bytes>") -> Document:
+    if not data.strip():
+        raise DocumentLoadError(f"{path}: the file is empty")
+    text, encoding = decode_bytes(data)
+    pages = text.split("\f")
+    raw_lines = [(p + 1, n + 1, line) for p, page in enumerate(pages)
+                 for n, line in enumerate(page.splitlines())]
+    lines = [_line(raw, page, number) for page, number, raw in raw_lines if raw.strip() or "\t" in raw]
+    if _cell_per_line(lines):
+        lines = [_drop_indent(line) for line in lines]
+    return Document(path=path, kind="text", lines=lines, pages=len(pages),
+                    sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+
+
+def _line(raw: str, page: int, number: int) -> Line:
+    folded = normalize_line(raw.rstrip("\r\n"))
+    cells = [Cell(text=normalize_cell(t), raw=t, span=(a, b)) for a, b, t in _split(folded)]
+    return Line(cells=tuple(cells), page=page, number=number)
+
+
+def _split(line: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each cell of a line."""
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.count("|") >= 2:
+        if _MD_SEPARATOR.match(stripped):
+            return []
+        return _split_on(line, "|", outer=True)
+    if "\t" in line:
+        return _split_on(line.rstrip(" "), "\t", outer=False)
+    line = _HEADING.sub(lambda m: " " * len(m.group()), line)
+    return [(a, b, t) for a, b, t in _split_regex(line, _WIDE_GAP) if t.strip()] or [(0, len(line), line)]
+
+
+def _split_on(line: str, sep: str, outer: bool) -> list[tuple[int, int, str]]:
+    parts, start = [], 0
+    for i, ch in enumerate(line + sep):
+        if ch == sep:
+            parts.append((start, i, line[start:i]))
+            start = i + 1
+    if outer:
+        parts = parts[1:-1] if len(parts) > 2 else parts
+    return parts
+
+
+def _split_regex(line: str, gap: re.Pattern) -> list[tuple[int, int, str]]:
+    parts, start = [], 0
+    for m in gap.finditer(line):
+        parts.append((start, m.start(), line[start:m.start()]))
+        start = m.end()
+    parts.append((start, len(line), line[start:]))
+    return parts
+
+
+def _cell_per_line(lines: list[Line]) -> bool:
+    """True when most tabbed lines are one indented cell (every cell on its own line)."""
+    tabbed = [ln for ln in lines if len(ln.cells) >= 2]
+    if len(tabbed) < 20:
+        return False
+    indented = sum(1 for ln in tabbed if len(ln.cells) == 2 and not ln.cells[0].text)
+    return indented >= 0.6 * len(tabbed)
+
+
+def _drop_indent(line: Line) -> Line:
+    if len(line.cells) == 2 and not line.cells[0].text:
+        return Line(cells=line.cells[1:], page=line.page, number=line.number)
+    return line

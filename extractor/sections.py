@@ -1,0 +1,84 @@
+"""Sections 一 … 六 of the report and the prose lines that tables never live in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .model import Document
+from .template import label_key
+
+SECTION_TITLES = {
+    1: "总体情况",
+    2: "主动公开政府信息情况",
+    3: "收到和处理政府信息公开申请情况",
+    4: "政府信息公开行政复议行政诉讼情况",
+    5: "存在的主要问题及改进情况",
+    6: "其他需要报告的事项",
+}
+NUMERALS = "一二三四五六"
+_HEAD = re.compile(r"^\s*#*\s*(?P<num>[一二三四五六])\s*[、.．]")
+MIN_TITLE_SCORE = 80
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int  # 1..6
+    line: int  # index into Document.lines
+    score: float  # 0..1 match of the heading to the form's title
+
+
+def find_sections(doc: Document) -> dict[int, Section]:
+    """The best heading line for each section number found, in document order."""
+    found: dict[int, Section] = {}
+    for i, line in enumerate(doc.lines):
+        if not line.cells:
+            continue
+        first = next((c.text for c in line.cells if c.text), "")
+        hit = _heading(first)
+        if hit is None:
+            continue
+        number, score = hit
+        prev = found.get(number)
+        if prev is None or score > prev.score:
+            found[number] = Section(number, i, score)
+    return _in_order(found)
+
+
+def _heading(text: str) -> tuple[int, float] | None:
+    m = _HEAD.match(text)
+    body = label_key(text)
+    if m:
+        number = NUMERALS.index(m.group("num")) + 1
+        title = SECTION_TITLES[number]
+        score = max(fuzz.ratio(body, title), fuzz.ratio(body[: len(title) + 2], title))
+        if score >= MIN_TITLE_SCORE:
+            return number, score / 100
+        return None
+    # an unnumbered heading must be the title itself
+    for number, title in SECTION_TITLES.items():
+        if number > 1 and len(body) <= len(title) + 2 and fuzz.ratio(body, title) >= 90:
+            return number, 0.9
+    return None
+
+
+def _in_order(found: dict[int, Section]) -> dict[int, Section]:
+    """Drop headings that break the order 一 < 二 < … (a stray match in prose)."""
+    kept: dict[int, Section] = {}
+    last = -1
+    for number in sorted(found):
+        s = found[number]
+        if s.line > last:
+            kept[number] = s
+            last = s.line
+    return kept
+
+
+def is_prose(text: str) -> bool:
+    """A paragraph of running text: tables never live in one."""
+    if len(text) < 40:
+        return False
+    sentences = text.count("。") + text.count("；")
+    return sentences >= 1 and sum(ch.isdigit() for ch in text) < 0.2 * len(text)

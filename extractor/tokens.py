@@ -1,0 +1,106 @@
+"""Cells → tokens: labels, numbers, empty cells and printed blank marks.
+
+A cell that is all number ("1,234", "542280 元", "9777.6472万元") is one number token;
+a cell such as "规章 0 0 0" (reading-order text) or "一、本年新收…数量120003015"
+(web-crawler text) is split into a label and the numbers after it. Numbering inside
+labels ("1.属于国家秘密", "(三)", "第二十条") stays part of the label.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+from .model import Document, Token
+from .normalize import is_cjk
+
+BLANK_MARKS = {"-", "--", "---", "/", "//", "无", "空", "×", "*", "...", "…", "——"}
+UNITS = ("万元", "亿元", "元", "件", "个", "项", "条", "次", "人", "家")
+_UNIT_RE = "|".join(UNITS)
+_NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_WHOLE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT_RE})?\s*$")
+_SCAN = re.compile(rf"(?P<num>{_NUMBER})(?P<sp>\s*)(?P<unit>{_UNIT_RE})?")
+# a number followed by these belongs to the label ("2020年", "第20条", "3个月")
+_LABEL_AFTER = re.compile(r"\s*(?:年|月|日|号|条|款|项|次会议|个工作日|周|天|%|％|:|：)")
+_NUMBERING_AFTER = re.compile(r"[.、．](?!\d)")
+
+
+def parse_number(text: str) -> Optional[tuple[float, Optional[str]]]:
+    """(value, unit) when the whole text is a number with an optional unit, else None."""
+    m = _WHOLE.match(text)
+    if not m:
+        return None
+    return float(m.group("num").replace(",", "")), m.group("unit")
+
+
+def cell_tokens(text: str, line: int, cell: int) -> list[Token]:
+    """Split one normalised cell into tokens."""
+    stripped = text.strip()
+    if not stripped:
+        return [Token("blank", "", line, cell)]
+    if stripped in BLANK_MARKS or set(stripped) <= set("-/"):
+        return [Token("mark", stripped, line, cell)]
+    whole = parse_number(stripped)
+    if whole is not None:
+        return [Token("num", stripped, line, cell, value=whole[0], unit=whole[1])]
+    return list(_split_mixed(stripped, line, cell))
+
+
+def _split_mixed(text: str, line: int, cell: int) -> Iterable[Token]:
+    label_start = 0
+    pos = 0
+    for m in _SCAN.finditer(text):
+        if m.start() < pos:
+            continue
+        start, end = m.start("num"), m.end("num")
+        digits = m.group("num")
+        before = text[start - 1] if start > 0 else ""
+        after = text[end:]
+        if before == "第" or _LABEL_AFTER.match(after) or before in "(（":
+            continue
+        if _NUMBERING_AFTER.match(after) and "." not in digits and "," not in digits:
+            # "00000002.其他": the last digit numbers the next label; the rest are values
+            if len(digits) == 1 or digits.startswith(("+", "-")):
+                continue
+            end -= 1
+            digits = digits[:-1]
+            unit = None
+            stop = end
+        else:
+            unit = m.group("unit")
+            stop = m.end() if unit else end
+        if _inside_word(text, start, end, before):
+            continue
+        label = text[label_start:start]
+        if _has_label_text(label):
+            yield Token("label", label.strip(), line, cell)
+        glued = bool(before and not before.isspace() and before not in "|") or (
+            end < len(text) and is_cjk(text[end]) and not unit)
+        value = float(digits.replace(",", ""))
+        yield Token("num", digits, line, cell, value=value, unit=unit,
+                    run=glued and len(digits.lstrip("+-")) > 1 and "." not in digits)
+        label_start = pos = stop
+    rest = text[label_start:]
+    if _has_label_text(rest):
+        yield Token("label", rest.strip(), line, cell)
+
+
+def _inside_word(text: str, start: int, end: int, before: str) -> bool:
+    """Digits sandwiched in a label ("三安全1稳定", "A4纸") are part of it."""
+    after = text[end] if end < len(text) else ""
+    return bool(before and after and is_cjk(after) and before.isascii() and before.isalpha())
+
+
+def _has_label_text(s: str) -> bool:
+    return any(ch.isalnum() for ch in s)
+
+
+def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> list[Token]:
+    """All tokens of a document in reading order (lines in ``skip_lines`` left out)."""
+    out: list[Token] = []
+    for i, line in enumerate(doc.lines):
+        if skip_lines and i in skip_lines:
+            continue
+        for j, cell in enumerate(line.cells):
+            out.extend(cell_tokens(cell.text, i, j))
+    return out
