@@ -1,0 +1,179 @@
+"""The cells after a row label → the template's columns.
+
+How a reading is settled, and the certainty it carries (part of the field confidence):
+
+===========================  ==========  ==================================================
+how                          certainty   when
+===========================  ==========  ==================================================
+count                        1.00        as many printed values as columns
+positions                    0.95        fewer values, but empty cells keep every position
+blank                        0.95        every cell of the row is printed empty
+split                        0.90        digits run together; one split fits the rules
+window / insert (rules)      0.85        fewer values; the form's arithmetic leaves one reading
+ambiguous                    0.30        several readings fit: the row goes to review
+too_many                     0.40        more values than columns
+===========================  ==========  ==================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Callable, Iterator, Optional, Sequence
+
+from .model import Token
+
+MAX_READINGS = 5000
+
+CERTAINTY = {"count": 1.0, "positions": 0.95, "blank": 0.95, "split": 0.9, "window": 0.85,
+             "insert": 0.85, "ambiguous": 0.3, "too_many": 0.4}
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One column's printed content: a number, a printed blank, or nothing known."""
+
+    kind: str  # "num" | "blank" | "mark"
+    value: Optional[float] = None
+    token: Optional[Token] = None
+    text: str = ""
+
+
+Reading = tuple[Slot, ...]
+Validator = Callable[[Reading], bool]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    readings: tuple[Reading, ...]  # every reading that fits; one when settled
+    how: str
+
+    @property
+    def certainty(self) -> float:
+        return CERTAINTY[self.how]
+
+    @property
+    def settled(self) -> bool:
+        return len(self.readings) == 1 and self.how != "ambiguous"
+
+
+def _slot(t: Token) -> Slot:
+    if t.kind == "num":
+        return Slot("num", t.value, t, t.text)
+    return Slot("blank" if t.kind == "blank" else "mark", None, t, t.text)
+
+
+def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None) -> Optional[Assignment]:
+    """Read the cells of one row into ``ncols`` columns; None when nothing is printed."""
+    valid = valid or (lambda r: True)
+    filled = [t for t in cells if t.kind in ("num", "mark")]
+    if len(filled) == ncols:
+        return Assignment((tuple(_slot(t) for t in filled),), "count")
+    if not filled:
+        if len(cells) >= ncols:
+            return Assignment((tuple(_slot(t) for t in cells[:ncols]),), "blank")
+        return None
+    if len(filled) > ncols:
+        return Assignment((tuple(_slot(t) for t in filled[:ncols]),), "too_many")
+    if len(cells) == ncols:
+        return Assignment((tuple(_slot(t) for t in cells),), "positions")
+    if any(t.run for t in filled):
+        splits = [r for r in _splits(filled, ncols) if valid(r)]
+        if splits:
+            return _settle(splits, "split")
+    windows = [r for r in _windows(cells, ncols) if valid(r)]
+    if windows:
+        return _settle(windows, "window")
+    inserts = [r for r in _inserts(filled, ncols) if valid(r)]
+    if inserts:
+        return _settle(inserts, "insert")
+    return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous")
+
+
+def _settle(readings: list[Reading], how: str) -> Assignment:
+    unique = tuple(dict.fromkeys(readings))
+    return Assignment(unique, how if len(unique) == 1 else "ambiguous")
+
+
+def _windows(cells: Sequence[Token], ncols: int) -> Iterator[Reading]:
+    """Runs of ``ncols`` consecutive cells that hold every printed value."""
+    idx = [i for i, t in enumerate(cells) if t.kind in ("num", "mark")]
+    lo, hi = idx[-1] - ncols + 1, idx[0]
+    for start in range(max(0, lo), min(hi, len(cells) - ncols) + 1):
+        yield tuple(_slot(t) for t in cells[start:start + ncols])
+
+
+def _inserts(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
+    """Every way to place the printed values, in order, among ``ncols`` columns."""
+    for n, positions in enumerate(combinations(range(ncols), len(filled))):
+        if n >= MAX_READINGS:
+            return
+        slots = [Slot("blank")] * ncols
+        for p, t in zip(positions, filled):
+            slots[p] = _slot(t)
+        yield tuple(slots)
+
+
+def _splits(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
+    """Split digit runs so that the row has ``ncols`` numbers (no leading zeros)."""
+    extra = ncols - len(filled)
+    runs = [i for i, t in enumerate(filled) if t.run]
+    count = 0
+    for shares in _compositions(extra, len(runs)):
+        per = dict(zip(runs, shares))
+        parts: list[list[list[str]]] = []
+        for i, t in enumerate(filled):
+            parts.append(list(_cut(t.text, per.get(i, 0) + 1)) if i in per else [[t.text]])
+        for combo in _product(parts):
+            count += 1
+            if count > MAX_READINGS:
+                return
+            yield combo_slots(combo, filled)
+
+
+def combo_slots(combo: list[tuple[int, list[str]]], filled: Sequence[Token]) -> Reading:
+    slots: list[Slot] = []
+    for i, pieces in combo:
+        t = filled[i]
+        if len(pieces) == 1 and pieces[0] == t.text:
+            slots.append(_slot(t))
+        else:
+            slots.extend(Slot("num", float(p), t, p) for p in pieces)
+    return tuple(slots)
+
+
+def _product(parts: list[list[list[str]]]) -> Iterator[list[tuple[int, list[str]]]]:
+    """Cartesian product of each token's cut options, tagged with the token index."""
+    if not parts:
+        yield []
+        return
+    for first in parts[0]:
+        for rest in _product(parts[1:]):
+            yield [(0, first)] + [(i + 1, p) for i, p in rest]
+
+
+def _compositions(total: int, n: int) -> Iterator[tuple[int, ...]]:
+    if n == 0:
+        if total == 0:
+            yield ()
+        return
+    if n == 1:
+        yield (total,)
+        return
+    for k in range(total + 1):
+        for rest in _compositions(total - k, n - 1):
+            yield (k,) + rest
+
+
+def _cut(digits: str, n: int) -> Iterator[list[str]]:
+    """Ways to cut a digit string into ``n`` numbers without leading zeros."""
+    if n == 1:
+        if digits and (digits == "0" or not digits.startswith("0")):
+            yield [digits]
+        return
+    for i in range(1, len(digits) - n + 2):
+        head = digits[:i]
+        if head != "0" and head.startswith("0"):
+            break
+        for rest in _cut(digits[i:], n - 1):
+            yield [head] + rest

@@ -1,0 +1,52 @@
+"""Field confidence from evidence, and the review threshold.
+
+For a printed field the confidence is the product of its evidence:
+
+    c = row_match × column_certainty × number_quality × table_evidence × reader_confidence
+
+- ``row_match``: how well the printed row label matches the template row (0..1, from the
+  ordered alignment in :mod:`extractor.rows`);
+- ``column_certainty``: how the cells were read into columns (:data:`columns.CERTAINTY`);
+- ``number_quality``: 1 for a clean number, lower for a reading repaired from OCR damage;
+- ``table_evidence``: how sure we are that this is the table (headers found, section found);
+- ``reader_confidence``: the OCR engine's confidence for the cell (1 for text layers).
+
+Then the form's rules move it: when a check that holds covers the field, the remaining
+doubt shrinks by :data:`RULE_CONFIRM`; when a check fails, the confidence is multiplied
+by :data:`RULE_BREAK`. Fields below :data:`REVIEW_THRESHOLD` get status ``review``.
+
+An inferred field takes the lowest confidence of the printed fields that force it.
+"""
+
+from __future__ import annotations
+
+REVIEW_THRESHOLD = 0.80
+RULE_CONFIRM = 0.25  # remaining doubt kept when a holding check covers the field
+RULE_BREAK = 0.6  # factor when a failing check covers the field
+INFERRED_FACTOR = 0.98
+
+
+def row_match(similarity: float) -> float:
+    """Label similarity (0..1) → evidence: exact 1.0, a close OCR-damaged label ~0.9."""
+    return max(0.0, min(1.0, 0.3 + 0.7 * similarity)) if similarity < 1 else 1.0
+
+
+def combine(*factors: float) -> float:
+    c = 1.0
+    for f in factors:
+        c *= f
+    return max(0.0, min(1.0, c))
+
+
+def with_rules(c: float, confirmed: bool, broken: bool) -> float:
+    if broken:
+        return c * RULE_BREAK
+    if confirmed:
+        return 1 - (1 - c) * RULE_CONFIRM
+    return c
+
+
+def status_for(c: float, blank: bool) -> str:
+    if c < REVIEW_THRESHOLD:
+        return "review"
+    return "blank" if blank else "ok"

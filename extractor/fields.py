@@ -1,0 +1,118 @@
+"""Row readings + rule report → one :class:`FieldResult` per field id of the template."""
+
+from __future__ import annotations
+
+from typing import Optional, Sequence
+
+from . import confidence as conf
+from .columns import Assignment, Reading, Slot
+from .model import Document, FieldResult, Source, Token
+from .rules import BLANK, RuleReport, Value, consistent
+from .tables import RowRead
+from .template import Template
+
+MAX_SETTLE_READINGS = 200
+
+
+def _ids(template: Template, r: RowRead) -> list[str]:
+    table = template.table(r.table)
+    return [table.field_id(r.row, c.id) for c in table.columns]
+
+
+def _as_values(ids: list[str], reading: Reading) -> dict[str, Value]:
+    return {fid: (s.value if s.kind == "num" else BLANK) for fid, s in zip(ids, reading)}
+
+
+def settle_rows(template: Template, rows: list[RowRead]) -> dict[str, Value]:
+    """Values of the settled rows; an ambiguous row that the rules narrow to one
+    reading is settled in place (its ``how`` becomes the rules' certainty)."""
+    values: dict[str, Value] = {}
+    for r in rows:
+        if r.assignment.settled:
+            values.update(_as_values(_ids(template, r), r.reading))
+    for _ in range(2):
+        for r in rows:
+            if r.assignment.settled or len(r.assignment.readings) > MAX_SETTLE_READINGS:
+                continue
+            ids = _ids(template, r)
+            fits = [rd for rd in r.assignment.readings
+                    if consistent(template, {**values, **_as_values(ids, rd)}, set(ids))
+                    and _touches_printed(template, values, ids)]
+            if len(fits) == 1:
+                r.assignment = Assignment((fits[0],), "insert")
+                values.update(_as_values(ids, fits[0]))
+    return values
+
+
+def _touches_printed(template: Template, values: dict[str, Value], ids: list[str]) -> bool:
+    """A reading is only settled by equations that also hold printed values elsewhere."""
+    own = set(ids)
+    for eq in template.equations:
+        terms = set(eq.lhs + eq.rhs)
+        if terms & own and any(t in values for t in terms - own):
+            return True
+    return False
+
+
+def _source(doc: Document, tokens: Sequence[Token], slot: Slot, note: Optional[str]) -> Source:
+    t = slot.token
+    if t is None:
+        return Source(note=note)
+    line = doc.lines[t.line]
+    cell = line.cells[t.cell] if t.cell < len(line.cells) else None
+    text = cell.raw or cell.text if cell else t.text
+    if slot.text and slot.text != t.text:
+        note = f"split from {t.text!r}" + (f"; {note}" if note else "")
+    if doc.kind in ("pdf", "image"):
+        return Source(page=line.page, bbox=cell.bbox if cell else line.bbox, text=text, note=note)
+    return Source(line=line.number, page=line.page if doc.pages > 1 else None, text=text, note=note)
+
+
+def build_fields(template: Template, doc: Document, tokens: Sequence[Token], rows: list[RowRead],
+                 report: RuleReport, units: dict[str, str]) -> dict[str, FieldResult]:
+    out: dict[str, FieldResult] = {}
+    for r in rows:
+        for fid, slot, c, note in _row_fields(template, doc, r):
+            if fid in out:
+                continue
+            c = conf.with_rules(c, fid in report.confirmed, fid in report.broken)
+            blank = slot.kind != "num"
+            status = conf.status_for(c, blank)
+            if not r.assignment.settled:
+                status = "review"
+            unit = units.get(fid) or (slot.token.unit if slot.token is not None and slot.kind == "num" else None)
+            out[fid] = FieldResult(fid, slot.value if not blank else None, c, status,
+                                   _source(doc, tokens, slot, note), unit,
+                                   evidence={"row": r.similarity, "columns": r.assignment.how,
+                                             "table": r.table_evidence})
+    _inferred(template, out, report)
+    for fid in template.field_ids:
+        out.setdefault(fid, FieldResult(fid, None, 0.0, "missing", None))
+    return {fid: out[fid] for fid in template.field_ids}
+
+
+def _row_fields(template: Template, doc: Document, r: RowRead):
+    ids = _ids(template, r)
+    a = r.assignment
+    base = conf.combine(conf.row_match(r.similarity), a.certainty, r.table_evidence)
+    note = None if a.how == "count" else f"columns read by {a.how}"
+    for k, fid in enumerate(ids):
+        slot = r.reading[k]
+        reader = 1.0
+        if slot.token is not None:
+            cells = doc.lines[slot.token.line].cells
+            if slot.token.cell < len(cells):
+                reader = cells[slot.token.cell].confidence
+        yield fid, slot, base * reader, note
+
+
+def _inferred(template: Template, out: dict[str, FieldResult], report: RuleReport) -> None:
+    for fid, (value, how) in report.inferred.items():
+        current = out.get(fid)
+        if current is not None and current.status != "review":
+            continue
+        table = fid.split(".")[0]
+        printed = [f.confidence for f in out.values() if f.id.startswith(table + ".") and f.status in ("ok", "blank")]
+        c = conf.INFERRED_FACTOR * min(printed) if printed else 0.5
+        out[fid] = FieldResult(fid, value, c, "inferred",
+                               Source(text="", derivation=f"forced by {how}"))

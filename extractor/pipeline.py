@@ -1,0 +1,155 @@
+"""The pipeline: file → Document → tokens → template → rows → columns → rules → result.
+
+Each stage is a plain function that reads the :class:`State` and fills its own slot;
+:func:`build_pipeline` lists them in order, and :func:`extract` runs them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from . import __version__
+from .detect import TemplateGuess, detect_template
+from .fields import build_fields, settle_rows
+from .meta import MetaField, find_agency, find_year
+from .model import Check, Document, ErrorItem, FieldResult, Token
+from .readers import read
+from .rows import RowMatch, Scorer, align, template_items
+from .rules import evaluate
+from .sections import Section, find_sections, is_prose
+from .tables import RowRead, header_unit, read_appeals, read_rows
+from .template import Template, label_key, load_templates
+
+
+@dataclass
+class State:
+    path: str
+    scorer: Optional[Scorer] = None
+    doc: Optional[Document] = None
+    tokens: list[Token] = field(default_factory=list)
+    sections: dict[int, Section] = field(default_factory=dict)
+    year: MetaField = MetaField(None, 0.0)
+    agency: MetaField = MetaField(None, 0.0)
+    guess: Optional[TemplateGuess] = None
+    template: Optional[Template] = None
+    matches: list[RowMatch] = field(default_factory=list)
+    rows: list[RowRead] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)
+    fields: dict[str, FieldResult] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    errors: list[ErrorItem] = field(default_factory=list)
+
+
+Stage = Callable[[State], None]
+
+
+def stage_read(s: State) -> None:
+    s.doc = read(s.path)
+    for p in s.doc.needs_ocr:
+        s.errors.append(ErrorItem("read", "page has no usable text layer and needs OCR", p))
+
+
+def stage_tokens(s: State) -> None:
+    from .tokens import document_tokens
+    prose = {i for i, ln in enumerate(s.doc.lines) if is_prose(ln.text)}
+    s.sections = find_sections(s.doc)
+    heads = {sec.line for sec in s.sections.values()}
+    s.tokens = document_tokens(s.doc, skip_lines=prose | heads)
+
+
+def stage_meta(s: State) -> None:
+    s.year = find_year(s.doc)
+    s.agency = find_agency(s.doc)
+
+
+def stage_template(s: State) -> None:
+    keys = [label_key(t.text) for t in s.tokens if t.kind == "label"]
+    s.guess = detect_template(keys, s.year.value)
+    if s.guess.name is not None:
+        s.template = load_templates()[s.guess.name]
+    else:
+        s.errors.append(ErrorItem("template", s.guess.reason))
+
+
+def _table_span(s: State) -> tuple[int, int]:
+    """Token range where tables of 二 and 三 may stand: from 二 (or the start) to 五."""
+    first = s.sections.get(2) or s.sections.get(3)
+    last = s.sections.get(5) or s.sections.get(6)
+    lo = first.line if first else -1
+    hi = last.line if last else len(s.doc.lines)
+    idx = [i for i, t in enumerate(s.tokens) if lo < t.line < hi]
+    return (idx[0], idx[-1] + 1) if idx else (0, 0)
+
+
+def stage_rows(s: State) -> None:
+    if s.template is None:
+        return
+    lo, hi = _table_span(s)
+    labels = [i for i in range(lo, hi) if s.tokens[i].kind == "label"]
+    tables = [t.id for t in s.template.tables if t.id != "appeals"]
+    items = template_items(s.template, tables)
+    pairs = align([label_key(s.tokens[i].text) for i in labels], items, s.scorer)
+    s.matches = [RowMatch(items[j].table, items[j].row, labels[i], sim)
+                 for i, j, sim in pairs if items[j].row]
+    evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
+    s.rows = read_rows(s.template, s.tokens, s.matches, evidence)
+    _units(s)
+
+
+def _units(s: State) -> None:
+    prev_end = 0
+    for m in s.matches:
+        table = s.template.table(m.table)
+        if m.table in ("art20_8", "art20_9"):
+            unit = header_unit(s.tokens, prev_end, m.token)
+            amount = [c.id for c in table.columns if c.id.startswith("amount")]
+            if unit and amount:
+                s.units[table.field_id(m.row, amount[0])] = unit
+        prev_end = m.token + 1
+
+
+def stage_appeals(s: State) -> None:
+    if s.template is None:
+        return
+    sec4, sec5 = s.sections.get(4), s.sections.get(5) or s.sections.get(6)
+    req = [m for m in s.matches if m.table == "requests"]
+    start_line = sec4.line if sec4 else (s.tokens[req[-1].token].line if req else -1)
+    end_line = sec5.line if sec5 else len(s.doc.lines)
+    idx = [i for i, t in enumerate(s.tokens) if start_line < t.line < end_line]
+    if not idx:
+        return
+    if not sec4 and req:  # skip the rest of the last requests row's line
+        idx = [i for i in idx if s.tokens[i].line > start_line]
+    if idx:
+        s.rows.extend(read_appeals(s.template, s.tokens, idx[0], idx[-1] + 1, sec4 is not None))
+
+
+def stage_fields(s: State) -> None:
+    if s.template is None:
+        return
+    values = settle_rows(s.template, s.rows)
+    report = evaluate(s.template, values)
+    s.checks = report.checks
+    s.fields = build_fields(s.template, s.doc, s.tokens, s.rows, report, s.units)
+
+
+def build_pipeline() -> list[Stage]:
+    return [stage_read, stage_tokens, stage_meta, stage_template, stage_rows, stage_appeals, stage_fields]
+
+
+def run(path: str | Path, scorer: Optional[Scorer] = None) -> State:
+    state = State(path=str(path), scorer=scorer)
+    for stage in build_pipeline():
+        stage(state)
+    return state
+
+
+def extract(path: str | Path, scorer: Optional[Scorer] = None) -> dict:
+    """Extract one report; the result dict of the output contract (see README)."""
+    t0 = time.perf_counter()
+    s = run(path, scorer)
+    from .output import to_result
+    return to_result(s, elapsed_ms=(time.perf_counter() - t0) * 1000, version=__version__)

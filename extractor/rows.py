@@ -1,0 +1,115 @@
+"""Row assignment: printed labels → template rows, by an ordered alignment.
+
+The template's rows come in a fixed order (tables of 二, then 三; parent labels such as
+(三)不予公开 are optional items of the sequence). Each printed label gets a similarity to
+each item (:class:`LabelScorer`, swappable: a learned scorer can replace it), and dynamic
+programming picks the order-preserving matching with the largest total similarity.
+So one unclear label is settled by its neighbours, header labels that resemble a row
+("总计") are left out, and missing or truncated rows are simply skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, Sequence
+
+from rapidfuzz import fuzz
+
+from .template import Table, Template, label_key
+
+MIN_SIMILARITY = 0.62
+SHORT_KEY = 2  # keys this short must match exactly
+
+
+@dataclass(frozen=True)
+class Item:
+    """One step of the template sequence: a row, or a parent/title label without values."""
+
+    table: str
+    row: str  # row id; "" for a parent or title label
+    keys: tuple[str, ...]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class RowMatch:
+    table: str
+    row: str
+    token: int  # index of the label token in the token list
+    similarity: float
+
+
+class Scorer(Protocol):
+    def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]: ...
+
+
+def similarity(obs: str, key: str) -> float:
+    """Similarity of a printed label key and a template key, 0..1."""
+    if not obs or not key:
+        return 0.0
+    if obs == key:
+        return 1.0
+    if len(key) <= SHORT_KEY or len(obs) <= SHORT_KEY:
+        return 0.0
+    best = fuzz.ratio(obs, key) / 100
+    if len(key) >= 4 and key in obs:
+        best = max(best, 0.9 + 0.1 * len(key) / len(obs))
+    if len(obs) >= 4 and obs in key:
+        best = max(best, 0.8 + 0.15 * len(obs) / len(key))
+    return best
+
+
+class LabelScorer:
+    """The transparent scorer: best rapidfuzz similarity over an item's keys."""
+
+    def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]:
+        return [[max(similarity(o, k) for k in it.keys) for it in items] for o in observed]
+
+
+def template_items(template: Template, tables: Sequence[str]) -> list[Item]:
+    items: list[Item] = []
+    for table_id in tables:
+        table = template.table(table_id)
+        items.extend(_table_items(table))
+    return items
+
+
+def _table_items(table: Table) -> list[Item]:
+    items: list[Item] = []
+    if table.id.startswith("art20"):
+        items.append(Item(table.id, "", (label_key(table.title),), 0.5))
+    seen_groups: set[str] = set()
+    for row in table.rows:
+        if table.id == "requests" and row.id == "granted":
+            items.append(Item(table.id, "", ("本年度办理结果",), 0.5))
+        if row.group and row.group not in seen_groups:
+            seen_groups.add(row.group)
+            items.append(Item(table.id, "", (row.group,), 0.5))
+        items.append(Item(table.id, row.id, row.keys, 1.0))
+    return items
+
+
+def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None = None
+          ) -> list[tuple[int, int, float]]:
+    """Order-preserving matching (observed index, item index, similarity)."""
+    scores = (scorer or LabelScorer())(observed, items)
+    n, m = len(observed), len(items)
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row, prev, s_row = best[i], best[i - 1], scores[i - 1]
+        for j in range(1, m + 1):
+            s = s_row[j - 1]
+            take = prev[j - 1] + items[j - 1].weight * s if s >= MIN_SIMILARITY else -1.0
+            row[j] = max(prev[j], row[j - 1], take)
+    pairs: list[tuple[int, int, float]] = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        s = scores[i - 1][j - 1]
+        if s >= MIN_SIMILARITY and best[i][j] == best[i - 1][j - 1] + items[j - 1].weight * s:
+            pairs.append((i - 1, j - 1, s))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]

@@ -1,0 +1,158 @@
+"""The form's arithmetic rules (勾稽关系): checks, and values the rules force.
+
+Each rule of ``fields.json`` is expanded into one equation per column, row or group
+(:mod:`extractor.template`). For every equation whose terms are all printed, a check
+says whether it holds; a printed blank counts as 0 there when another term is a number.
+
+Values that are not printed are found by interval propagation: counts are never
+negative, and each equation bounds each of its unknown terms by the others. A term whose
+bounds meet is forced, and is reported as ``inferred`` with the equation that forced it.
+When the printed values of a table contradict the rules (a failing check, or bounds that
+cross), nothing is inferred in that table: a broken source is reported, never repaired.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional, Union
+
+from .model import Check
+from .template import Equation, Template, is_count
+
+BLANK = "blank"
+Value = Union[float, str]  # a number, or BLANK for a printed blank cell
+EPS = 1e-6
+MAX_PASSES = 30
+
+
+@dataclass
+class RuleReport:
+    checks: list[Check] = field(default_factory=list)
+    confirmed: set[str] = field(default_factory=set)  # fields in a check that holds
+    broken: set[str] = field(default_factory=set)  # fields in a check that fails
+    inferred: dict[str, tuple[float, str]] = field(default_factory=dict)  # id -> (value, how)
+
+
+def _num(v: Optional[Value]) -> Optional[float]:
+    if v is None:
+        return None
+    return 0.0 if v == BLANK else float(v)
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _short(fid: str) -> str:
+    return fid.split(".", 1)[1]
+
+
+def check_equation(eq: Equation, values: dict[str, Value]) -> Optional[Check]:
+    """A check when every term is printed (and at least one is a number), else None."""
+    terms = eq.lhs + eq.rhs
+    if any(values.get(t) is None for t in terms):
+        return None
+    if all(values[t] == BLANK for t in terms):
+        return None
+    left = sum(_num(values[t]) for t in eq.lhs)
+    right = sum(_num(values[t]) for t in eq.rhs)
+    ok = math.isclose(left, right, rel_tol=EPS, abs_tol=EPS)
+    detail = (f"{eq.where}: {' + '.join(_short(t) for t in eq.lhs)} = {_fmt(left)}, "
+              f"{' + '.join(_short(t) for t in eq.rhs)} = {_fmt(right)}")
+    return Check(eq.rule, ok, detail, terms)
+
+
+def evaluate(template: Template, values: dict[str, Value]) -> RuleReport:
+    report = RuleReport()
+    broken_tables: set[str] = set()
+    for eq in template.equations:
+        chk = check_equation(eq, values)
+        if chk is None:
+            continue
+        report.checks.append(chk)
+        (report.confirmed if chk.ok else report.broken).update(chk.fields)
+        if not chk.ok:
+            broken_tables.add(eq.lhs[0].split(".")[0])
+    for table in ("requests", "appeals"):
+        eqs = [e for e in template.equations if e.lhs[0].startswith(table + ".")]
+        if not eqs:
+            continue
+        forced, conflict = propagate(eqs, values)
+        if conflict is not None:
+            report.checks.append(conflict)
+            report.broken.update(conflict.fields)
+        elif table not in broken_tables:
+            report.inferred.update(forced)
+    return report
+
+
+def propagate(eqs: list[Equation], values: dict[str, Value]
+              ) -> tuple[dict[str, tuple[float, str]], Optional[Check]]:
+    """Bounds of the unknown terms; (forced values, the first contradiction or None)."""
+    lo: dict[str, float] = {}
+    hi: dict[str, float] = {}
+    how: dict[str, str] = {}
+    for eq in eqs:
+        for t in eq.lhs + eq.rhs:
+            if values.get(t) is None and t not in lo:
+                lo[t], hi[t] = (0.0, math.inf) if is_count(t) else (-math.inf, math.inf)
+    if not lo:
+        return {}, None
+    for _ in range(MAX_PASSES):
+        changed = False
+        for eq in eqs:
+            result = _tighten(eq, values, lo, hi, how)
+            if isinstance(result, Check):
+                return {}, result
+            changed |= result
+        if not changed:
+            break
+    forced = {t: (lo[t], how[t]) for t in lo
+              if math.isfinite(lo[t]) and math.isclose(lo[t], hi[t], abs_tol=EPS) and t in how}
+    return forced, None
+
+
+def _tighten(eq: Equation, values: dict[str, Value], lo: dict, hi: dict, how: dict) -> Union[bool, Check]:
+    terms = [(t, 1.0) for t in eq.lhs] + [(t, -1.0) for t in eq.rhs]
+    unknown = [(t, a) for t, a in terms if values.get(t) is None]
+    if not unknown:
+        return False
+    known = sum(a * _num(values[t]) for t, a in terms if values.get(t) is not None)
+    changed = False
+    for t, a in unknown:
+        s_lo = sum(min(b * lo[u], b * hi[u]) for u, b in unknown if u != t)
+        s_hi = sum(max(b * lo[u], b * hi[u]) for u, b in unknown if u != t)
+        # a*x = -known - S  →  x in [(-known - s_hi)/a, (-known - s_lo)/a] (swapped if a < 0)
+        x1, x2 = (-known - s_hi) / a, (-known - s_lo) / a
+        new_lo, new_hi = (min(x1, x2), max(x1, x2)) if all(map(math.isfinite, (x1, x2))) else \
+            _open_bounds(x1, x2)
+        if new_lo > lo[t] + EPS:
+            lo[t], changed = new_lo, True
+        if new_hi < hi[t] - EPS:
+            hi[t], changed = new_hi, True
+        if lo[t] > hi[t] + EPS:
+            detail = (f"{eq.where}: with the printed values, {_short(t)} would have to lie between "
+                      f"{_fmt(lo[t])} and {_fmt(hi[t])}; the printed table contradicts this rule")
+            return Check(eq.rule, False, detail, tuple(x for x, _ in terms))
+        if changed and math.isclose(lo[t], hi[t], abs_tol=EPS) and t not in how:
+            how[t] = f"{eq.rule} [{eq.where}]"
+    return changed
+
+
+def _open_bounds(x1: float, x2: float) -> tuple[float, float]:
+    vals = [x for x in (x1, x2) if not math.isnan(x)]
+    if not vals:
+        return -math.inf, math.inf
+    return min(vals), max(vals)
+
+
+def consistent(template: Template, values: dict[str, Value], touched: set[str]) -> bool:
+    """False when a fully printed equation touching ``touched`` fails."""
+    for eq in template.equations:
+        if touched.isdisjoint(eq.lhs + eq.rhs):
+            continue
+        chk = check_equation(eq, values)
+        if chk is not None and not chk.ok:
+            return False
+    return True

@@ -1,0 +1,155 @@
+"""Tables: the printed cells of every template row, read into columns.
+
+Input: the token stream and the row matches of :mod:`extractor.rows`. Output: one
+:class:`RowRead` per template row found, holding the column readings
+(:mod:`extractor.columns`) and the evidence behind them.
+
+Where a row's values are: after its label on the same line (tabs, markdown, PDF grid rows,
+reading-order and crawler text), or, when the label's line holds nothing else, on the
+lines that follow it up to the next label (one cell per line).
+
+The appeals table (四) is printed as one row of 15 values under a header of vertical,
+often shredded, labels; it is found as the first row of at least ten cells after table 三.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from .columns import Assignment, Reading, assign
+from .model import Token
+from .rows import RowMatch
+from .template import Table, Template
+
+APPEALS_CHARS = set("行政复议诉讼未经直接起后结果维持纠正其他尚审总计")
+MIN_APPEALS_CELLS = 10
+
+
+@dataclass
+class RowRead:
+    table: str
+    row: str
+    assignment: Assignment
+    similarity: float  # label match, 0..1
+    table_evidence: float  # 0..1
+    label_token: Optional[int] = None  # index into the token list
+
+    @property
+    def reading(self) -> Reading:
+        return self.assignment.readings[0]
+
+
+def row_cells(tokens: Sequence[Token], p: int, ncols: int) -> list[Token]:
+    """The value cells that belong to the label token at index ``p``."""
+    line = tokens[p].line
+    out: list[Token] = []
+    q = p + 1
+    while q < len(tokens) and tokens[q].line == line and tokens[q].kind != "label":
+        out.append(tokens[q])
+        q += 1
+    if out or (q < len(tokens) and tokens[q].line == line):
+        return out
+    while q < len(tokens) and tokens[q].kind != "label" and len(out) < 2 * ncols:
+        out.append(tokens[q])
+        q += 1
+    return out
+
+
+def row_validator(table: Table):
+    """The row's own rule as a test of a reading (totals column = sum of the others)."""
+    if table.id == "requests":
+        return lambda r: _sums(r, 7)
+    if table.id == "appeals":
+        return lambda r: all(_sums(r[i:i + 5], 5) for i in range(0, len(r), 5))
+    return None
+
+
+def _sums(reading: Reading, width: int) -> bool:
+    if len(reading) != width:
+        return False
+    vals = [s.value or 0.0 for s in reading]
+    if all(s.kind != "num" for s in reading):
+        return True
+    return abs(sum(vals[:-1]) - vals[-1]) < 1e-6
+
+
+def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[RowMatch],
+              table_evidence: dict[str, float]) -> list[RowRead]:
+    out: list[RowRead] = []
+    for m in matches:
+        table = template.table(m.table)
+        ncols = len(table.columns)
+        cells = row_cells(tokens, m.token, ncols)
+        a = assign(cells, ncols, row_validator(table))
+        if a is None:
+            continue
+        out.append(RowRead(m.table, m.row, a, m.similarity, table_evidence.get(m.table, 1.0), m.token))
+    return out
+
+
+def read_appeals(template: Template, tokens: Sequence[Token], start: int, end: int,
+                 heading_found: bool) -> list[RowRead]:
+    """Find the 15-cell appeals row among tokens[start:end] and split it by group."""
+    table = template.table("appeals")
+    width = len(table.columns)
+    cells, header = _appeals_cells(tokens, start, end, width * len(table.rows))
+    if cells is None:
+        return []
+    a = assign(cells, width * len(table.rows), row_validator(table))
+    if a is None:
+        return []
+    evidence = _appeals_evidence(header, heading_found)
+    out = []
+    for g, row in enumerate(table.rows):
+        readings = tuple(dict.fromkeys(r[g * width:(g + 1) * width] for r in a.readings))
+        how = a.how if len(readings) == 1 or a.how == "ambiguous" else "ambiguous"
+        out.append(RowRead("appeals", row.id, Assignment(readings, how), 1.0, evidence))
+    return out
+
+
+def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
+                   ) -> tuple[Optional[list[Token]], list[Token]]:
+    header: list[Token] = []
+    by_line: dict[int, list[Token]] = {}
+    order: list[int] = []
+    for t in tokens[start:end]:
+        if t.kind == "label":
+            header.append(t)
+            continue
+        if t.line not in by_line:
+            by_line[t.line] = []
+            order.append(t.line)
+        by_line[t.line].append(t)
+    for line in order:
+        row = by_line[line]
+        if sum(1 for t in row if t.kind in ("num", "mark")) >= MIN_APPEALS_CELLS or len(row) >= want:
+            return row, header
+    # one cell per line: the value cells that follow the last header label
+    stream = [t for t in tokens[start:end] if t.kind != "label"]
+    filled = [t for t in stream if t.kind in ("num", "mark")]
+    if len(filled) >= MIN_APPEALS_CELLS:
+        first = stream.index(filled[0])
+        return stream[first:first + want] if len(stream) - first >= want else stream[first:], header
+    return None, header
+
+
+def _appeals_evidence(header: list[Token], heading_found: bool) -> float:
+    chars = [ch for t in header for ch in t.text if "\u4e00" <= ch <= "\u9fff"]
+    share = sum(ch in APPEALS_CHARS for ch in chars) / len(chars) if chars else 0.0
+    if heading_found and share >= 0.5:
+        return 1.0
+    if heading_found or share >= 0.8:
+        return 0.95
+    return 0.85
+
+
+def header_unit(tokens: Sequence[Token], start: int, end: int) -> Optional[str]:
+    """A unit printed in an amount column's header ("采购总金额(单位:万元)")."""
+    for t in tokens[start:end]:
+        if t.kind == "label" and "金额" in t.text:
+            if "万元" in t.text:
+                return "万元"
+            if "元" in t.text.split("金额", 1)[1]:
+                return "元"
+    return None
