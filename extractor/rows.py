@@ -19,6 +19,7 @@ from .template import Table, Template, label_key
 
 MIN_SIMILARITY = 0.62
 SHORT_KEY = 2  # keys this short must match exactly
+SHORT_WEIGHT = 0.6  # and count for less: "其他", "总计" also head columns
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def _table_items(table: Table) -> list[Item]:
         if row.group and row.group not in seen_groups:
             seen_groups.add(row.group)
             items.append(Item(table.id, "", (row.group,), 0.5))
-        items.append(Item(table.id, row.id, row.keys, 1.0))
+        short = all(len(k) <= SHORT_KEY for k in row.keys)
+        items.append(Item(table.id, row.id, row.keys, SHORT_WEIGHT if short else 1.0))
     return items
 
 

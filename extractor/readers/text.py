@@ -40,6 +40,7 @@ def read_text_bytes(data: bytes, path: str = "<bytes>") -> Document:
     raw_lines = [(p + 1, n + 1, line) for p, page in enumerate(pages)
                  for n, line in enumerate(page.splitlines())]
     lines = [_line(raw, page, number) for page, number, raw in raw_lines if raw.strip() or "\t" in raw]
+    lines = [ln for ln in lines if ln.cells]
     if _cell_per_line(lines):
         lines = [_drop_indent(line) for line in lines]
     return Document(path=path, kind="text", lines=lines, pages=len(pages),

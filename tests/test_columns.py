@@ -1,0 +1,57 @@
+"""Cells of a row → columns."""
+
+from extractor.columns import assign
+from extractor.tokens import cell_tokens
+
+
+def cells(*texts):
+    return [t for i, s in enumerate(texts) for t in cell_tokens(s, 0, i)]
+
+
+def row_sum(reading):
+    v = [s.value or 0 for s in reading]
+    return abs(sum(v[:-1]) - v[-1]) < 1e-9
+
+
+def values(a):
+    return [[s.value for s in r] for r in a.readings]
+
+
+def test_count_ignores_padding_cells():
+    a = assign(cells("", "1", "0", "0", "0", "0", "0", "1", ""), 7, row_sum)
+    assert a.how == "count" and values(a) == [[1, 0, 0, 0, 0, 0, 1]]
+
+
+def test_empty_cells_keep_positions():
+    a = assign(cells("", "", "218"), 3)
+    assert a.how == "positions"
+    assert [s.kind for s in a.readings[0]] == ["blank", "blank", "num"]
+
+
+def test_run_together_digits_split_by_the_row_rule():
+    a = assign(cell_tokens("数量120003015", 0, 0)[1:], 7, row_sum)
+    assert a.settled and values(a) == [[12, 0, 0, 0, 3, 0, 15]]
+
+
+def test_unsettled_split_is_ambiguous():
+    a = assign(cell_tokens("规范性文件1012", 0, 0)[1:], 3)
+    assert not a.settled and a.how == "ambiguous" and len(a.readings) == 2
+
+
+def test_leading_zeros_settle_a_split():
+    a = assign(cell_tokens("行政许可00218", 0, 0)[1:], 3)
+    assert a.settled and values(a) == [[0, 0, 218]]
+
+
+def test_missing_cell_without_rules_is_ambiguous():
+    a = assign(cells("31", "0", "0", "0", "0", "31"), 7, row_sum)
+    assert not a.settled
+
+
+def test_all_blank_row():
+    a = assign(cells("", "", "", "", "", "", ""), 7, row_sum)
+    assert a.settled and all(s.kind == "blank" for s in a.readings[0])
+
+
+def test_nothing_printed():
+    assert assign([], 3) is None

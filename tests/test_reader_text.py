@@ -1,0 +1,50 @@
+"""Text reader: cells from tabs, markdown, one cell per line, space-aligned text; encodings."""
+
+from extractor.readers.text import read_text_bytes
+
+
+def cells(doc):
+    return [[c.text for c in ln.cells] for ln in doc.lines]
+
+
+def test_tabs_keep_empty_cells():
+    doc = read_text_bytes("行政许可\t\t\t218\n".encode())
+    assert cells(doc) == [["行政许可", "", "", "218"]]
+
+
+def test_markdown_rows_and_separators():
+    doc = read_text_bytes("| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n".encode())
+    assert cells(doc) == [["信息内容", "本年制发件数"], ["规章", "0"]]
+
+
+def test_space_aligned_columns():
+    doc = read_text_bytes("规章            1        2       3\n".encode())
+    assert cells(doc) == [["规章", "1", "2", "3"]]
+
+
+def test_cjk_spaces_removed_inside_a_cell():
+    doc = read_text_bytes("结果 维持\t自然 人\n".encode())
+    assert cells(doc) == [["结果维持", "自然人"]]
+
+
+def test_full_width_and_kangxi_forms_folded():
+    doc = read_text_bytes("⾏政许可\t１２\n".encode())
+    assert cells(doc) == [["行政许可", "12"]]
+
+
+def test_one_cell_per_line_drops_the_indent():
+    body = "".join(f"\t{x}\n" for x in ["规章", "0", "0", "0"] * 6) + "\t \n"
+    doc = read_text_bytes(body.encode())
+    assert cells(doc)[:4] == [["规章"], ["0"], ["0"], ["0"]]
+    assert cells(doc)[-1] == [""]
+
+
+def test_gb18030_and_utf16_decoded():
+    text = "三、收到和处理政府信息公开申请情况\n"
+    assert read_text_bytes(text.encode("gb18030")).lines[0].cells[0].text == text.strip()
+    assert read_text_bytes(text.encode("utf-16")).lines[0].cells[0].text == text.strip()
+
+
+def test_form_feed_starts_a_page():
+    doc = read_text_bytes("a\fb\n".encode())
+    assert [ln.page for ln in doc.lines] == [1, 2] and doc.pages == 2

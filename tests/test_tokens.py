@@ -1,0 +1,43 @@
+"""Cells → tokens."""
+
+from extractor.normalize import normalize_cell
+from extractor.tokens import cell_tokens, parse_number
+
+
+def kinds(text):
+    return [(t.kind, t.text if t.kind == "label" else t.value) for t in cell_tokens(normalize_cell(text), 0, 0)]
+
+
+def test_whole_numbers_with_units_and_separators():
+    assert parse_number("1,234") == (1234.0, None)
+    assert parse_number("542280 元") == (542280.0, "元")
+    assert parse_number("9777.6472万元") == (9777.6472, "万元")
+    assert parse_number("-3") == (-3.0, None)
+    assert parse_number(normalize_cell("１２")) == (12.0, None)
+
+
+def test_blank_marks_and_empty_cells():
+    assert kinds("") == [("blank", None)]
+    for mark in ("—", "-", "/", "无", "——"):
+        assert kinds(mark)[0][0] == "mark"
+
+
+def test_reading_order_row_splits_label_and_numbers():
+    assert kinds("规章 0 12 3") == [("label", "规章"), ("num", 0), ("num", 12), ("num", 3)]
+
+
+def test_numbering_stays_in_the_label():
+    assert kinds("1. 属于国家秘密") == [("label", "1. 属于国家秘密")]
+    assert kinds("第二十条第（一）项") == [("label", "第二十条第(一)项")]
+    assert kinds("2020年") == [("label", "2020年")]
+
+
+def test_crawler_digits_glued_to_labels_are_runs():
+    toks = cell_tokens("属于国家秘密00000002.其他法律行政法规禁止公开0000000", 0, 0)
+    assert [t.kind for t in toks] == ["label", "num", "label", "num"]
+    assert toks[1].text == "0000000" and toks[1].run
+    assert toks[2].text.startswith("2.")
+
+
+def test_a_lone_number_cell_is_not_a_run():
+    assert not cell_tokens("733641", 0, 0)[0].run
