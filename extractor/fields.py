@@ -60,7 +60,7 @@ def _source(doc: Document, tokens: Sequence[Token], slot: Slot, note: Optional[s
         return Source(note=note)
     line = doc.lines[t.line]
     cell = line.cells[t.cell] if t.cell < len(line.cells) else None
-    text = cell.raw or cell.text if cell else t.text
+    text = (cell.raw or cell.text).strip() if cell else t.text
     if slot.text and slot.text != t.text:
         note = f"split from {t.text!r}" + (f"; {note}" if note else "")
     if doc.kind in ("pdf", "image"):

@@ -39,7 +39,11 @@ def normalize_line(text: str) -> str:
 
 def normalize_cell(text: str) -> str:
     """Normalise one cell: fold forms, drop spaces inside CJK runs, collapse the rest."""
-    text = normalize_line(text)
+    return tidy_cell(normalize_line(text))
+
+
+def tidy_cell(text: str) -> str:
+    """The white-space part of :func:`normalize_cell`, for text already folded by line."""
     text = _SPACES.sub(" ", text.replace("\t", " ")).strip()
     return _SPACE_IN_CJK.sub("", text)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from .template import Table, Template, label_key
 
@@ -45,26 +45,47 @@ class Scorer(Protocol):
 
 
 def similarity(obs: str, key: str) -> float:
-    """Similarity of a printed label key and a template key, 0..1."""
+    """Similarity of a printed label key and a template key, 0..1.
+
+    Exact match 1.0; keys of two characters or fewer match only exactly; otherwise the
+    rapidfuzz ratio, raised when one contains the other (a label run together with its
+    parent, or cut short by a cell boundary)."""
+    return _adjust(obs, key, fuzz.ratio(obs, key) / 100 if obs and key else 0.0)
+
+
+class LabelScorer:
+    """The transparent scorer: best rapidfuzz similarity over an item's keys.
+
+    Plain ratios for all pairs come from one ``process.cdist`` call; containment and the
+    exact-match rule for short keys are applied on top (see :func:`similarity`)."""
+
+    def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]:
+        uniq = list(dict.fromkeys(observed))
+        keys = list(dict.fromkeys(k for it in items for k in it.keys))
+        if not uniq or not keys:
+            return [[0.0] * len(items) for _ in observed]
+        ratios = process.cdist(uniq, keys, scorer=fuzz.ratio, workers=1)
+        col = {k: j for j, k in enumerate(keys)}
+        by_obs = {}
+        for i, o in enumerate(uniq):
+            sims = {k: _adjust(o, k, ratios[i][col[k]] / 100) for k in keys}
+            by_obs[o] = [max(sims[k] for k in it.keys) for it in items]
+        return [by_obs[o] for o in observed]
+
+
+def _adjust(obs: str, key: str, ratio: float) -> float:
+    """Apply the short-key and containment rules of :func:`similarity` to a plain ratio."""
     if not obs or not key:
         return 0.0
     if obs == key:
         return 1.0
     if len(key) <= SHORT_KEY or len(obs) <= SHORT_KEY:
         return 0.0
-    best = fuzz.ratio(obs, key) / 100
     if len(key) >= 4 and key in obs:
-        best = max(best, 0.9 + 0.1 * len(key) / len(obs))
+        ratio = max(ratio, 0.9 + 0.1 * len(key) / len(obs))
     if len(obs) >= 4 and obs in key:
-        best = max(best, 0.8 + 0.15 * len(obs) / len(key))
-    return best
-
-
-class LabelScorer:
-    """The transparent scorer: best rapidfuzz similarity over an item's keys."""
-
-    def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]:
-        return [[max(similarity(o, k) for k in it.keys) for it in items] for o in observed]
+        ratio = max(ratio, 0.8 + 0.15 * len(obs) / len(key))
+    return ratio
 
 
 def template_items(template: Template, tables: Sequence[str]) -> list[Item]:

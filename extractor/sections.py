@@ -37,6 +37,8 @@ def find_sections(doc: Document) -> dict[int, Section]:
         if not line.cells:
             continue
         first = next((c.text for c in line.cells if c.text), "")
+        if not first or not (_HEAD.match(first) or (len(first) <= 26 and "情况" in first or "事项" in first)):
+            continue
         hit = _heading(first)
         if hit is None:
             continue
@@ -58,6 +60,8 @@ def _heading(text: str) -> tuple[int, float] | None:
             return number, score / 100
         return None
     # an unnumbered heading must be the title itself
+    if len(body) > 22:
+        return None
     for number, title in SECTION_TITLES.items():
         if number > 1 and len(body) <= len(title) + 2 and fuzz.ratio(body, title) >= 90:
             return number, 0.9

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import DocumentLoadError
 from ..model import Cell, Document, Line
-from ..normalize import normalize_cell, normalize_line
+from ..normalize import normalize_line, tidy_cell
 from .encoding import decode_bytes
 
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -49,7 +49,8 @@ def read_text_bytes(data: bytes, path: str = "<bytes>") -> Document:
 
 def _line(raw: str, page: int, number: int) -> Line:
     folded = normalize_line(raw.rstrip("\r\n"))
-    cells = [Cell(text=normalize_cell(t), raw=t, span=(a, b)) for a, b, t in _split(folded)]
+    cells = [Cell(text=tidy_cell(t), raw=raw[a:b] if len(raw) == len(folded) else t, span=(a, b))
+             for a, b, t in _split(folded)]
     return Line(cells=tuple(cells), page=page, number=number)
 
 
