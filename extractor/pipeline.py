@@ -19,7 +19,7 @@ from .model import Check, Document, ErrorItem, FieldResult, Token
 from .readers import read
 from .rows import RowMatch, Scorer, align, template_items
 from .rules import evaluate
-from .sections import Section, find_sections, is_prose
+from .sections import Section, find_sections, is_furniture, is_prose
 from .tables import RowRead, header_unit, read_appeals, read_rows
 from .template import Template, label_key, load_templates
 
@@ -54,7 +54,7 @@ def stage_read(s: State) -> None:
 
 def stage_tokens(s: State) -> None:
     from .tokens import document_tokens
-    prose = {i for i, ln in enumerate(s.doc.lines) if is_prose(ln.text)}
+    prose = {i for i, ln in enumerate(s.doc.lines) if is_prose(ln.text) or is_furniture(ln.text)}
     s.sections = find_sections(s.doc)
     heads = {sec.line for sec in s.sections.values()}
     s.tokens = document_tokens(s.doc, skip_lines=prose | heads)
@@ -95,7 +95,8 @@ def stage_rows(s: State) -> None:
     s.matches = [RowMatch(items[j].table, items[j].row, labels[i], sim)
                  for i, j, sim in pairs if items[j].row]
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
-    s.rows = read_rows(s.template, s.tokens, s.matches, evidence)
+    anchors = frozenset(labels[i] for i, _, _ in pairs)
+    s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors)
     _units(s)
 
 

@@ -86,3 +86,11 @@ def is_prose(text: str) -> bool:
         return False
     sentences = text.count("。") + text.count("；")
     return sentences >= 1 and sum(ch.isdigit() for ch in text) < 0.2 * len(text)
+
+
+_FURNITURE = re.compile(r"^(?:-\s*\d{1,4}\s*-|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
+
+
+def is_furniture(text: str) -> bool:
+    """A page number such as "- 4 -", "第4页 共12页" or "4/12": never a table cell."""
+    return bool(_FURNITURE.match(text.strip()))

@@ -24,6 +24,7 @@ from .template import Table, Template
 
 APPEALS_CHARS = set("行政复议诉讼未经直接起后结果维持纠正其他尚审总计")
 MIN_APPEALS_CELLS = 10
+MAX_FRAGMENTS = 2  # label lines a wrapped row label may run on before its values
 
 
 @dataclass
@@ -40,8 +41,13 @@ class RowRead:
         return self.assignment.readings[0]
 
 
-def row_cells(tokens: Sequence[Token], p: int, ncols: int) -> list[Token]:
-    """The value cells that belong to the label token at index ``p``."""
+def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[int] = frozenset()) -> list[Token]:
+    """The value cells that belong to the label token at index ``p``.
+
+    Same line first. When the label's line holds nothing else, the cells on the following
+    lines, up to the next label; a label fragment that is not itself a row (``anchors``
+    are the tokens matched to rows or parent labels) is skipped while no value has been
+    found yet, so a label wrapped over lines still finds its values."""
     line = tokens[p].line
     out: list[Token] = []
     q = p + 1
@@ -50,8 +56,15 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int) -> list[Token]:
         q += 1
     if out or (q < len(tokens) and tokens[q].line == line):
         return out
-    while q < len(tokens) and tokens[q].kind != "label" and len(out) < 2 * ncols:
-        out.append(tokens[q])
+    fragments = 0
+    while q < len(tokens) and len(out) < 2 * ncols:
+        t = tokens[q]
+        if t.kind == "label":
+            fragments += 1
+            if out or q in anchors or fragments > MAX_FRAGMENTS or t.line - line > MAX_FRAGMENTS + 1:
+                break
+        else:
+            out.append(t)
         q += 1
     return out
 
@@ -75,12 +88,12 @@ def _sums(reading: Reading, width: int) -> bool:
 
 
 def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[RowMatch],
-              table_evidence: dict[str, float]) -> list[RowRead]:
+              table_evidence: dict[str, float], anchors: frozenset[int] = frozenset()) -> list[RowRead]:
     out: list[RowRead] = []
     for m in matches:
         table = template.table(m.table)
         ncols = len(table.columns)
-        cells = row_cells(tokens, m.token, ncols)
+        cells = row_cells(tokens, m.token, ncols, anchors)
         a = assign(cells, ncols, row_validator(table))
         if a is None:
             continue

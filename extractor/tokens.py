@@ -56,7 +56,7 @@ def _split_mixed(text: str, line: int, cell: int) -> Iterable[Token]:
         digits = m.group("num")
         before = text[start - 1] if start > 0 else ""
         after = text[end:]
-        if before == "第" or _LABEL_AFTER.match(after) or before in "(（":
+        if before == "第" or _LABEL_AFTER.match(after) or (before and before in "(（"):
             continue
         if _NUMBERING_AFTER.match(after) and "." not in digits and "," not in digits:
             # "00000002.其他": the last digit numbers the next label; the rest are values

@@ -41,3 +41,8 @@ def test_crawler_digits_glued_to_labels_are_runs():
 
 def test_a_lone_number_cell_is_not_a_run():
     assert not cell_tokens("733641", 0, 0)[0].run
+
+
+def test_a_row_of_numbers_alone_on_its_line():
+    assert kinds("447 7 0 0 0 0 454") == [("num", 447), ("num", 7), ("num", 0), ("num", 0), ("num", 0),
+                                          ("num", 0), ("num", 454)]

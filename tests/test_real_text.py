@@ -1,0 +1,23 @@
+"""The real published PDF, as pdftotext prints it (-layout and -raw), against its truth."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from extractor.pipeline import extract
+
+REAL = Path(__file__).parent / "data" / "real"
+TRUTH = json.loads((REAL / "truth" / "101.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["101_layout.txt", "101_raw.txt"])
+def test_pdftotext_output_reads_like_the_pdf(name):
+    result = extract(REAL / name)
+    assert (result["template"], result["agency"], result["year"]) == (TRUTH["template"], TRUTH["agency"], TRUTH["year"])
+    wrong = {f: (v, result["fields"][f]["value"]) for f, v in TRUTH["fields"].items() if result["fields"][f]["value"] != v}
+    assert not wrong
+    assert all(c["ok"] for c in result["checks"])
+    assert result["fields"]["art20_8.administrative_fees.amount_10k_yuan"]["unit"] == "万元"
