@@ -79,6 +79,9 @@ def _adjust(obs: str, key: str, ratio: float) -> float:
         return 0.0
     if obs == key:
         return 1.0
+    if len(obs) > len(key) and obs.endswith(key) and not obs[-len(key) - 1].isdigit():
+        # crawler text: title and headers run into the row label that ends the token
+        return 0.9 if len(key) <= SHORT_KEY else max(ratio, 0.9 + 0.1 * len(key) / len(obs))
     if len(key) <= SHORT_KEY or len(obs) <= SHORT_KEY:
         return 0.0
     if len(key) >= 4 and key in obs:

@@ -136,7 +136,7 @@ def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
         by_line[t.line].append(t)
     for line in order:
         row = by_line[line]
-        if sum(1 for t in row if t.kind in ("num", "mark")) >= MIN_APPEALS_CELLS or len(row) >= want:
+        if _capacity(row) >= MIN_APPEALS_CELLS or len(row) >= want:
             return row, header
     # one cell per line: the value cells that follow the last header label
     stream = [t for t in tokens[start:end] if t.kind != "label"]
@@ -145,6 +145,11 @@ def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
         first = stream.index(filled[0])
         return stream[first:first + want] if len(stream) - first >= want else stream[first:], header
     return None, header
+
+
+def _capacity(cells: Sequence[Token]) -> int:
+    """How many cells a row may hold: a digit run may hold one per digit."""
+    return sum(len(t.text) if t.run else 1 for t in cells if t.kind in ("num", "mark"))
 
 
 def _appeals_evidence(header: list[Token], heading_found: bool) -> float:
