@@ -17,12 +17,13 @@ from typing import Optional
 from .model import Document
 
 _TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:度\s*)?(?:本机关|本单位)?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告")
+_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<agency>[\u4e00-\u9fff()（）]{2,30}?)\s*(?:关于)?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告")
 _PERIOD = re.compile(r"(?P<year>20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*至\s*(?P=year)\s*年\s*12\s*月\s*31\s*日")
 _ORG_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府", "办事处", "管理委员会", "委员会", "分局", "局",
                "办公室", "办公厅", "厅", "中心", "院", "委", "办", "所", "署", "会", "政府")
 _ORG = re.compile(r"(?:^|(?<=[，。、；：:,\s(（“]))([\u4e00-\u9fff]{2,24}?(?:" + "|".join(_ORG_SUFFIX) + r"))(?![\u4e00-\u9fff]{0,1}(?:长|员|主任|党委))")
 _GENERIC = re.compile(r"^(?:我|本|各|全|该|上级|市|区|县|省|镇|乡|分|有关|相关|政务|我们|县级|市级)")
-_TITLE_NOISE = re.compile(r"^(?:关于|[#\s]+)|[《》\s]+$")
+_TITLE_NOISE = re.compile(r"^(?:关于|[#\s]+)|(?:关于|[《》\s])+$")
 HEAD_LINES = 12
 
 
@@ -63,6 +64,11 @@ def find_agency(doc: Document) -> MetaField:
     texts = _texts(doc)
     for i, t in enumerate(texts[:HEAD_LINES]):
         m = _TITLE.search(t)
+        y = _YEAR_FIRST.search(t)
+        if y and not (m and m.start() > 0):
+            name = y.group("agency")
+            if name.endswith(_ORG_SUFFIX) or len(name) >= 4:
+                return MetaField(name, 0.9, i, t)
         if not m:
             continue
         before = _TITLE_NOISE.sub("", t[: m.start()]).strip()

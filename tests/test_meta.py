@@ -1,0 +1,40 @@
+"""Agency and year from the title and the text."""
+
+from extractor.meta import find_agency, find_year
+from extractor.readers.text import read_text_bytes
+
+
+def doc(text):
+    return read_text_bytes(text.encode())
+
+
+def test_agency_before_the_year_in_the_title():
+    d = doc("甲市财政局2021年政府信息公开工作年度报告\n一、总体情况\n")
+    assert find_agency(d).value == "甲市财政局" and find_year(d).value == 2021
+    assert find_agency(d).confidence >= 0.9
+
+
+def test_agency_on_the_line_before_the_title():
+    d = doc("乙县教育局\n\n2020 年政府信息公开工作年度报告\n")
+    assert find_agency(d).value == "乙县教育局" and find_year(d).value == 2020
+
+
+def test_year_first_title():
+    d = doc("2022年丙区人民政府政府信息公开工作年度报告\n")
+    assert find_agency(d).value == "丙区人民政府" and find_year(d).value == 2022
+
+
+def test_title_with_guanyu():
+    d = doc("丁市卫生健康委员会关于2023年度政府信息公开工作年度报告\n")
+    assert find_agency(d).value == "丁市卫生健康委员会" and find_year(d).value == 2023
+
+
+def test_year_from_the_statistics_period():
+    d = doc("本报告中所列数据的统计期限自2020年1月1日至2020年12月31日止。\n")
+    assert find_year(d).value == 2020 and find_year(d).confidence == 0.9
+
+
+def test_no_title_falls_back_to_the_most_named_body_with_low_confidence():
+    d = doc("一、总体情况\n2020年，在区委的领导下，甲乙分局紧紧围绕中心。甲乙分局还做了很多工作。\n")
+    a = find_agency(d)
+    assert a.value == "甲乙分局" and a.confidence < 0.8
