@@ -1,0 +1,1 @@
+"""Training-side tools for the extractor: the labelled-document generator lives here."""

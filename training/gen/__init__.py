@@ -1,0 +1,1 @@
+"""Helpers of :mod:`training.generate`: report content, table grids, renderers and truth."""

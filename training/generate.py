@@ -1,0 +1,115 @@
+"""Generate labelled 政府信息公开工作年度报告 documents for training and evaluation.
+
+Each document is one random report (agency, year, template, consistent table values,
+printing choices) rendered in one input kind and one layout family, written to
+``OUT/docs/<stem>.<ext>`` with its truth in ``OUT/truth/<stem>.json`` (the format of the
+seed truth files plus ``kind``, ``family`` and ``rule_breaks``). The stem encodes index,
+kind and family, e.g. ``g00042_pdf_vgroup``. Output depends only on the seed: document i
+is drawn from its own random stream, so it is the same whatever ``n`` is.
+
+    python -m training.generate --out DIR --n 300 --seed 1 [--kinds text pdf] [--families tabs ruled]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+from .gen.document import build_blocks
+from .gen.html_render import render_html
+from .gen.pdf_doc import render_pdf
+from .gen.report import make_report
+from .gen.text_render import render_text
+from .gen.truth import truth_dict, truth_json
+
+# Layout family -> input kind. Family names are stable: evaluation holds families out by name.
+FAMILIES: dict[str, str] = {
+    "tabs": "text", "markdown": "text", "cells": "text", "layout": "text", "raw": "text", "crawler": "text",
+    "html_table": "html",
+    "ruled": "pdf", "borderless": "pdf", "partly_ruled": "pdf", "vgroup": "pdf", "multipage": "pdf",
+    "landscape": "pdf",
+}
+EXTENSIONS = {"text": "txt", "html": "html", "pdf": "pdf"}
+TEXT_ENCODINGS = {"utf-8": 75, "utf-8-sig": 5, "gb18030": 10, "utf-16": 10}
+
+
+def select_families(kinds=None, families=None) -> list[str]:
+    """The families to cycle through; unknown kind or family names are an error."""
+    unknown_kinds = set(kinds or []) - set(EXTENSIONS)
+    unknown_families = set(families or []) - set(FAMILIES)
+    if unknown_kinds:
+        raise ValueError(f"kinds: unknown {sorted(unknown_kinds)}; choose from {sorted(EXTENSIONS)}")
+    if unknown_families:
+        raise ValueError(f"families: unknown {sorted(unknown_families)}; choose from {list(FAMILIES)}")
+    chosen = [f for f, k in FAMILIES.items()
+              if (not kinds or k in kinds) and (not families or f in families)]
+    if not chosen:
+        raise ValueError("kinds/families: the selection leaves no family to generate")
+    return chosen
+
+
+def encode_text(rng: random.Random, text: str) -> tuple[bytes, str]:
+    encoding = rng.choices(list(TEXT_ENCODINGS), weights=list(TEXT_ENCODINGS.values()))[0]
+    if rng.random() < 0.15:
+        text = text.replace("\n", "\r\n")
+    return text.encode(encoding), encoding
+
+
+def encode_html(rng: random.Random, blocks) -> tuple[bytes, str]:
+    charset = "gbk" if rng.random() < 0.15 else "utf-8"
+    page = render_html(rng, blocks, charset)
+    try:
+        return page.encode(charset), charset
+    except UnicodeEncodeError:
+        return render_html(rng, blocks, "utf-8").encode("utf-8"), "utf-8"
+
+
+def render(rng: random.Random, kind: str, family: str, blocks) -> tuple[bytes, list[str]]:
+    """The document's bytes and notes about how it was written."""
+    if kind == "text":
+        data, encoding = encode_text(rng, render_text(rng, family, blocks))
+        return data, [f"encoding={encoding}"]
+    if kind == "html":
+        data, charset = encode_html(rng, blocks)
+        return data, [f"encoding={charset}"]
+    return render_pdf(rng, family, blocks), []
+
+
+def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
+    rng = random.Random(seed * 1_000_003 + index)
+    kind = FAMILIES[family]
+    report = make_report(rng)
+    blocks = build_blocks(rng, report)
+    data, notes = render(rng, kind, family, blocks)
+    stem = f"g{index:05d}_{kind}_{family}"
+    doc_path = out_dir / "docs" / f"{stem}.{EXTENSIONS[kind]}"
+    doc_path.write_bytes(data)
+    truth = truth_dict(report, doc_path.name, kind, family, notes)
+    (out_dir / "truth" / f"{stem}.json").write_text(truth_json(truth), encoding="utf-8")
+    return doc_path
+
+
+def generate(out_dir, n: int, seed: int, kinds=None, families=None) -> list[Path]:
+    """Write n documents and their truth under out_dir; return the document paths."""
+    out_dir = Path(out_dir)
+    chosen = select_families(kinds, families)
+    (out_dir / "docs").mkdir(parents=True, exist_ok=True)
+    (out_dir / "truth").mkdir(parents=True, exist_ok=True)
+    return [generate_one(out_dir, i, seed, chosen[i % len(chosen)]) for i in range(n)]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m training.generate", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", required=True, type=Path, help="output directory (docs/ and truth/ inside)")
+    parser.add_argument("--n", type=int, default=100, help="number of documents")
+    parser.add_argument("--seed", type=int, default=0, help="random seed")
+    parser.add_argument("--kinds", nargs="+", choices=sorted(EXTENSIONS), help="input kinds to generate")
+    parser.add_argument("--families", nargs="+", choices=list(FAMILIES), help="layout families to generate")
+    args = parser.parse_args(argv)
+    paths = generate(args.out, args.n, args.seed, args.kinds, args.families)
+    print(f"wrote {len(paths)} documents to {args.out / 'docs'}")
+
+
+if __name__ == "__main__":
+    main()
