@@ -166,7 +166,12 @@ def _compositions(total: int, n: int) -> Iterator[tuple[int, ...]]:
 
 
 def _cut(digits: str, n: int) -> Iterator[list[str]]:
-    """Ways to cut a digit string into ``n`` numbers without leading zeros."""
+    """Ways to cut a digit string into ``n`` numbers without leading zeros; a sign
+    belongs to the first number."""
+    if digits[:1] in ("+", "-"):
+        for parts in _cut(digits[1:], n):
+            yield [digits[0] + parts[0]] + parts[1:]
+        return
     if n == 1:
         if digits and (digits == "0" or not digits.startswith("0")):
             yield [digits]

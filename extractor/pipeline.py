@@ -84,6 +84,16 @@ def _table_span(s: State) -> tuple[int, int]:
     return (idx[0], idx[-1] + 1) if idx else (0, 0)
 
 
+def _values_follow(tokens: list[Token], i: int) -> bool:
+    line = tokens[i].line
+    for t in tokens[i + 1:]:
+        if t.line != line or t.kind == "label":
+            return False
+        if t.kind in ("num", "mark"):
+            return True
+    return False
+
+
 def stage_rows(s: State) -> None:
     if s.template is None:
         return
@@ -91,7 +101,8 @@ def stage_rows(s: State) -> None:
     labels = [i for i in range(lo, hi) if s.tokens[i].kind == "label"]
     tables = [t.id for t in s.template.tables if t.id != "appeals"]
     items = template_items(s.template, tables)
-    pairs = align([label_key(s.tokens[i].text) for i in labels], items, s.scorer)
+    pairs = align([label_key(s.tokens[i].text) for i in labels], items, s.scorer,
+                  [_values_follow(s.tokens, i) for i in labels])
     s.matches = [RowMatch(items[j].table, items[j].row, labels[i], sim)
                  for i, j, sim in pairs if items[j].row]
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}

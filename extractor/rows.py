@@ -19,6 +19,7 @@ from .template import Table, Template, label_key
 
 MIN_SIMILARITY = 0.62
 SHORT_KEY = 2  # keys this short must match exactly
+FRAGMENT_WEIGHT = 0.9  # a label with no values on its line, when other labels have some
 SHORT_WEIGHT = 0.6  # and count for less: "其他", "总计" also head columns
 
 
@@ -115,10 +116,18 @@ def _table_items(table: Table) -> list[Item]:
     return items
 
 
-def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None = None
-          ) -> list[tuple[int, int, float]]:
-    """Order-preserving matching (observed index, item index, similarity)."""
+def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None = None,
+          has_values: Sequence[bool] | None = None) -> list[tuple[int, int, float]]:
+    """Order-preserving matching (observed index, item index, similarity).
+
+    ``has_values[i]`` tells whether label i has values after it on its own line; when some
+    labels do, a row is preferably matched to one of them rather than to a fragment of a
+    wrapped label (weight :data:`FRAGMENT_WEIGHT`)."""
     scores = (scorer or LabelScorer())(observed, items)
+    if has_values is not None and any(has_values):
+        for i, hv in enumerate(has_values):
+            if not hv:
+                scores[i] = [s * FRAGMENT_WEIGHT if it.row else s for s, it in zip(scores[i], items)]
     n, m = len(observed), len(items)
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):

@@ -52,7 +52,7 @@ def label_key(text: str) -> str:
     prev = None
     while prev != text:
         prev = text
-        text = _NUMBERING.sub("", text)
+        text = _NUMBERING.sub("", text.lstrip(" .、．,，:：;；-"))
     return _PUNCT.sub("", text)
 
 

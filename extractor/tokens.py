@@ -73,16 +73,33 @@ def _split_mixed(text: str, line: int, cell: int) -> Iterable[Token]:
             continue
         label = text[label_start:start]
         if _has_label_text(label):
-            yield Token("label", label.strip(), line, cell)
+            yield from _labels(label.strip(), line, cell)
         glued = bool(before and not before.isspace() and before not in "|") or (
             end < len(text) and is_cjk(text[end]) and not unit)
         value = float(digits.replace(",", ""))
         yield Token("num", digits, line, cell, value=value, unit=unit,
-                    run=glued and len(digits.lstrip("+-")) > 1 and "." not in digits)
+                    run=glued and len(digits.lstrip("+-")) > 1 and digits.lstrip("+-").isdigit())
         label_start = pos = stop
     rest = text[label_start:]
     if _has_label_text(rest):
-        yield Token("label", rest.strip(), line, cell)
+        yield from _labels(rest.strip(), line, cell)
+
+
+_VERTICAL = re.compile(r"^([\u4e00-\u9fff])\s+(?=\S{2})")
+# inner numbering starts a new label: "年(四)无法提供 2. 没有现成信息" → 年 | (四)无法提供 | 2. 没有现成信息
+_INNER_NUMBERING = re.compile(r"(?<=[^\s第(])\s*(?=\([一二三四五六七八九十]\)|(?<![\d.])[1-9][.、．](?![\d]))")
+
+
+def _labels(text: str, line: int, cell: int) -> Iterable[Token]:
+    """Label tokens; a lone character before a label (a vertical group label read across)
+    and inner numbering split a run of labels into its parts."""
+    m = _VERTICAL.match(text)
+    if m:
+        yield Token("label", m.group(1), line, cell)
+        text = text[m.end():]
+    for part in _INNER_NUMBERING.split(text):
+        if _has_label_text(part):
+            yield Token("label", part.strip(), line, cell)
 
 
 def _inside_word(text: str, start: int, end: int, before: str) -> bool:

@@ -55,3 +55,10 @@ def test_all_blank_row():
 
 def test_nothing_printed():
     assert assign([], 3) is None
+
+
+def test_a_sign_belongs_to_the_first_number_of_a_split():
+    toks = cell_tokens("行政许可99-130", 0, 0)[1:]
+    a = assign(toks, 3)
+    assert not a.settled
+    assert [99, -13, 0] in values(a)
