@@ -9,6 +9,7 @@ count                        1.00        as many printed values as columns
 positions                    0.95        fewer values, but empty cells keep every position
 blank                        0.95        every cell of the row is printed empty
 split                        0.90        digits run together; one split fits the rules
+aligned                      0.90        blanks left no trace, but values sit under their columns
 window / insert (rules)      0.85        fewer values; the form's arithmetic leaves one reading
 ambiguous                    0.30        several readings fit: the row goes to review
 too_many                     0.40        more values than columns
@@ -25,7 +26,7 @@ from .model import Token
 
 MAX_READINGS = 5000
 
-CERTAINTY = {"count": 1.0, "positions": 0.95, "blank": 0.95, "split": 0.9, "window": 0.85,
+CERTAINTY = {"count": 1.0, "positions": 0.95, "blank": 0.95, "split": 0.9, "aligned": 0.9, "window": 0.85,
              "insert": 0.85, "ambiguous": 0.3, "too_many": 0.4}
 
 

@@ -14,8 +14,10 @@ from typing import Callable, Optional
 from . import __version__
 from .detect import TemplateGuess, detect_template
 from .fields import build_fields, settle_rows
+from .labels import joined_labels
 from .meta import MetaField, find_agency, find_year
 from .model import Check, Document, ErrorItem, FieldResult, Token
+from .positions import settle_by_position
 from .readers import read
 from .rows import RowMatch, Scorer, align, template_items
 from .rules import evaluate
@@ -84,16 +86,6 @@ def _table_span(s: State) -> tuple[int, int]:
     return (idx[0], idx[-1] + 1) if idx else (0, 0)
 
 
-def _values_follow(tokens: list[Token], i: int) -> bool:
-    line = tokens[i].line
-    for t in tokens[i + 1:]:
-        if t.line != line or t.kind == "label":
-            return False
-        if t.kind in ("num", "mark"):
-            return True
-    return False
-
-
 def stage_rows(s: State) -> None:
     if s.template is None:
         return
@@ -101,8 +93,8 @@ def stage_rows(s: State) -> None:
     labels = [i for i in range(lo, hi) if s.tokens[i].kind == "label"]
     tables = [t.id for t in s.template.tables if t.id != "appeals"]
     items = template_items(s.template, tables)
-    pairs = align([label_key(s.tokens[i].text) for i in labels], items, s.scorer,
-                  [_values_follow(s.tokens, i) for i in labels])
+    keys, has_values = joined_labels(s.doc, s.tokens, labels)
+    pairs = align(keys, items, s.scorer, has_values)
     s.matches = [RowMatch(items[j].table, items[j].row, labels[i], sim)
                  for i, j, sim in pairs if items[j].row]
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
@@ -142,6 +134,7 @@ def stage_appeals(s: State) -> None:
 def stage_fields(s: State) -> None:
     if s.template is None:
         return
+    settle_by_position(s.doc, s.rows)
     values = settle_rows(s.template, s.rows)
     report = evaluate(s.template, values)
     s.checks = report.checks

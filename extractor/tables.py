@@ -35,6 +35,7 @@ class RowRead:
     similarity: float  # label match, 0..1
     table_evidence: float  # 0..1
     label_token: Optional[int] = None  # index into the token list
+    cells: tuple[Token, ...] = ()  # the value cells the reading came from
 
     @property
     def reading(self) -> Reading:
@@ -97,7 +98,8 @@ def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[Row
         a = assign(cells, ncols, row_validator(table))
         if a is None:
             continue
-        out.append(RowRead(m.table, m.row, a, m.similarity, table_evidence.get(m.table, 1.0), m.token))
+        out.append(RowRead(m.table, m.row, a, m.similarity, table_evidence.get(m.table, 1.0), m.token,
+                           tuple(cells)))
     return out
 
 

@@ -1,0 +1,102 @@
+"""Row labels wrapped over several lines, joined back into one label for matching.
+
+A long label in a narrow column wraps ("1. 申请人无正当理由逾期不补正 / 、行政机关不再处理其
+政府信息 / 公开申请"). Matched piece by piece, a fragment can resemble another row (the 2021
+(六) sub-rows share most of their words). A label on the next line, starting where this one
+starts, not numbered as a row of its own, is a continuation when at most one of the two lines
+carries values (and the table prints its rows as lines at all); its text is joined to the first piece, and the piece itself stops competing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Optional, Sequence
+
+from .model import Document, Token
+from .template import label_key
+
+MAX_PIECES = 4
+ROW_MODE_SHARE = 0.3  # labels with values on their line, for rows to be printed as lines
+SAME_START = 1.0  # display columns (text) or points (PDF) between the starts of two pieces
+_OWN_ROW = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\(?\d{1,2}\)|\d{1,2}[.、．](?!\d)|第)")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def start_x(doc: Document, t: Token) -> Optional[float]:
+    line = doc.lines[t.line]
+    if t.cell >= len(line.cells):
+        return None
+    cell = line.cells[t.cell]
+    if cell.bbox is not None:
+        return cell.bbox[0]
+    if cell.span is None:
+        return None
+    wide = sum(_width(c.raw) - len(c.raw) for c in line.cells[:t.cell])
+    return cell.span[0] + wide + len(cell.raw) - len(cell.raw.lstrip())
+
+
+def values_follow(tokens: Sequence[Token], i: int) -> bool:
+    """Whether label ``i`` has values after it on its own line."""
+    line = tokens[i].line
+    for t in tokens[i + 1:]:
+        if t.line != line or t.kind == "label":
+            return False
+        if t.kind in ("num", "mark"):
+            return True
+    return False
+
+
+def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int]
+                  ) -> tuple[list[str], list[bool]]:
+    """For each label token index: its matching key (joined with its continuations; ""
+    for a continuation) and whether it, or a continuation, has values on its line."""
+    keys = [label_key(tokens[i].text) for i in labels]
+    has = [values_follow(tokens, i) for i in labels]
+    if sum(has) < ROW_MODE_SHARE * len(labels):
+        return keys, has  # one cell per line: nothing wraps
+    first_of_line = _first_label_per_line(tokens, labels)
+    head = 0
+    pieces = 1
+    for k in range(1, len(labels)):
+        if _continues(doc, tokens, labels, head, k, has, first_of_line) and pieces < MAX_PIECES:
+            keys[head] += keys[k]
+            keys[k] = ""
+            has[head] = has[head] or has[k]
+            pieces += 1
+        else:
+            head, pieces = k, 1
+    return keys, has
+
+
+def _first_label_per_line(tokens: Sequence[Token], labels: Sequence[int]) -> set[int]:
+    seen: set[int] = set()
+    out: set[int] = set()
+    for i in labels:
+        if tokens[i].line not in seen:
+            seen.add(tokens[i].line)
+            out.add(i)
+    return out
+
+
+def _continues(doc: Document, tokens: Sequence[Token], labels: Sequence[int], head: int, k: int,
+               has: list[bool], first_of_line: set[int]) -> bool:
+    a, b = tokens[labels[k - 1]], tokens[labels[k]]
+    if b.line != a.line + 1 or _OWN_ROW.match(b.text) or not tokens[labels[head]].text:
+        return False
+    if has[head] and has[k]:
+        return False
+    xa, xb = start_x(doc, tokens[labels[head]]), start_x(doc, b)
+    if xa is None or xb is None or abs(xa - xb) > SAME_START:
+        return False
+    # the continuation must be the label that starts its line's label column
+    return labels[k] in first_of_line or _same_column_first(tokens, labels, k, xb, doc)
+
+
+def _same_column_first(tokens, labels, k, x, doc) -> bool:
+    line = tokens[labels[k]].line
+    earlier = [i for i in labels[:k] if tokens[i].line == line]
+    return all((start_x(doc, tokens[i]) or 0) < x for i in earlier)

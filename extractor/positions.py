@@ -1,0 +1,100 @@
+"""Columns by position: settle rows whose blank cells left no trace in the text.
+
+Space-aligned text (``pdftotext -layout``) and PDF pages print a blank cell as nothing, so a
+row with fewer values than columns is ambiguous by count. But the values of a column
+stand at the same horizontal position on every row. The rows of a table that print every
+column give the position of each column; a short row's values are then placed in the
+column nearest to each of them, when that placement is clear (every value well inside one
+column's reach, in order, no two in one column).
+"""
+
+from __future__ import annotations
+
+import statistics
+import unicodedata
+from typing import Optional, Sequence
+
+from .columns import Assignment, Slot
+from .model import Document, Token
+from .tables import RowRead
+
+CLEAR_SHARE = 0.35  # a value must lie within this share of the column gap from its column
+TEXT_JOIN = 4.0  # display columns: values closer than this belong to one column
+PDF_JOIN = 12.0  # points
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def position(doc: Document, t: Token) -> Optional[float]:
+    """Horizontal centre of a token's cell: bbox x in PDF points, display column in text
+    (a wide CJK character counts two)."""
+    line = doc.lines[t.line]
+    if t.cell >= len(line.cells):
+        return None
+    cell = line.cells[t.cell]
+    if cell.bbox is not None:
+        return (cell.bbox[0] + cell.bbox[2]) / 2
+    if cell.span is None or len(line.cells) < 2:
+        return None
+    wide = sum(_width(c.raw) - len(c.raw) for c in line.cells[:t.cell])
+    lead = len(cell.raw) - len(cell.raw.lstrip())
+    return cell.span[0] + wide + lead + _width(cell.raw.strip()) / 2
+
+
+def settle_by_position(doc: Document, rows: Sequence[RowRead]) -> None:
+    """Settle ambiguous rows in place, from the positions of the table's full rows."""
+    by_table: dict[str, list[RowRead]] = {}
+    for r in rows:
+        by_table.setdefault(r.table, []).append(r)
+    for table_rows in by_table.values():
+        centres = _column_centres(doc, table_rows)
+        if centres is None:
+            continue
+        for r in table_rows:
+            if not r.assignment.settled and r.cells:
+                reading = _place(doc, r.cells, centres)
+                if reading is not None:
+                    r.assignment = Assignment((reading,), "aligned")
+
+
+def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[float]]:
+    """Column positions from the values of all rows of one table, clustered; None unless
+    exactly one cluster per column comes out."""
+    ncols = len(rows[0].reading) if rows else 0
+    xs = sorted(x for r in rows for t in r.cells if t.kind in ("num", "mark") and not t.run
+                for x in [position(doc, t)] if x is not None)
+    if ncols < 2 or len(xs) < ncols:
+        return None
+    pdf = any(doc.lines[t.line].cells[t.cell].bbox is not None for r in rows for t in r.cells[:1])
+    join = PDF_JOIN if pdf else TEXT_JOIN
+    clusters: list[list[float]] = [[xs[0]]]
+    for x in xs[1:]:
+        if x - clusters[-1][-1] <= join:
+            clusters[-1].append(x)
+        else:
+            clusters.append([x])
+    if len(clusters) != ncols:
+        return None
+    return [statistics.median(c) for c in clusters]
+
+
+def _place(doc: Document, cells: Sequence[Token], centres: list[float]) -> Optional[tuple[Slot, ...]]:
+    filled = [t for t in cells if t.kind in ("num", "mark")]
+    if not filled or len(filled) > len(centres):
+        return None
+    gaps = [b - a for a, b in zip(centres, centres[1:])] or [0.0]
+    reach = CLEAR_SHARE * min(gaps)
+    slots: list[Slot] = [Slot("blank")] * len(centres)
+    last = -1
+    for t in filled:
+        x = position(doc, t)
+        if x is None or t.run:
+            return None
+        j = min(range(len(centres)), key=lambda k: abs(centres[k] - x))
+        if abs(centres[j] - x) > reach or j <= last:
+            return None
+        slots[j] = Slot("num", t.value, t, t.text) if t.kind == "num" else Slot("mark", None, t, t.text)
+        last = j
+    return tuple(slots)
