@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, Sequence
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from .template import Table, Template, label_key
@@ -57,21 +58,28 @@ def similarity(obs: str, key: str) -> float:
 class LabelScorer:
     """The transparent scorer: best rapidfuzz similarity over an item's keys.
 
-    Plain ratios for all pairs come from one ``process.cdist`` call; containment and the
-    exact-match rule for short keys are applied on top (see :func:`similarity`)."""
+    Plain ratios for all pairs come from one ``process.cdist`` call; the short-key rule and
+    the containment rules of :func:`similarity` are applied on top."""
 
     def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]:
         uniq = list(dict.fromkeys(observed))
         keys = list(dict.fromkeys(k for it in items for k in it.keys))
         if not uniq or not keys:
             return [[0.0] * len(items) for _ in observed]
-        ratios = process.cdist(uniq, keys, scorer=fuzz.ratio, workers=1)
+        sims = process.cdist(uniq, keys, scorer=fuzz.ratio, workers=1, dtype=np.float32) / 100
+        short = np.array([len(k) <= SHORT_KEY for k in keys])[None, :] | \
+            np.array([len(o) <= SHORT_KEY for o in uniq])[:, None]
+        sims[short & (sims < 1)] = 0.0
+        for j, k in enumerate(keys):
+            for i, o in enumerate(uniq):
+                if len(o) > len(k) and k in o:
+                    sims[i, j] = _adjust(o, k, float(sims[i, j]))
+                elif len(o) >= 4 and o in k:
+                    sims[i, j] = _adjust(o, k, float(sims[i, j]))
         col = {k: j for j, k in enumerate(keys)}
-        by_obs = {}
-        for i, o in enumerate(uniq):
-            sims = {k: _adjust(o, k, ratios[i][col[k]] / 100) for k in keys}
-            by_obs[o] = [max(sims[k] for k in it.keys) for it in items]
-        return [by_obs[o] for o in observed]
+        per_item = np.stack([sims[:, [col[k] for k in it.keys]].max(axis=1) for it in items], axis=1)
+        row = {o: i for i, o in enumerate(uniq)}
+        return [per_item[row[o]].tolist() for o in observed]
 
 
 def _adjust(obs: str, key: str, ratio: float) -> float:

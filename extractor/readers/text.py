@@ -36,21 +36,29 @@ def read_text_bytes(data: bytes, path: str = "<bytes>") -> Document:
     if not data.strip():
         raise DocumentLoadError(f"{path}: the file is empty")
     text, encoding = decode_bytes(data)
-    pages = text.split("\f")
-    raw_lines = [(p + 1, n + 1, line) for p, page in enumerate(pages)
-                 for n, line in enumerate(page.splitlines())]
-    lines = [_line(raw, page, number) for page, number, raw in raw_lines if raw.strip() or "\t" in raw]
-    lines = [ln for ln in lines if ln.cells]
+    folded = normalize_line(text)  # once for the whole text; spans index the folded lines
+    raw_text = text if len(folded) == len(text) else folded
+    pages = folded.split("\f")
+    raw_pages = raw_text.split("\f")
+    lines: list[Line] = []
+    for p, (page, raw_page) in enumerate(zip(pages, raw_pages)):
+        flines, rlines = page.splitlines(), raw_page.splitlines()
+        if len(rlines) != len(flines):
+            rlines = flines
+        for n, (fl, rl) in enumerate(zip(flines, rlines)):
+            if fl.strip() or "\t" in fl:
+                line = _line(fl, rl, p + 1, n + 1)
+                if line.cells:
+                    lines.append(line)
     if _cell_per_line(lines):
         lines = [_drop_indent(line) for line in lines]
     return Document(path=path, kind="text", lines=lines, pages=len(pages),
                     sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
 
 
-def _line(raw: str, page: int, number: int) -> Line:
-    folded = normalize_line(raw.rstrip("\r\n"))
-    cells = [Cell(text=tidy_cell(t), raw=raw[a:b] if len(raw) == len(folded) else t, span=(a, b))
-             for a, b, t in _split(folded)]
+def _line(folded: str, raw: str, page: int, number: int) -> Line:
+    same = len(raw) == len(folded)
+    cells = [Cell(text=tidy_cell(t), raw=raw[a:b] if same else t, span=(a, b)) for a, b, t in _split(folded)]
     return Line(cells=tuple(cells), page=page, number=number)
 
 
