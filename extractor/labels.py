@@ -10,33 +10,16 @@ carries values (and the table prints its rows as lines at all); its text is join
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Optional, Sequence
 
 from .model import Document, Token
+from .positions import cell_left
 from .template import label_key
 
 MAX_PIECES = 4
 ROW_MODE_SHARE = 0.3  # labels with values on their line, for rows to be printed as lines
 SAME_START = 1.0  # display columns (text) or points (PDF) between the starts of two pieces
 _OWN_ROW = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\(?\d{1,2}\)|\d{1,2}[.、．](?!\d)|第)")
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def start_x(doc: Document, t: Token) -> Optional[float]:
-    line = doc.lines[t.line]
-    if t.cell >= len(line.cells):
-        return None
-    cell = line.cells[t.cell]
-    if cell.bbox is not None:
-        return cell.bbox[0]
-    if cell.span is None:
-        return None
-    wide = sum(_width(c.raw) - len(c.raw) for c in line.cells[:t.cell])
-    return cell.span[0] + wide + len(cell.raw) - len(cell.raw.lstrip())
 
 
 def values_follow(tokens: Sequence[Token], i: int) -> bool:
@@ -89,7 +72,7 @@ def _continues(doc: Document, tokens: Sequence[Token], labels: Sequence[int], he
         return False
     if has[head] and has[k]:
         return False
-    xa, xb = start_x(doc, tokens[labels[head]]), start_x(doc, b)
+    xa, xb = cell_left(doc, tokens[labels[head]]), cell_left(doc, b)
     if xa is None or xb is None or abs(xa - xb) > SAME_START:
         return False
     # the continuation must be the label that starts its line's label column
@@ -99,4 +82,4 @@ def _continues(doc: Document, tokens: Sequence[Token], labels: Sequence[int], he
 def _same_column_first(tokens, labels, k, x, doc) -> bool:
     line = tokens[labels[k]].line
     earlier = [i for i in labels[:k] if tokens[i].line == line]
-    return all((start_x(doc, tokens[i]) or 0) < x for i in earlier)
+    return all((cell_left(doc, tokens[i]) or 0) < x for i in earlier)

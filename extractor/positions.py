@@ -11,6 +11,7 @@ column's reach, in order, no two in one column).
 from __future__ import annotations
 
 import statistics
+from functools import lru_cache
 import unicodedata
 from typing import Optional, Sequence
 
@@ -23,24 +24,37 @@ TEXT_JOIN = 4.0  # display columns: values closer than this belong to one column
 PDF_JOIN = 12.0  # points
 
 
-def _width(text: str) -> int:
+@lru_cache(maxsize=8192)
+def display_width(text: str) -> int:
+    """Width of text in a monospaced layout: a wide CJK character counts two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def cell_left(doc: Document, t: Token) -> Optional[float]:
+    """Where a token's cell starts: bbox x0 in PDF points, display column in text; None
+    when the reader gave no position (HTML)."""
+    line = doc.lines[t.line]
+    if t.cell >= len(line.cells):
+        return None
+    cell = line.cells[t.cell]
+    if cell.bbox is not None:
+        return cell.bbox[0]
+    if cell.span is None:
+        return None
+    wide = sum(display_width(c.raw) - len(c.raw) for c in line.cells[:t.cell])
+    return cell.span[0] + wide + len(cell.raw) - len(cell.raw.lstrip())
+
+
 def position(doc: Document, t: Token) -> Optional[float]:
-    """Horizontal centre of a token's cell: bbox x in PDF points, display column in text
-    (a wide CJK character counts two)."""
+    """Horizontal centre of a token's cell (only for lines of several cells in text)."""
     line = doc.lines[t.line]
     if t.cell >= len(line.cells):
         return None
     cell = line.cells[t.cell]
     if cell.bbox is not None:
         return (cell.bbox[0] + cell.bbox[2]) / 2
-    if cell.span is None or len(line.cells) < 2:
-        return None
-    wide = sum(_width(c.raw) - len(c.raw) for c in line.cells[:t.cell])
-    lead = len(cell.raw) - len(cell.raw.lstrip())
-    return cell.span[0] + wide + lead + _width(cell.raw.strip()) / 2
+    left = cell_left(doc, t) if len(line.cells) >= 2 else None
+    return None if left is None else left + display_width(cell.raw.strip()) / 2
 
 
 def settle_by_position(doc: Document, rows: Sequence[RowRead]) -> None:
@@ -49,6 +63,8 @@ def settle_by_position(doc: Document, rows: Sequence[RowRead]) -> None:
     for r in rows:
         by_table.setdefault(r.table, []).append(r)
     for table_rows in by_table.values():
+        if all(r.assignment.settled for r in table_rows):
+            continue
         centres = _column_centres(doc, table_rows)
         if centres is None:
             continue

@@ -46,6 +46,7 @@ COLUMN_ALIASES: dict[str, list[str]] = {
 }
 
 
+@lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """Matching key of a label: numbering, spaces and punctuation removed."""
     text = normalize_cell(text)
