@@ -35,9 +35,10 @@ def settle_rows(template: Template, rows: list[RowRead]) -> dict[str, Value]:
             if r.assignment.settled or len(r.assignment.readings) > MAX_SETTLE_READINGS:
                 continue
             ids = _ids(template, r)
+            if not _touches_printed(template, values, ids):
+                continue
             fits = [rd for rd in r.assignment.readings
-                    if consistent(template, {**values, **_as_values(ids, rd)}, set(ids))
-                    and _touches_printed(template, values, ids)]
+                    if consistent(template, {**values, **_as_values(ids, rd)}, set(ids))]
             if len(fits) == 1:
                 r.assignment = Assignment((fits[0],), "insert")
                 values.update(_as_values(ids, fits[0]))
@@ -47,10 +48,10 @@ def settle_rows(template: Template, rows: list[RowRead]) -> dict[str, Value]:
 def _touches_printed(template: Template, values: dict[str, Value], ids: list[str]) -> bool:
     """A reading is only settled by equations that also hold printed values elsewhere."""
     own = set(ids)
-    for eq in template.equations:
-        terms = set(eq.lhs + eq.rhs)
-        if terms & own and any(t in values for t in terms - own):
-            return True
+    for f in ids:
+        for eq in template.equations_by_field.get(f, ()):
+            if any(t in values for t in eq.lhs + eq.rhs if t not in own):
+                return True
     return False
 
 
@@ -107,12 +108,17 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
 
 
 def _inferred(template: Template, out: dict[str, FieldResult], report: RuleReport) -> None:
+    """Forced values; each takes the lowest confidence of the printed fields of its table."""
+    floor: dict[str, float] = {}
+    for f in out.values():
+        if f.status in ("ok", "blank"):
+            table = f.id.split(".")[0]
+            floor[table] = min(floor.get(table, 1.0), f.confidence)
     for fid, (value, how) in report.inferred.items():
         current = out.get(fid)
         if current is not None and current.status != "review":
             continue
-        table = fid.split(".")[0]
-        printed = [f.confidence for f in out.values() if f.id.startswith(table + ".") and f.status in ("ok", "blank")]
-        c = conf.INFERRED_FACTOR * min(printed) if printed else 0.5
+        printed = floor.get(fid.split(".")[0])
+        c = conf.INFERRED_FACTOR * printed if printed is not None else 0.5
         out[fid] = FieldResult(fid, value, c, "inferred",
                                Source(text="", derivation=f"forced by {how}"))

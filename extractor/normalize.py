@@ -28,13 +28,21 @@ _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \u3000]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
 
 
+_TABLE = {**_DROP, **_RADICALS}
+_AFTER_NFKC = {**_BRACKETS, **_DASHES, ord("\u00a0"): " ", ord("\u3000"): " "}
+_NEEDS_TABLE = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
+_NEEDS_AFTER = re.compile("[" + re.escape("".join(map(chr, _AFTER_NFKC))) + "]")
+
+
 def normalize_line(text: str) -> str:
     """Fold character forms but keep the line's tabs and spacing (cells are split later)."""
-    text = text.translate(_DROP)
-    text = text.translate(_RADICALS)
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_BRACKETS).translate(_DASHES)
-    return text.replace("\u00a0", " ").replace("\u3000", " ")
+    if _NEEDS_TABLE.search(text):
+        text = text.translate(_TABLE)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    if _NEEDS_AFTER.search(text):
+        text = text.translate(_AFTER_NFKC)
+    return text
 
 
 def normalize_cell(text: str) -> str:

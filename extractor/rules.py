@@ -114,45 +114,54 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
 
 
 def _tighten(eq: Equation, values: dict[str, Value], lo: dict, hi: dict, how: dict) -> Union[bool, Check]:
+    """One pass of interval propagation over one equation; a Check when bounds cross."""
     terms = [(t, 1.0) for t in eq.lhs] + [(t, -1.0) for t in eq.rhs]
     unknown = [(t, a) for t, a in terms if values.get(t) is None]
     if not unknown:
         return False
     known = sum(a * _num(values[t]) for t, a in terms if values.get(t) is not None)
+    # sums of the unknown terms' lower / upper ends; infinities counted apart so that one
+    # term can be taken out again (the lower ends are finite or -inf, the upper +inf)
+    lows = [min(b * lo[u], b * hi[u]) for u, b in unknown]
+    highs = [max(b * lo[u], b * hi[u]) for u, b in unknown]
+    lo_fin, lo_inf = sum(x for x in lows if math.isfinite(x)), sum(1 for x in lows if not math.isfinite(x))
+    hi_fin, hi_inf = sum(x for x in highs if math.isfinite(x)), sum(1 for x in highs if not math.isfinite(x))
     changed = False
-    for t, a in unknown:
-        s_lo = sum(min(b * lo[u], b * hi[u]) for u, b in unknown if u != t)
-        s_hi = sum(max(b * lo[u], b * hi[u]) for u, b in unknown if u != t)
+    for k, (t, a) in enumerate(unknown):
+        s_lo = _without(lo_fin, lo_inf, lows[k], -math.inf)
+        s_hi = _without(hi_fin, hi_inf, highs[k], math.inf)
         # a*x = -known - S  →  x in [(-known - s_hi)/a, (-known - s_lo)/a] (swapped if a < 0)
         x1, x2 = (-known - s_hi) / a, (-known - s_lo) / a
-        new_lo, new_hi = (min(x1, x2), max(x1, x2)) if all(map(math.isfinite, (x1, x2))) else \
-            _open_bounds(x1, x2)
+        new_lo, new_hi = min(x1, x2), max(x1, x2)
         if new_lo > lo[t] + EPS:
             lo[t], changed = new_lo, True
         if new_hi < hi[t] - EPS:
             hi[t], changed = new_hi, True
         if lo[t] > hi[t] + EPS:
-            detail = (f"{eq.where}: with the printed values, {_short(t)} would have to lie between "
-                      f"{_fmt(lo[t])} and {_fmt(hi[t])}; the printed table contradicts this rule")
+            detail = (f"{eq.where}: the printed values need {_short(t)} to be at least {_fmt(lo[t])} "
+                      f"and at most {_fmt(hi[t])}; the table as printed breaks this rule")
             return Check(eq.rule, False, detail, tuple(x for x, _ in terms))
         if changed and math.isclose(lo[t], hi[t], abs_tol=EPS) and t not in how:
             how[t] = f"{eq.rule} [{eq.where}]"
     return changed
 
 
-def _open_bounds(x1: float, x2: float) -> tuple[float, float]:
-    vals = [x for x in (x1, x2) if not math.isnan(x)]
-    if not vals:
-        return -math.inf, math.inf
-    return min(vals), max(vals)
+def _without(finite_sum: float, n_inf: int, own: float, inf: float) -> float:
+    """A sum of interval ends with one term taken out."""
+    if math.isfinite(own):
+        return inf if n_inf else finite_sum - own
+    return inf if n_inf > 1 else finite_sum
 
 
 def consistent(template: Template, values: dict[str, Value], touched: set[str]) -> bool:
     """False when a fully printed equation touching ``touched`` fails."""
-    for eq in template.equations:
-        if touched.isdisjoint(eq.lhs + eq.rhs):
-            continue
-        chk = check_equation(eq, values)
-        if chk is not None and not chk.ok:
-            return False
+    seen: set[int] = set()
+    for f in touched:
+        for eq in template.equations_by_field.get(f, ()):
+            if id(eq) in seen:
+                continue
+            seen.add(id(eq))
+            chk = check_equation(eq, values)
+            if chk is not None and not chk.ok:
+                return False
     return True

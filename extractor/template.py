@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .normalize import normalize_cell
@@ -113,6 +113,14 @@ class Template:
     tables: tuple[Table, ...]
     rules_text: tuple[str, ...]
     equations: tuple[Equation, ...] = field(default=())
+
+    @cached_property
+    def equations_by_field(self) -> dict[str, tuple[Equation, ...]]:
+        index: dict[str, list[Equation]] = {}
+        for eq in self.equations:
+            for f in eq.lhs + eq.rhs:
+                index.setdefault(f, []).append(eq)
+        return {f: tuple(eqs) for f, eqs in index.items()}
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:
