@@ -19,8 +19,8 @@ from typing import Optional, Sequence
 
 from .columns import Assignment, Reading, assign
 from .model import Token
-from .rows import RowMatch
-from .template import Table, Template
+from .rows import RowMatch, similarity
+from .template import Table, Template, label_key
 
 APPEALS_CHARS = set("行政复议诉讼未经直接起后结果维持纠正其他尚审总计")
 MIN_APPEALS_CELLS = 10
@@ -108,6 +108,9 @@ def read_appeals(template: Template, tokens: Sequence[Token], start: int, end: i
     """Find the 15-cell appeals row among tokens[start:end] and split it by group."""
     table = template.table("appeals")
     width = len(table.columns)
+    by_rows = _appeals_by_rows(table, tokens, start, end, 1.0 if heading_found else 0.95)
+    if by_rows:
+        return by_rows
     cells, header = _appeals_cells(tokens, start, end, width * len(table.rows))
     if cells is None:
         return []
@@ -120,6 +123,28 @@ def read_appeals(template: Template, tokens: Sequence[Token], start: int, end: i
         readings = tuple(dict.fromkeys(r[g * width:(g + 1) * width] for r in a.readings))
         how = a.how if len(readings) == 1 or a.how == "ambiguous" else "ambiguous"
         out.append(RowRead("appeals", row.id, Assignment(readings, how), 1.0, evidence))
+    return out
+
+
+def _appeals_by_rows(table: Table, tokens: Sequence[Token], start: int, end: int, evidence: float
+                     ) -> list[RowRead]:
+    """The appeals table printed as three labelled rows of five values (some web pages)."""
+    out = []
+    for row in table.rows:
+        found = None
+        for i in range(start, end):
+            t = tokens[i]
+            if t.kind == "label" and max(similarity(label_key(t.text), k) for k in row.keys) >= 0.9:
+                cells = row_cells(tokens, i, len(table.columns))
+                if tokens[i + 1:i + 2] and tokens[i + 1].line == t.line and len(cells) >= 3:
+                    found = (i, cells, max(similarity(label_key(t.text), k) for k in row.keys))
+        if found is None:
+            return []
+        i, cells, sim = found
+        a = assign(cells, len(table.columns), lambda r: _sums(r, len(table.columns)))
+        if a is None:
+            return []
+        out.append(RowRead("appeals", row.id, a, sim, evidence, i, tuple(cells)))
     return out
 
 

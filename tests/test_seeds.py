@@ -99,3 +99,15 @@ def test_provenance_points_at_the_line(results):
     result, _ = results["001_29ee529a4ac3a460.txt"]
     src = result["fields"]["requests.new_received.total"]["source"]
     assert src["line"] > 0 and src["text"] == "86"
+
+
+def test_appeals_printed_as_three_labelled_rows(tmp_path):
+    text = (SEEDS[1].read_text(encoding="utf-8").split("四、政府信息公开行政复议")[0]
+            + "四、政府信息公开行政复议、行政诉讼情况\n"
+            + "\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计\n"
+            + "行政复议\t3\t0\t0\t0\t3\n未经复议直接起诉\t4\t0\t0\t1\t5\n复议后起诉\t3\t0\t0\t1\t4\n五、存在的主要问题及改进情况\n无\n")
+    p = tmp_path / "rows.txt"
+    p.write_text(text, encoding="utf-8")
+    fields = extract(p)["fields"]
+    assert [fields[f"appeals.litigation_direct.{c}"]["value"] for c in ("upheld", "corrected", "other", "pending", "total")] == [4, 0, 0, 1, 5]
+    assert fields["appeals.review.total"]["status"] == "ok"
