@@ -31,6 +31,7 @@ def extract(
                                   help="json: the full result; csv: one row per field; "
                                        "table: the tables as the form prints them."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
+    review_threshold: float = typer.Option(0.80, help="Fields with a lower confidence get status review."),
 ) -> None:
     """Extract one report.
 
@@ -41,8 +42,9 @@ def extract(
     """
     from .output import to_csv
     from .pipeline import extract as run_extract
+    from .settings import Settings
     try:
-        result = run_extract(file)
+        result = run_extract(file, Settings(review_threshold=review_threshold))
     except ExtractorError as e:
         _fail(str(e))
     if format is Format.table:

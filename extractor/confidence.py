@@ -46,7 +46,7 @@ def with_rules(c: float, confirmed: bool, broken: bool) -> float:
     return c
 
 
-def status_for(c: float, blank: bool) -> str:
-    if c < REVIEW_THRESHOLD:
+def status_for(c: float, blank: bool, threshold: float = REVIEW_THRESHOLD) -> str:
+    if c < threshold:
         return "review"
     return "blank" if blank else "ok"

@@ -70,7 +70,8 @@ def _source(doc: Document, tokens: Sequence[Token], slot: Slot, note: Optional[s
 
 
 def build_fields(template: Template, doc: Document, tokens: Sequence[Token], rows: list[RowRead],
-                 report: RuleReport, units: dict[str, str]) -> dict[str, FieldResult]:
+                 report: RuleReport, units: dict[str, str],
+                 threshold: float = conf.REVIEW_THRESHOLD) -> dict[str, FieldResult]:
     out: dict[str, FieldResult] = {}
     for r in rows:
         for fid, slot, c, note in _row_fields(template, doc, r):
@@ -78,7 +79,7 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
                 continue
             c = conf.with_rules(c, fid in report.confirmed, fid in report.broken)
             blank = slot.kind != "num"
-            status = conf.status_for(c, blank)
+            status = conf.status_for(c, blank, threshold)
             if not r.assignment.settled:
                 status = "review"
             unit = units.get(fid) or (slot.token.unit if slot.token is not None and slot.kind == "num" else None)

@@ -21,6 +21,7 @@ from .positions import settle_by_position
 from .readers import read
 from .rows import RowMatch, Scorer, align, template_items
 from .rules import evaluate
+from .settings import Settings
 from .sections import Section, find_sections, is_furniture, is_prose
 from .tables import RowRead, header_unit, read_appeals, read_rows
 from .template import Template, label_key, load_templates
@@ -29,6 +30,7 @@ from .template import Template, label_key, load_templates
 @dataclass
 class State:
     path: str
+    settings: Settings = field(default_factory=Settings)
     scorer: Optional[Scorer] = None
     doc: Optional[Document] = None
     tokens: list[Token] = field(default_factory=list)
@@ -49,7 +51,7 @@ Stage = Callable[[State], None]
 
 
 def stage_read(s: State) -> None:
-    s.doc = read(s.path)
+    s.doc = read(s.path, max_text_bytes=int(s.settings.max_text_mb * 2**20))
     for p in s.doc.needs_ocr:
         s.errors.append(ErrorItem("read", "page has no usable text layer and needs OCR", p))
 
@@ -138,23 +140,24 @@ def stage_fields(s: State) -> None:
     values = settle_rows(s.template, s.rows)
     report = evaluate(s.template, values)
     s.checks = report.checks
-    s.fields = build_fields(s.template, s.doc, s.tokens, s.rows, report, s.units)
+    s.fields = build_fields(s.template, s.doc, s.tokens, s.rows, report, s.units,
+                            s.settings.review_threshold)
 
 
 def build_pipeline() -> list[Stage]:
     return [stage_read, stage_tokens, stage_meta, stage_template, stage_rows, stage_appeals, stage_fields]
 
 
-def run(path: str | Path, scorer: Optional[Scorer] = None) -> State:
-    state = State(path=str(path), scorer=scorer)
+def run(path: str | Path, settings: Optional[Settings] = None, scorer: Optional[Scorer] = None) -> State:
+    state = State(path=str(path), settings=settings or Settings(), scorer=scorer)
     for stage in build_pipeline():
         stage(state)
     return state
 
 
-def extract(path: str | Path, scorer: Optional[Scorer] = None) -> dict:
+def extract(path: str | Path, settings: Optional[Settings] = None, scorer: Optional[Scorer] = None) -> dict:
     """Extract one report; the result dict of the output contract (see README)."""
     t0 = time.perf_counter()
-    s = run(path, scorer)
+    s = run(path, settings, scorer)
     from .output import to_result
     return to_result(s, elapsed_ms=(time.perf_counter() - t0) * 1000, version=__version__)

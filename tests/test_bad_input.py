@@ -112,3 +112,8 @@ def test_other_encodings_give_the_same_values(tmp_path):
         p.write_bytes(text.encode(enc))
         out = json.loads(run(p).stdout)
         assert {k: v["value"] for k, v in out["fields"].items()} == {k: v["value"] for k, v in base.items()}, enc
+
+
+def test_bad_setting_is_named(tmp_path):
+    res = runner.invoke(app, ["extract", str(SEEDS / "003_94a1ddae1680c43d.txt"), "--review-threshold", "1.5"])
+    one_line_error(res, "review_threshold")

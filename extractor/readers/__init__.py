@@ -37,7 +37,7 @@ def sniff(head: bytes) -> str:
     return "html" if _HTML.search(probe) else "text"
 
 
-def read(path: str | Path) -> Document:
+def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES) -> Document:
     """Read any supported file; raise DocumentLoadError with a one-line reason otherwise."""
     p = Path(path)
     if not p.exists():
@@ -55,9 +55,9 @@ def read(path: str | Path) -> Document:
         return read_pdf(p)
     if kind == "image":
         raise UnsupportedInput(f"{p}: image input needs OCR, which this version does not have yet")
-    if size > MAX_TEXT_BYTES:
+    if size > max_text_bytes:
         raise DocumentLoadError(f"{p}: {size / 2**20:.0f} MB is too large for a text or HTML report "
-                                f"(limit {MAX_TEXT_BYTES // 2**20} MB)")
+                                f"(limit {max_text_bytes / 2**20:g} MB)")
     if kind == "html":
         from .html import read_html
         return read_html(p)
