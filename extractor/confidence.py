@@ -9,7 +9,9 @@ For a printed field the confidence is the product of its evidence:
 - ``column_certainty``: how the cells were read into columns (:data:`columns.CERTAINTY`);
 - ``number_quality``: 1 for a clean number, lower for a reading repaired from OCR damage;
 - ``table_evidence``: how sure we are that this is the table (headers found, section found);
-- ``reader_confidence``: the OCR engine's confidence for the cell (1 for text layers).
+- ``reader_confidence``: the OCR engine's confidence for the cell (1 for text layers),
+  times :data:`REPAIRED_NUMBER` when letters were read as digits ("1s" → 15); such a
+  field is ``ok`` only when a rule that holds confirms it, and its source says so.
 
 Then the form's rules move it: when a check that holds covers the field, the remaining
 doubt shrinks by :data:`RULE_CONFIRM`; when a check fails, the confidence is multiplied
@@ -24,6 +26,7 @@ REVIEW_THRESHOLD = 0.80
 RULE_CONFIRM = 0.25  # remaining doubt kept when a holding check covers the field
 RULE_BREAK = 0.6  # factor when a failing check covers the field
 INFERRED_FACTOR = 0.98
+REPAIRED_NUMBER = 0.6  # an OCR letter read as a digit ("1s" → 15): review unless a rule confirms it
 
 
 def row_match(similarity: float) -> float:

@@ -100,12 +100,15 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
     note = None if a.how == "count" else f"columns read by {a.how}"
     for k, fid in enumerate(ids):
         slot = r.reading[k]
-        reader = 1.0
+        reader, own_note = 1.0, note
         if slot.token is not None:
             cells = doc.lines[slot.token.line].cells
             if slot.token.cell < len(cells):
                 reader = cells[slot.token.cell].confidence
-        yield fid, slot, base * reader, note
+            if slot.token.repaired is not None and slot.kind == "num":
+                reader *= conf.REPAIRED_NUMBER
+                own_note = f"read {slot.token.repaired!r} as {slot.token.text}" + (f"; {note}" if note else "")
+        yield fid, slot, base * reader, own_note
 
 
 def _inferred(template: Template, out: dict[str, FieldResult], report: RuleReport) -> None:

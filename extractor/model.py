@@ -70,7 +70,9 @@ class Token:
     """A piece of a cell: a label, a number, an empty cell or a printed blank mark.
 
     ``run`` is true for a digit string glued to other digits with no separator, which
-    may hold the digits of several adjacent cells (web-crawler text).
+    may hold the digits of several adjacent cells (web-crawler text). ``repaired`` holds
+    the printed text when a number was read through OCR letter-for-digit confusions
+    ("1s" → 15, "O" → 0); such a value is never trusted without the rules' support.
     """
 
     kind: TokenKind
@@ -80,6 +82,7 @@ class Token:
     value: Optional[float] = None
     unit: Optional[str] = None
     run: bool = False
+    repaired: Optional[str] = None
 
 
 @dataclass(frozen=True)

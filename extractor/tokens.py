@@ -43,7 +43,27 @@ def cell_tokens(text: str, line: int, cell: int) -> list[Token]:
     whole = parse_number(stripped)
     if whole is not None:
         return [Token("num", stripped, line, cell, value=whole[0], unit=whole[1])]
+    repaired = ocr_digits(stripped)
+    if repaired is not None:
+        return [Token("num", repaired, line, cell, value=float(repaired), repaired=stripped)]
     return list(_split_mixed(stripped, line, cell))
+
+
+# letters OCR reads for digits, in a cell that is otherwise a number
+OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
+                            "i": "1", "s": "5", "S": "5", "B": "8", "Z": "2", "z": "2", "g": "9", "q": "9", "b": "6"})
+_OCR_CELL = re.compile(r"^[0-9OoD〇QlIi|sSBZzgqb]{1,7}$")
+
+
+def ocr_digits(text: str) -> Optional[str]:
+    """The digits a cell such as "1s" or "O" most likely printed, else None. A cell of
+    letters only counts when it is a lone zero-like mark (O, o, 〇)."""
+    if not _OCR_CELL.match(text):
+        return None
+    if not any(ch.isdigit() for ch in text) and text not in ("O", "o", "〇"):
+        return None
+    digits = text.translate(OCR_DIGITS)
+    return digits if digits.isdigit() and (digits == "0" or not digits.startswith("0")) else None
 
 
 def _split_mixed(text: str, line: int, cell: int) -> Iterable[Token]:

@@ -111,3 +111,16 @@ def test_appeals_printed_as_three_labelled_rows(tmp_path):
     fields = extract(p)["fields"]
     assert [fields[f"appeals.litigation_direct.{c}"]["value"] for c in ("upheld", "corrected", "other", "pending", "total")] == [4, 0, 0, 1, 5]
     assert fields["appeals.review.total"]["status"] == "ok"
+
+
+def test_ocr_digit_confusions_go_to_review_unless_a_rule_confirms(tmp_path):
+    text = SEEDS[3].read_text(encoding="utf-8")  # 003: tabs
+    text = text.replace("行政处罚\t615\t\t651", "行政处罚\t6l5\t\t651")  # no rule covers art20 tables
+    text = text.replace("(一) 予以公开\t1\t0\t0\t0\t0\t0\t1", "(一) 予以公开\t1\tO\t0\t0\t0\t0\t1")
+    p = tmp_path / "ocr.txt"
+    p.write_text(text, encoding="utf-8")
+    f = extract(p)["fields"]
+    penalty = f["art20_6.administrative_penalty.prev_items"]
+    assert penalty["value"] == 615 and penalty["status"] == "review" and "6l5" in penalty["source"]["note"]
+    granted = f["requests.granted.commercial"]
+    assert granted["value"] == 0 and granted["status"] == "ok" and "'O'" in granted["source"]["note"]

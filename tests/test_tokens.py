@@ -46,3 +46,12 @@ def test_a_lone_number_cell_is_not_a_run():
 def test_a_row_of_numbers_alone_on_its_line():
     assert kinds("447 7 0 0 0 0 454") == [("num", 447), ("num", 7), ("num", 0), ("num", 0), ("num", 0),
                                           ("num", 0), ("num", 454)]
+
+
+def test_ocr_letters_in_a_number_cell_are_repaired_and_marked():
+    t = cell_tokens("1s", 0, 0)[0]
+    assert (t.kind, t.value, t.repaired) == ("num", 15.0, "1s")
+    assert cell_tokens("O", 0, 0)[0].value == 0.0
+    assert cell_tokens("〇", 0, 0)[0].value == 0.0
+    assert cell_tokens("so", 0, 0)[0].kind == "label"  # letters only: not a number
+    assert cell_tokens("规章", 0, 0)[0].kind == "label"
