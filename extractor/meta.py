@@ -20,7 +20,8 @@ _TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:度\s*)?(?:本机�
 _YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<agency>[\u4e00-\u9fff()（）]{2,30}?)\s*(?:关于)?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告")
 _PERIOD = re.compile(r"(?P<year>20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*至\s*(?P=year)\s*年\s*12\s*月\s*31\s*日")
 _ORG_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府", "办事处", "管理委员会", "委员会", "分局", "局",
-               "办公室", "办公厅", "厅", "中心", "院", "委", "办", "所", "署", "会", "政府")
+               "办公室", "办公厅", "厅", "中心", "院", "委", "办", "所", "署", "会", "政府", "支队", "大队", "总队",
+               "处", "站", "馆", "社", "部", "街道", "镇", "乡", "管委会", "公司", "集团")
 _ORG = re.compile(r"(?:^|(?<=[，。、；：:,\s(（“]))([\u4e00-\u9fff]{2,24}?(?:" + "|".join(_ORG_SUFFIX) + r"))(?![\u4e00-\u9fff]{0,1}(?:长|员|主任|党委))")
 _GENERIC = re.compile(r"^(?:我|本|各|全|该|上级|市|区|县|省|镇|乡|分|有关|相关|政务|我们|县级|市级)")
 _TITLE_NOISE = re.compile(r"^(?:关于|[#\s]+)|(?:关于|[《》\s])+$")
@@ -76,16 +77,18 @@ def find_agency(doc: Document) -> MetaField:
             return MetaField(before, 0.95, i, t)
         prev = _previous_name(texts, i)
         if prev is not None:
-            return MetaField(texts[prev].strip(), 0.9, prev, texts[prev])
+            name = texts[prev].strip()
+            return MetaField(name, 0.9 if name.endswith(_ORG_SUFFIX) else 0.8, prev, texts[prev])
     return _most_named_body(texts)
 
 
 def _previous_name(texts: list[str], i: int) -> Optional[int]:
+    """The line before the title when it is a short name (Chinese characters only)."""
     for j in range(i - 1, max(-1, i - 4), -1):
         t = texts[j].strip()
         if not t:
             continue
-        if 2 <= len(t) <= 30 and re.fullmatch(r"[\u4e00-\u9fff()（）]+", t) and t.endswith(_ORG_SUFFIX):
+        if 2 <= len(t) <= 30 and re.fullmatch(r"[\u4e00-\u9fff()（）]+", t):
             return j
         return None
     return None
