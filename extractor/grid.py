@@ -1,0 +1,652 @@
+"""Ruled table grids: ruling lines from vector drawings → lattices → rows of cells.
+
+1. :func:`page_rules` turns the page's drawings into horizontal and vertical rules in
+   the reading frame: stroked lines, the edges of stroked rectangles, and thin filled
+   rectangles (many producers paint borders that way). Invisible (white or transparent)
+   paint and large filled areas (cell shading) are ignored.
+2. :func:`find_lattices` joins rules that touch into connected groups; a group with at
+   least two rules each way is a table. Its column and row positions are the clustered
+   rule positions; a missing rule between two elementary cells merges them.
+3. Where rules are missing inside a table (a bare frame, only horizontal or only
+   vertical rules) :func:`add_virtual_rules` adds rules from the text: a grid row
+   holding several lines of values is cut into rows (:func:`row_cuts`: tight lines
+   stay together, row numbering and value lines start rows), and a grid column whose
+   value lines fall into columns separated by clear gaps is cut into columns.
+4. :func:`lattice_rows` assigns glyphs to cells by their centres and returns one list of
+   :class:`TableCell` per elementary row, one per grid column; a merged cell gives its
+   text at its top-left position and empty cells (with the merged box) elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, NamedTuple, Sequence
+
+from .layout import (Fragment, Frame, Glyph, Row, Segment, fragments, lines_text, make_row,
+                     may_split, order_fragments, text_rows, union)
+from .model import BBox
+
+POS_TOL = 3.0  # rules this close (pt) are the same grid line
+JOIN_TOL = 3.0  # a rule ending this close to another one touches it
+THIN = 3.0  # a filled rectangle this thin (pt) is a rule
+MIN_RULE = 4.0  # shorter rules are ignored (ticks, bullets)
+MAX_RULES = 3000  # beyond this many rules a page is a drawing, not a table
+COVER = 0.5  # a rule covering this share of a cell side is that side's border
+TIGHT_GAP = 0.6  # lines closer than this many font sizes belong to one table row
+
+_NUMERIC = re.compile(
+    r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:%|万元|亿元|元|件|个|项|条|次|人|家)?$"
+    r"|^(?:-{1,3}|/|—{1,2}|无|\*)$")
+# row numbering at the start of a label: 一、 二. （三） (3) 4. 5、 ①
+NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）]"
+                       r"|\d{1,2}[.、](?!\d)|[①-⑳])")
+
+
+class Rule(NamedTuple):
+    """An axis-aligned rule: ``pos`` is y (horizontal) or x (vertical); a..b its extent."""
+
+    pos: float
+    a: float
+    b: float
+
+
+def is_numeric(text: str) -> bool:
+    """A table value: a number (with an optional unit) or a printed blank mark."""
+    return bool(_NUMERIC.match(text))
+
+
+# ----------------------------------------------------------------------------- rules
+
+def _visible(color: Sequence[float] | None, opacity: float | None) -> bool:
+    if color is None or (opacity is not None and opacity <= 0.05):
+        return False
+    return not all(c >= 0.93 for c in color)  # white paint on white paper
+
+
+def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list[Rule]]:
+    """Horizontal and vertical rules (merged, in the reading frame) of a page's drawings."""
+    hs: list[Rule] = []
+    vs: list[Rule] = []
+    for d in drawings:
+        typ = d.get("type") or ""
+        stroke = "s" in typ and _visible(d.get("color"), d.get("stroke_opacity"))
+        fill = "f" in typ and _visible(d.get("fill"), d.get("fill_opacity"))
+        if not (stroke or fill):
+            continue
+        for p, q in _path_segments(d, stroke):
+            _add_segment(frame.point(*p), frame.point(*q), hs, vs)
+        if len(hs) + len(vs) > 20 * MAX_RULES:
+            break
+    return _long(merge_rules(hs)), _long(merge_rules(vs))
+
+
+def _long(rules: list[Rule]) -> list[Rule]:
+    return [r for r in rules if r.b - r.a >= MIN_RULE]
+
+
+Point = tuple[float, float]
+
+
+def _path_segments(d: dict, stroke: bool) -> Iterable[tuple[Point, Point]]:
+    """Segments a path paints as lines (page space)."""
+    rect = d.get("rect")
+    if not stroke:  # filled only: a thin path is a rule, anything else is shading
+        if rect is not None and _thin(rect) and len(d["items"]) <= 2:
+            yield from _rect_axis(rect)
+            return
+        for it in d["items"]:
+            if it[0] == "re" and _thin(it[1]):
+                yield from _rect_axis(it[1])
+        return
+    for it in d["items"]:
+        kind = it[0]
+        if kind == "l":
+            yield it[1], it[2]
+        elif kind in ("re", "qu"):
+            r = it[1] if kind == "re" else _quad_rect(it[1])
+            if r is None:
+                continue
+            if _thin(r):
+                yield from _rect_axis(r)
+            else:
+                x0, y0, x1, y1 = r
+                yield (x0, y0), (x1, y0)
+                yield (x0, y1), (x1, y1)
+                yield (x0, y0), (x0, y1)
+                yield (x1, y0), (x1, y1)
+
+
+def _quad_rect(q: Sequence) -> tuple[float, float, float, float] | None:
+    pts = [tuple(p) for p in q]
+    xs = sorted({round(p[0], 1) for p in pts})
+    ys = sorted({round(p[1], 1) for p in pts})
+    if len(xs) > 2 or len(ys) > 2:
+        return None  # not axis-aligned
+    return (xs[0], ys[0], xs[-1], ys[-1])
+
+
+def _thin(r: Sequence[float]) -> bool:
+    w, h = abs(r[2] - r[0]), abs(r[3] - r[1])
+    return min(w, h) <= THIN and max(w, h) >= MIN_RULE
+
+
+def _rect_axis(r: Sequence[float]) -> Iterable[tuple[Point, Point]]:
+    """The centre line of a thin rectangle along its long side."""
+    x0, y0, x1, y1 = min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])
+    if x1 - x0 >= y1 - y0:
+        yield (x0, (y0 + y1) / 2), (x1, (y0 + y1) / 2)
+    else:
+        yield ((x0 + x1) / 2, y0), ((x0 + x1) / 2, y1)
+
+
+def _add_segment(p: Point, q: Point, hs: list[Rule], vs: list[Rule]) -> None:
+    """Keep axis-aligned segments (dotted rules come as many short ones: merged later)."""
+    dx, dy = abs(p[0] - q[0]), abs(p[1] - q[1])
+    if dy <= 1.0 and dx > 0.2:
+        hs.append(Rule((p[1] + q[1]) / 2, min(p[0], q[0]), max(p[0], q[0])))
+    elif dx <= 1.0 and dy > 0.2:
+        vs.append(Rule((p[0] + q[0]) / 2, min(p[1], q[1]), max(p[1], q[1])))
+
+
+def merge_rules(rules: list[Rule], tol: float = 1.5, gap: float = 2.0) -> list[Rule]:
+    """Collinear rules that overlap or nearly touch become one rule."""
+    out: list[Rule] = []
+    rules = sorted(rules)
+    i = 0
+    while i < len(rules):
+        j = i
+        while j + 1 < len(rules) and rules[j + 1].pos - rules[i].pos <= tol:
+            j += 1
+        group = sorted(rules[i:j + 1], key=lambda r: r.a)
+        pos = sum(r.pos for r in group) / len(group)
+        a, b = group[0].a, group[0].b
+        for r in group[1:]:
+            if r.a <= b + gap:
+                b = max(b, r.b)
+            else:
+                out.append(Rule(pos, a, b))
+                a, b = r.a, r.b
+        out.append(Rule(pos, a, b))
+        i = j + 1
+    return out
+
+
+# -------------------------------------------------------------------------- lattices
+
+@dataclass
+class Lattice:
+    """A ruled grid. ``owner[r][c]`` is the merged cell that elementary cell (r, c) is in."""
+
+    hs: list[Rule]
+    vs: list[Rule]
+    xs: list[float] = field(default_factory=list)
+    ys: list[float] = field(default_factory=list)
+    owner: list[list[int]] = field(default_factory=list)
+    spans: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    def span_box(self, k: int) -> BBox:
+        r0, c0, r1, c1 = self.spans[k]
+        return (self.xs[c0], self.ys[r0], self.xs[c1 + 1], self.ys[r1 + 1])
+
+
+def _touch(h: Rule, v: Rule, tol: float = JOIN_TOL) -> bool:
+    return h.a - tol <= v.pos <= h.b + tol and v.a - tol <= h.pos <= v.b + tol
+
+
+def find_lattices(hs: list[Rule], vs: list[Rule]) -> list[Lattice]:
+    """Groups of touching rules with at least two rules each way, as built lattices."""
+    if not hs or not vs or len(hs) + len(vs) > MAX_RULES:
+        return []
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for j, v in enumerate(vs):
+        for i, h in enumerate(hs):
+            if _touch(h, v):
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    out = [build_lattice(g[0], g[1]) for g in groups.values() if len(g[0]) >= 2 and len(g[1]) >= 2]
+    return [lat for lat in out if len(lat.xs) >= 2 and len(lat.ys) >= 2]
+
+
+def _cluster(values: Iterable[float], tol: float = POS_TOL) -> list[float]:
+    vals = sorted(values)
+    out: list[list[float]] = []
+    for v in vals:
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def build_lattice(hs: list[Rule], vs: list[Rule]) -> Lattice:
+    """Grid positions from the rules, and merged cells where inner rules are missing."""
+    x0 = min(min(h.a for h in hs), min(v.pos for v in vs))
+    x1 = max(max(h.b for h in hs), max(v.pos for v in vs))
+    y0 = min(min(v.a for v in vs), min(h.pos for h in hs))
+    y1 = max(max(v.b for v in vs), max(h.pos for h in hs))
+    xs = _cluster([v.pos for v in vs] + [x0, x1])
+    ys = _cluster([h.pos for h in hs] + [y0, y1])
+    lat = Lattice(hs, vs, xs, ys)
+    _merge_cells(lat)
+    return lat
+
+
+def _by_position(rules: list[Rule], positions: list[float]) -> list[list[Rule]]:
+    """The rules lying on each grid position."""
+    out: list[list[Rule]] = [[] for _ in positions]
+    for r in rules:
+        k = min(range(len(positions)), key=lambda i: abs(positions[i] - r.pos))
+        if abs(positions[k] - r.pos) <= POS_TOL:
+            out[k].append(r)
+    return out
+
+
+def _covers(rules: list[Rule], a: float, b: float) -> bool:
+    """Do ``rules`` (on one grid line) cover enough of the stretch a..b?"""
+    got = 0.0
+    for r in rules:
+        if r.b > a and r.a < b:
+            got += min(r.b, b) - max(r.a, a)
+    return got >= COVER * (b - a)
+
+
+def _merge_cells(lat: Lattice) -> None:
+    """Union elementary cells across missing inner rules; fill ``owner`` and ``spans``."""
+    nr, nc = len(lat.ys) - 1, len(lat.xs) - 1
+    parent = list(range(nr * nc))
+    on_x, on_y = _by_position(lat.vs, lat.xs), _by_position(lat.hs, lat.ys)
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and not _covers(on_x[c + 1], lat.ys[r], lat.ys[r + 1]):
+                parent[find(r * nc + c)] = find(r * nc + c + 1)
+            if r + 1 < nr and not _covers(on_y[r + 1], lat.xs[c], lat.xs[c + 1]):
+                parent[find(r * nc + c)] = find((r + 1) * nc + c)
+    ids: dict[int, int] = {}
+    lat.owner = [[0] * nc for _ in range(nr)]
+    bounds: list[list[int]] = []
+    for r in range(nr):
+        for c in range(nc):
+            root = find(r * nc + c)
+            if root not in ids:
+                ids[root] = len(bounds)
+                bounds.append([r, c, r, c])
+            k = ids[root]
+            lat.owner[r][c] = k
+            b = bounds[k]
+            b[0], b[1], b[2], b[3] = min(b[0], r), min(b[1], c), max(b[2], r), max(b[3], c)
+    lat.spans = [tuple(b) for b in bounds]  # type: ignore[misc]
+
+
+# ------------------------------------------------------------------ glyphs into cells
+
+def _index(edges: Sequence[float], v: float) -> int:
+    """Index of the interval of ``edges`` holding ``v`` (clamped to the ends)."""
+    lo, hi = 0, len(edges) - 2
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if edges[mid] <= v:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def inside(box: Sequence[float], g: Glyph, tol: float = 1.0) -> bool:
+    cx, cy = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2
+    return box[0] - tol <= cx <= box[2] + tol and box[1] - tol <= cy <= box[3] + tol
+
+
+def cell_glyphs(lat: Lattice, glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
+    """Glyphs of each merged cell (glyph centres decide)."""
+    out: list[list[Glyph]] = [[] for _ in lat.spans]
+    for g in glyphs:
+        c = _index(lat.xs, (g.x0 + g.x1) / 2)
+        r = _index(lat.ys, (g.y0 + g.y1) / 2)
+        out[lat.owner[r][c]].append(g)
+    return out
+
+
+@dataclass
+class TableCell:
+    raw: str
+    bbox: BBox  # frame space
+
+
+CellLines = list[list[Fragment]]  # a cell's visual rows, each left to right
+
+
+def cell_lines(lat: Lattice, glyphs: Iterable[Glyph]) -> list[CellLines]:
+    """Visual rows of fragments of each merged cell."""
+    return [order_fragments(fragments(gs)) if gs else [] for gs in cell_glyphs(lat, glyphs)]
+
+
+TableRow = tuple[list[TableCell], tuple[float, float]]  # cells, (top, bottom)
+
+
+def lattice_rows(lat: Lattice, lines: list[CellLines]) -> list[TableRow]:
+    """One list of cells per elementary row that holds any text, one cell per column,
+    with the row's top and bottom. ``lines`` is :func:`cell_lines` of the lattice."""
+    texts = [lines_text(ls) if ls else "" for ls in lines]
+    rows: list[TableRow] = []
+    for r, owners in enumerate(lat.owner):
+        cells: list[TableCell] = []
+        for c, k in enumerate(owners):
+            r0, c0 = lat.spans[k][:2]
+            cells.append(TableCell(texts[k] if (r0, c0) == (r, c) else "", lat.span_box(k)))
+        if any(cell.raw for cell in cells):
+            rows.append((cells, (lat.ys[r], lat.ys[r + 1])))
+    return rows
+
+
+# ------------------------------------------------------------------ rules from text
+
+def add_virtual_rules(lat: Lattice, glyphs: list[Glyph]) -> tuple[Lattice, list[CellLines]]:
+    """Split cells that hold several columns or rows of values (rules left out inside
+    the table); return the new lattice and its :func:`cell_lines`.
+
+    Rows go first (read across the whole width), then columns, found in each row apart
+    so that a header spanning several columns does not hide them in the value rows.
+    """
+    lines = cell_lines(lat, glyphs)
+    for step in (_virtual_rows, _virtual_columns):
+        extra = step(lat, lines, glyphs)
+        if extra:
+            vertical = step is _virtual_columns
+            lat = build_lattice(lat.hs, lat.vs + extra) if vertical else \
+                build_lattice(lat.hs + extra, lat.vs)
+            lines = cell_lines(lat, glyphs)
+    return lat, lines
+
+
+def _virtual_rows(lat: Lattice, lines: list[CellLines], glyphs: list[Glyph]) -> list[Rule]:
+    """Rules inside grid rows that hold several table rows: two lines of values (rows
+    without rules), or — in a bare frame — a line of values under other lines. Lines
+    are read across the whole width, so labels go with the values beside them."""
+    bare = len(lat.ys) == 2
+    bands: list[list[Glyph]] = [[] for _ in lat.ys[1:]]
+    for g in glyphs:
+        bands[_index(lat.ys, (g.y0 + g.y1) / 2)].append(g)
+    cuts: list[float] = []
+    for band in bands:
+        if not any(g.c.isdigit() for g in band) or not _may_hold_rows(band):
+            continue
+        rows = text_rows(band)
+        valued = sum(1 for r in rows if _has_value(r.segments))
+        if valued >= 2 or (bare and valued):
+            cuts.extend(row_cuts(rows))
+    return [Rule(y, a, b) for y in cuts for a, b in zip(lat.xs, lat.xs[1:])]
+
+
+def _may_hold_rows(band: list[Glyph]) -> bool:
+    """Cheap test: two lines with digits, or lines with a wide gap between them."""
+    lines: list[list[float]] = []
+    for y0, y1, digit in sorted((g.y0, g.y1, g.c.isdigit()) for g in band):
+        if lines and y0 < lines[-1][1]:
+            lines[-1][1] = max(lines[-1][1], y1)
+            lines[-1][2] = lines[-1][2] or digit
+        else:
+            lines.append([y0, y1, digit])
+    if len(lines) < 2:
+        return False
+    size = max(g.size for g in band)
+    wide = any(b[0] - a[1] > TIGHT_GAP * size for a, b in zip(lines, lines[1:]))
+    return wide or sum(1 for ln in lines if ln[2]) >= 2
+
+
+def row_cuts(rows: Sequence[Row]) -> list[float]:
+    """Where to cut visual lines (top to bottom) into table rows.
+
+    Lines closer than :data:`TIGHT_GAP` font sizes form a cluster (a wrapped cell, or a
+    value line beside a wrapped label); clusters are rows. Inside a cluster a line whose
+    label starts with row numbering (“4.”, “（三）”, “二、”) starts a row, and a stretch
+    still holding several value lines is cut so that each keeps the lines nearest to it.
+    """
+    cuts: list[float] = []
+    start = 0
+    for k in range(1, len(rows) + 1):
+        if k < len(rows) and _gap(rows[k - 1], rows[k]) <= TIGHT_GAP * rows[k].size:
+            continue
+        cuts.extend(_split_cluster(rows[start:k]))
+        if k < len(rows):
+            cuts.append(_mid(rows[k - 1], rows[k]))
+        start = k
+    return cuts
+
+
+def _split_cluster(rows: Sequence[Row]) -> list[float]:
+    cuts: list[float] = []
+    starts = [0] + [i for i in range(1, len(rows)) if _starts_row(rows, i)]
+    for a, b in zip(starts, starts[1:] + [len(rows)]):
+        cuts.extend(_split_by_values(rows[a:b]))
+        if b < len(rows):
+            cuts.append(_mid(rows[b - 1], rows[b]))
+    return cuts
+
+
+def _starts_row(rows: Sequence[Row], i: int) -> bool:
+    """Line ``i`` of a cluster starts a table row: its own label (last text segment)
+    starts with row numbering, and — unless it has values — that label is not left of
+    the labels of the value lines around it (then it is a piece of a group label, such
+    as “（三）不” over “予公开”, printed beside several rows)."""
+    label = _own_label(rows[i])
+    if label is None or len(label.text) < 3 or not NUMBERING.match(label.text):
+        return False
+    if _has_value(rows[i].segments):
+        return True
+    size = rows[i].size
+    near = [x for x in (_value_label_x(rows[:i][::-1]), _value_label_x(rows[i + 1:]))
+            if x is not None]
+    return not near or not all(label.bbox[0] < x - size for x in near)
+
+
+def _own_label(row: Row) -> Segment | None:
+    labels = [s for s in row.segments if not is_numeric(s.text)]
+    return labels[-1] if labels else None
+
+
+def _value_label_x(rows: Sequence[Row]) -> float | None:
+    """x of the own label of the first value line among ``rows``."""
+    for r in rows:
+        if _has_value(r.segments):
+            label = _own_label(r)
+            return label.bbox[0] if label is not None else None
+    return None
+
+
+def _split_by_values(rows: Sequence[Row]) -> list[float]:
+    """Each line without values goes with the nearest line of values (a wrapped label
+    sits around its values, whichever way they are aligned)."""
+    valued = [i for i, r in enumerate(rows) if _has_value(r.segments)]
+    if len(valued) < 2:
+        return []
+    centre = [(r.bbox[1] + r.bbox[3]) / 2 for r in rows]
+    owner = [min(valued, key=lambda v: (abs(centre[v] - centre[i]), v)) for i in range(len(rows))]
+    return [_mid(rows[i], rows[i + 1]) for i in range(len(rows) - 1) if owner[i] != owner[i + 1]]
+
+
+def _gap(a: Row, b: Row) -> float:
+    return b.bbox[1] - a.bbox[3]
+
+
+def _mid(a: Row, b: Row) -> float:
+    return (a.bbox[3] + b.bbox[1]) / 2
+
+
+def _virtual_columns(lat: Lattice, lines: list[CellLines], glyphs: list[Glyph]) -> list[Rule]:
+    """Rules between columns of segments inside one grid column (values in them)."""
+    out: list[Rule] = []
+    nr = len(lat.ys) - 1
+    for c in range(len(lat.xs) - 1):
+        single = {r for r in range(nr) if _one_column(lat, lat.owner[r][c])}
+        multi: list[Row] = []
+        for k in {lat.owner[r][c] for r in single}:
+            multi.extend(r for r in (make_row(x) for x in lines[k] if may_split(x))
+                         if len(r.segments) >= 2)
+        boxes = column_boxes(multi)
+        if len(multi) < 2 or not boxes:
+            continue
+        band = [g for g in glyphs if lat.xs[c] <= (g.x0 + g.x1) / 2 <= lat.xs[c + 1]
+                and lat.ys[min(single)] <= (g.y0 + g.y1) / 2 <= lat.ys[max(single) + 1]]
+        for lo, hi in gaps(boxes):
+            x = _free_x([g for g in band if g.x1 > lo and g.x0 < hi], lo, hi)
+            out.extend(_open_columns(lat, glyphs, x, single))
+    return out
+
+
+def _one_column(lat: Lattice, k: int) -> bool:
+    return lat.spans[k][1] == lat.spans[k][3]
+
+
+def value_rows(rows: Sequence[Row]) -> list[Row]:
+    """The rows to take columns from: those with values, when two or more have them or
+    one has three or more; else all the rows given (headers too)."""
+    valued = [r for r in rows if _value_count(r.segments)]
+    if len(valued) >= 2 or any(_value_count(r.segments) >= 3 for r in valued):
+        return valued
+    return list(rows) if valued else []
+
+
+def column_boxes(rows: Sequence[Row]) -> list[BBox]:
+    """Boxes to take column positions from: the segments of :func:`value_rows`, plus the
+    pieces (three glyphs or more) of the other rows (headers) that stand clear of every
+    column of values, so that a column no value row fills (a sparse table) still shows.
+    Tall labels (see :mod:`extractor.textgrid`) are left out: they get a column of their
+    own."""
+    basis = value_rows(rows)
+    boxes = [s.bbox for r in basis for s in r.segments if not s.tall]
+    if not boxes or len(basis) == len(rows):
+        return boxes
+    cols = _spans(boxes)
+    taken = {id(r) for r in basis}
+    for r in rows:
+        if id(r) in taken:
+            continue
+        for box, n in _pieces(r):
+            if n >= 3 and _own_column(box, cols):
+                boxes.append(box)
+    return boxes
+
+
+def _own_column(box: BBox, cols: list[tuple[float, float]]) -> bool:
+    """A header piece clear of the value columns, in a gap wide enough to hold a column
+    of its own (not just a wide header over narrow values)."""
+    if any(box[0] < b + 1.0 and box[2] > a - 1.0 for a, b in cols):
+        return False
+    left = max((b for a, b in cols if b <= box[0]), default=None)
+    right = min((a for a, b in cols if a >= box[2]), default=None)
+    if left is None or right is None:
+        return True
+    return right - left >= 2 * (box[2] - box[0])
+
+
+def _spans(boxes: list[BBox]) -> list[tuple[float, float]]:
+    spans = sorted((b[0], b[2]) for b in boxes)
+    out = [list(spans[0])]
+    for a, b in spans[1:]:
+        if a > out[-1][1]:
+            out.append([a, b])
+        else:
+            out[-1][1] = max(out[-1][1], b)
+    return [(a, b) for a, b in out]
+
+
+def _pieces(row: Row, gap: float = 0.3) -> list[tuple[BBox, int]]:
+    """Boxes (and glyph counts) of the runs of a row's glyphs split at gaps over ``gap``
+    font sizes (header cells set close together end up in one segment)."""
+    out: list[tuple[BBox, int]] = []
+    for s in row.segments:
+        if s.tall or not all(f.straight for f in s.frags):
+            continue
+        gs = sorted((g for f in s.frags for g in f.glyphs), key=lambda g: g.x0)
+        run = [gs[0]]
+        for a, b in zip(gs, gs[1:]):
+            if b.x0 - a.x1 > gap * max(a.size, b.size):
+                out.append((union(run), len(run)))
+                run = []
+            run.append(b)
+        out.append((union(run), len(run)))
+    return out
+
+
+def _value_count(segs: Sequence[Segment]) -> int:
+    return sum(is_numeric(s.text) for s in segs)
+
+
+def _has_value(segs: Sequence[Segment]) -> bool:
+    return any(is_numeric(s.text) for s in segs)
+
+
+def gaps(boxes: list[BBox], min_gap: float = 1.0) -> list[tuple[float, float]]:
+    """The gaps (lo, hi) in the x-projection of ``boxes``."""
+    spans = sorted((b[0], b[2]) for b in boxes)
+    out: list[tuple[float, float]] = []
+    end = spans[0][1]
+    for a, b in spans[1:]:
+        if a > end + min_gap:
+            out.append((end, a))
+        end = max(end, b)
+    return out
+
+
+def _free_x(glyphs: Sequence[Glyph], lo: float, hi: float) -> float:
+    """The x in (lo, hi) that the fewest glyphs straddle (the middle of the widest such
+    stretch): a wide header above narrow values must not be cut."""
+    edges = sorted({lo, hi} | {v for g in glyphs for v in (g.x0, g.x1) if lo < v < hi})
+    best = (10 ** 9, 0.0, (lo + hi) / 2)
+    for a, b in zip(edges, edges[1:]):
+        mid = (a + b) / 2
+        n = sum(1 for g in glyphs if g.x0 < mid < g.x1)
+        if (n, -(b - a)) < best[:2]:
+            best = (n, -(b - a), mid)
+    return best[2]
+
+
+def _open_columns(lat: Lattice, glyphs: list[Glyph], x: float, rows: set[int]) -> list[Rule]:
+    """Virtual vertical rule pieces at ``x`` in the grid rows ``rows`` where no glyph
+    straddles it (a glyph across it belongs to a cell spanning both sides)."""
+    across = [(g.y0 + g.y1) / 2 for g in glyphs if g.x0 + 0.5 < x < g.x1 - 0.5]
+    return [Rule(x, lat.ys[r], lat.ys[r + 1]) for r in sorted(rows)
+            if not any(lat.ys[r] <= y <= lat.ys[r + 1] for y in across)]
+
+
+def lattice_glyphs(lat: Lattice, glyphs: Iterable[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
+    """Split glyphs into those inside the lattice and the rest."""
+    box = lat.bbox
+    ins: list[Glyph] = []
+    rest: list[Glyph] = []
+    for g in glyphs:
+        (ins if inside(box, g) else rest).append(g)
+    return ins, rest
+
+
+def is_table(lat: Lattice) -> bool:
+    """Two columns or more and more than one cell: a frame around text, or a box split
+    only by horizontal rules, is not a table (its text is read as text)."""
+    return len(lat.xs) >= 3 and len(lat.spans) > 1
+
+
+def table_box(rows: list[TableRow]) -> BBox:
+    return union(c.bbox for r, _ in rows for c in r)

@@ -1,0 +1,519 @@
+"""Page layout for the PDF reader: glyphs, the reading frame, fragments and text rows.
+
+Everything here works in a *reading frame*: the page coordinates (pymupdf's unrotated
+space, y down) turned by a quarter-turn multiple so that the page's dominant text runs
+left to right and lines follow top to bottom. Boxes go back to page space only when a
+:class:`~extractor.model.Cell` is made (:meth:`Frame.to_page`).
+
+A :class:`Glyph` is one non-space character with a compact box (baseline-based height of
+one font size, so neighbouring lines never overlap); a :class:`Fragment` is the glyphs of
+one pymupdf line (or the part of it inside one table cell); a :class:`Row` is fragments
+on one visual line, cut into :class:`Segment` runs wherever a wide gap separates them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Iterable, NamedTuple, Sequence
+
+import pymupdf
+
+from .model import BBox
+from .normalize import normalize_cell
+
+# rawdict without images (decoding them is slow and we do not need them)
+TEXT_FLAGS = (pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE
+              | pymupdf.TEXT_MEDIABOX_CLIP)
+AXIS_COS = math.cos(math.radians(10))  # lines within 10° of an axis count as straight
+SEGMENT_GAP = 1.0  # a gap wider than this many font sizes starts a new segment
+SPACE_GAP = 0.25  # a gap wider than this many font sizes becomes a space in the text
+ROW_OVERLAP = 0.3  # fragments overlapping this share of the smaller height share a row
+
+
+class Glyph(NamedTuple):
+    """One visible character, box in the reading frame."""
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    c: str
+    line: int  # id of the pymupdf line it came from
+    size: float
+    straight: bool  # runs in the frame's reading direction (not vertical/rotated text)
+    space: bool = False  # the source put a space character before it on its line
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Quarter-turn rotation from page space (w × h) into the reading frame."""
+
+    turns: int  # 0..3; 1 maps text running up (dir 0,-1) to left-to-right
+    w: float
+    h: float
+
+    @property
+    def width(self) -> float:
+        return self.h if self.turns % 2 else self.w
+
+    @property
+    def height(self) -> float:
+        return self.w if self.turns % 2 else self.h
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        """Page point → frame point."""
+        t = self.turns
+        if t == 0:
+            return x, y
+        if t == 1:
+            return self.h - y, x
+        if t == 2:
+            return self.w - x, self.h - y
+        return y, self.w - x
+
+    def point_back(self, x: float, y: float) -> tuple[float, float]:
+        """Frame point → page point."""
+        t = self.turns
+        if t == 0:
+            return x, y
+        if t == 1:
+            return y, self.h - x
+        if t == 2:
+            return self.w - x, self.h - y
+        return self.w - y, x
+
+    def rect(self, r: Sequence[float]) -> BBox:
+        """Page rect → frame rect."""
+        if self.turns == 0:
+            return (r[0], r[1], r[2], r[3])
+        return _norm(self.point(r[0], r[1]), self.point(r[2], r[3]))
+
+    def to_page(self, r: Sequence[float]) -> BBox:
+        """Frame rect → page rect, rounded to 0.01 pt."""
+        if self.turns == 0:
+            a, b = (r[0], r[1]), (r[2], r[3])
+        else:
+            a, b = self.point_back(r[0], r[1]), self.point_back(r[2], r[3])
+        x0, y0, x1, y1 = _norm(a, b)
+        return (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+
+
+def _norm(a: tuple[float, float], b: tuple[float, float]) -> BBox:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+
+
+def union(boxes: Iterable[Sequence[float]]) -> BBox:
+    """Smallest box around ``boxes`` (which must not be empty)."""
+    x0 = y0 = math.inf
+    x1 = y1 = -math.inf
+    for b in boxes:
+        if b[0] < x0:
+            x0 = b[0]
+        if b[1] < y0:
+            y0 = b[1]
+        if b[2] > x1:
+            x1 = b[2]
+        if b[3] > y1:
+            y1 = b[3]
+    return (x0, y0, x1, y1)
+
+
+# ----------------------------------------------------------------------------- glyphs
+
+@dataclass
+class PageText:
+    """The text layer of one page in the reading frame."""
+
+    frame: Frame
+    glyphs: list[Glyph]
+    skewed: int = 0  # glyphs dropped because their line is neither horizontal nor vertical
+    bad: int = 0  # undecodable glyphs (U+FFFD, private use, control characters)
+
+
+def _axis(d: Sequence[float]) -> int | None:
+    """Direction (1,0)→0, (0,-1)→1, (-1,0)→2, (0,1)→3 (the frame turns it needs)."""
+    dx, dy = d
+    if dx >= AXIS_COS:
+        return 0
+    if dy <= -AXIS_COS:
+        return 1
+    if dx <= -AXIS_COS:
+        return 2
+    if dy >= AXIS_COS:
+        return 3
+    return None
+
+
+# undecodable or control characters: a sign of a broken text layer
+_BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
+def page_text(page: pymupdf.Page) -> PageText:
+    """Glyphs of ``page`` in the reading frame chosen from its dominant text direction."""
+    raw = page.get_text("rawdict", flags=TEXT_FLAGS)
+    unrot = page.rect * page.derotation_matrix
+    lines: list[tuple[int, dict]] = []
+    weight = [0, 0, 0, 0]
+    skewed = 0
+    seen: dict[str, list[tuple[float, float]]] = {}
+    for block in raw["blocks"]:
+        for line in block.get("lines", ()):
+            axis = _axis(line["dir"])
+            n = sum(len(s["chars"]) for s in line["spans"])
+            if axis is None:
+                skewed += n
+                continue
+            if n and _painted_twice(line, seen):
+                continue
+            weight[axis] += n
+            lines.append((axis, line))
+    turns = max(range(4), key=lambda k: weight[k]) if any(weight) else 0
+    frame = Frame(turns, abs(unrot.width), abs(unrot.height))
+    glyphs: list[Glyph] = []
+    for lid, (axis, line) in enumerate(lines):
+        if axis == turns == 0:
+            _flat_glyphs(line, lid, glyphs)
+        else:
+            _line_glyphs(line, lid, axis == turns, frame, glyphs)
+    bad = len(_BAD.findall("".join(g.c for g in glyphs)))
+    return PageText(frame, glyphs, skewed, bad)
+
+
+def _painted_twice(line: dict, seen: dict[str, list[tuple[float, float]]]) -> bool:
+    """A line repeating an earlier one at (almost) the same place: fake bold or shadow."""
+    text = "".join(ch["c"] for s in line["spans"] for ch in s["chars"])
+    x, y = line["bbox"][0], line["bbox"][1]
+    tol = 0.3 * max((s["size"] for s in line["spans"]), default=1.0)
+    places = seen.setdefault(text, [])
+    if any(abs(x - px) < tol and abs(y - py) < tol for px, py in places):
+        return True
+    places.append((x, y))
+    return False
+
+
+def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> None:
+    """:func:`_line_glyphs` for the common case: horizontal text on an upright page."""
+    pc, px = "", -1e9
+    space = False
+    append = out.append
+    for span in line["spans"]:
+        size = span["size"] or 1.0
+        base = span["origin"][1]
+        top, bottom, twin = base - 0.8 * size, base + 0.2 * size, 0.3 * size
+        for ch in span["chars"]:
+            c = ch["c"]
+            if not c or c.isspace():
+                space = bool(pc)
+                continue
+            x0, _, x1, _ = ch["bbox"]
+            if c == pc and abs(x0 - px) < twin:
+                continue  # fake bold: the same glyph painted twice, slightly offset
+            pc, px = c, x0
+            append(Glyph(x0, top, x1, bottom, c, lid, size, True, space))
+            space = False
+
+
+def _line_glyphs(line: dict, lid: int, straight: bool, frame: Frame, out: list[Glyph]) -> None:
+    """Append the visible glyphs of one rawdict line (boxes in the reading frame)."""
+    prev: tuple[str, float, float] | None = None
+    space = False
+    for span in line["spans"]:
+        size = span["size"] or 1.0
+        for ch in span["chars"]:
+            c = ch["c"]
+            if not c or c.isspace():
+                space = prev is not None
+                continue
+            ox, oy = ch["origin"]
+            if prev and prev[0] == c and abs(prev[1] - ox) + abs(prev[2] - oy) < 0.3 * size:
+                continue  # fake bold: the same glyph painted twice, slightly offset
+            prev = (c, ox, oy)
+            x0, y0, x1, y1 = frame.rect(ch["bbox"])
+            if straight:  # compact height: one font size around the baseline
+                base = frame.point(ox, oy)[1]
+                y0, y1 = base - 0.8 * size, base + 0.2 * size
+            out.append(Glyph(x0, y0, x1, y1, c, lid, size, straight, space))
+            space = False
+
+
+# -------------------------------------------------------------------------- fragments
+
+@dataclass
+class Fragment:
+    """Glyphs of one source line (in reading order) with their box."""
+
+    glyphs: list[Glyph]
+    bbox: BBox
+    straight: bool
+
+    @property
+    def size(self) -> float:
+        return max(g.size for g in self.glyphs)
+
+
+def fragments(glyphs: Iterable[Glyph]) -> list[Fragment]:
+    """Group glyphs by source line; straight lines are sorted left to right."""
+    by_line: dict[int, list[Glyph]] = {}
+    for g in glyphs:
+        by_line.setdefault(g.line, []).append(g)
+    out: list[Fragment] = []
+    for gs in by_line.values():
+        straight = gs[0].straight
+        if straight:
+            gs.sort(key=lambda g: g.x0)
+        out.append(Fragment(gs, union(gs), straight))
+    return out
+
+
+def cell_text(rows: Sequence[Sequence[Fragment]]) -> str:
+    """Raw text of visual rows of fragments (each left to right), joined as one cell.
+
+    On a row a wide gap becomes a space; between rows (a wrapped cell, or characters
+    stacked one per line) nothing is inserted unless both sides are Latin letters/digits.
+    """
+    parts: list[str] = []
+    for i, row in enumerate(rows):
+        prev: Glyph | None = None
+        for f in row:
+            for g in f.glyphs:
+                if prev is not None and ((g.space and g.line == prev.line) or (
+                        prev.straight and g.straight
+                        and g.x0 - prev.x1 > SPACE_GAP * max(prev.size, g.size))):
+                    parts.append(" ")
+                elif prev is None and i and parts and _wordish(parts[-1][-1]) and _wordish(g.c):
+                    parts.append(" ")
+                parts.append(g.c)
+                prev = g
+    return "".join(parts)
+
+
+def _wordish(c: str) -> bool:
+    return len(c) == 1 and c.isascii() and c.isalnum()
+
+
+# -------------------------------------------------------------------------------- rows
+
+@dataclass
+class Segment:
+    """A run of fragments on one row with no wide gap inside.
+
+    A *tall* segment is a label written top to bottom (vertical text, or characters
+    stacked one per line) that stands for the rows beside it; ``joined`` then holds its
+    text, since its fragments are not on one row.
+    """
+
+    frags: list[Fragment]
+    bbox: BBox
+    joined: str | None = None
+    tall: bool = False
+
+    @cached_property
+    def raw(self) -> str:
+        return self.joined if self.joined is not None else cell_text([self.frags])
+
+    @cached_property
+    def text(self) -> str:
+        return normalize_cell(self.raw)
+
+
+@dataclass
+class Row:
+    """Fragments on one visual line, cut into segments."""
+
+    segments: list[Segment]
+    bbox: BBox
+    size: float = 0.0
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+
+def order_fragments(frags: Sequence[Fragment]) -> list[list[Fragment]]:
+    """Fragments grouped into visual rows (top to bottom), each row left to right.
+
+    A straight fragment joins the current row when it overlaps the row's height by
+    :data:`ROW_OVERLAP` of the smaller height; rotated or vertical fragments stand alone.
+    """
+    if len(frags) == 1:
+        return [list(frags)]
+    ordered = sorted(frags, key=lambda f: (f.bbox[1] + f.bbox[3]) / 2)
+    rows: list[list[Fragment]] = []
+    top = bottom = 0.0
+    for f in ordered:
+        y0, y1 = f.bbox[1], f.bbox[3]
+        if rows and f.straight and rows[-1][0].straight:
+            overlap = min(bottom, y1) - max(top, y0)
+            if overlap >= ROW_OVERLAP * min(bottom - top, y1 - y0):
+                rows[-1].append(f)
+                top, bottom = min(top, y0), max(bottom, y1)
+                continue
+        rows.append([f])
+        top, bottom = y0, y1
+    for r in rows:
+        r.sort(key=lambda f: f.bbox[0])
+    return rows
+
+
+def make_row(frags: list[Fragment], gap: float = SEGMENT_GAP) -> Row:
+    """One visual row (fragments left to right) cut into segments at wide gaps."""
+    segs: list[Segment] = []
+    cur: list[Fragment] = []
+    for f in frags:
+        if f.straight and cur and cur[-1].straight:
+            g_prev, g_next = _nearest(cur, f)
+            if g_next.x0 - g_prev.x1 > gap * max(g_prev.size, g_next.size):
+                segs.append(Segment(cur, union(x.bbox for x in cur)))
+                cur = []
+        elif cur:
+            segs.append(Segment(cur, union(x.bbox for x in cur)))
+            cur = []
+        cur.append(f)
+    if cur:
+        segs.append(Segment(cur, union(x.bbox for x in cur)))
+    segs = [s2 for s in segs for s2 in _split_segment(s, gap)]
+    return Row(segs, union(s.bbox for s in segs), max(f.size for f in frags))
+
+
+def _nearest(cur: list[Fragment], f: Fragment) -> tuple[Glyph, Glyph]:
+    right = max((g for x in cur for g in x.glyphs), key=lambda g: g.x1)
+    return right, f.glyphs[0]
+
+
+def _split_segment(seg: Segment, gap: float) -> list[Segment]:
+    """Cut a segment whose own line holds a wide gap (cells typeset in one text line)."""
+    if len(seg.frags) != 1 or not seg.frags[0].straight:
+        return [seg]
+    gs = seg.frags[0].glyphs
+    cuts = [i for i in range(1, len(gs))
+            if gs[i].x0 - gs[i - 1].x1 > gap * max(gs[i].size, gs[i - 1].size)]
+    if not cuts:
+        return [seg]
+    out: list[Segment] = []
+    for a, b in zip([0] + cuts, cuts + [len(gs)]):
+        part = gs[a:b]
+        box = union(part)
+        out.append(Segment([Fragment(part, box, True)], box))
+    return out
+
+
+def may_split(frags: Sequence[Fragment]) -> bool:
+    """Cheap test: could this visual row (fragments left to right) hold two segments?"""
+    if len(frags) > 1:
+        return True
+    gs = frags[0].glyphs
+    ink = sum(g.x1 - g.x0 for g in gs)
+    return frags[0].bbox[2] - frags[0].bbox[0] - ink > SEGMENT_GAP * frags[0].size
+
+
+def lines_text(lines: Sequence[Sequence[Fragment]]) -> str:
+    """Raw text of a cell's visual rows; side-by-side blocks are read one after the other
+    (see :func:`blocks_text`)."""
+    if len(lines) >= 2 and _several_blocks([f.bbox for x in lines for f in x]):
+        return blocks_text([s for x in lines for s in make_row(list(x)).segments])
+    return cell_text(lines)
+
+
+def _several_blocks(boxes: list[BBox]) -> bool:
+    """Do the x-extents of ``boxes`` fall apart into two or more separate blocks?"""
+    spans = sorted((b[0], b[2]) for b in boxes)
+    end = spans[0][1]
+    for a, b in spans[1:]:
+        if a > end:
+            return True
+        end = max(end, b)
+    return False
+
+
+def blocks_text(segs: Sequence[Segment]) -> str:
+    """Text of segments forming one cell, block by block.
+
+    Segments whose x-extents overlap (directly or through others) form a block — a
+    wrapped label, say, beside the group label printed at its left. Blocks are read left
+    to right, each top to bottom. When some block has no line of two glyphs or more
+    (letter-spaced single characters), the plain row-by-row order is kept.
+    """
+    if len(segs) < 2:
+        return segs[0].raw if segs else ""
+    blocks: list[list[Segment]] = []
+    end = -math.inf
+    for s in sorted(segs, key=lambda s: s.bbox[0]):
+        if blocks and s.bbox[0] < end:
+            blocks[-1].append(s)
+            end = max(end, s.bbox[2])
+        else:
+            blocks.append([s])
+            end = s.bbox[2]
+    if len(blocks) < 2 or any(max(_glyph_count(s) for s in b) < 2 for b in blocks):
+        return _rows_text(segs)
+    return " ".join(_rows_text(b) for b in blocks)
+
+
+def _glyph_count(s: Segment) -> int:
+    return sum(len(f.glyphs) for f in s.frags)
+
+
+def _rows_text(segs: Sequence[Segment]) -> str:
+    """Segments read row by row (top to bottom, left to right)."""
+    if len(segs) == 1:
+        return segs[0].raw
+    parts: list[str] = []
+    for row in order_segments(segs):
+        text = " ".join(s.raw for s in row)
+        if parts and _wordish(parts[-1][-1:]) and _wordish(text[:1]):
+            parts.append(" ")
+        parts.append(text)
+    return "".join(parts)
+
+
+def order_segments(segs: Sequence[Segment]) -> list[list[Segment]]:
+    """Segments grouped into visual rows (as :func:`order_fragments` does fragments)."""
+    ordered = sorted(segs, key=lambda s: (s.bbox[1] + s.bbox[3]) / 2)
+    rows: list[list[Segment]] = []
+    top = bottom = 0.0
+    for s in ordered:
+        y0, y1 = s.bbox[1], s.bbox[3]
+        overlap = min(bottom, y1) - max(top, y0)
+        if rows and not s.tall and overlap >= ROW_OVERLAP * min(bottom - top, y1 - y0):
+            rows[-1].append(s)
+            top, bottom = min(top, y0), max(bottom, y1)
+            continue
+        rows.append([s])
+        top, bottom = y0, y1
+    for r in rows:
+        r.sort(key=lambda s: s.bbox[0])
+    return rows
+
+
+def text_rows(glyphs: Iterable[Glyph]) -> list[Row]:
+    """Glyphs outside tables → visual rows in reading order."""
+    return [make_row(r) for r in order_fragments(fragments(glyphs))]
+
+
+# --------------------------------------------------------------------------- furniture
+
+_PAGE_NO = re.compile(
+    r"^(?:[-—–‐ ]*\d{1,4}[-—–‐ ]*"  # - 4 -, 4
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第4页, 第4页 共6页
+    r"|\d{1,4}\s*/\s*\d{1,4}"  # 4/6
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$", re.I)  # Page 4 of 6
+MARGIN = 0.09  # top and bottom share of the page where headers and footers live
+
+
+def is_page_number(text: str) -> bool:
+    """Text that is only a page number ("- 4 -", "第4页 共6页", "4/6")."""
+    return bool(_PAGE_NO.match(normalize_cell(text)))
+
+
+def in_margin(box: Sequence[float], frame: Frame) -> bool:
+    """Box lies wholly in the top or bottom margin band of the page."""
+    band = MARGIN * frame.height
+    return box[3] <= band or box[1] >= frame.height - band
+
+
+def furniture_key(text: str) -> str:
+    """Key under which a running header or footer repeats (digits folded)."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", normalize_cell(text)))

@@ -1,0 +1,346 @@
+"""Born-digital PDF reader: text layer + ruling lines → lines of cells in reading order.
+
+Per page (see :mod:`extractor.layout` and :mod:`extractor.grid`):
+
+1. glyphs from ``page.get_text("rawdict")`` in a reading frame turned so that the
+   dominant text runs left to right (page ``/Rotate`` and sideways content alike);
+2. ruling lines from ``page.get_cdrawings()`` → lattices (ruled tables); rules missing
+   inside a lattice are added from the text; each grid row becomes one :class:`Line`
+   with one :class:`Cell` per grid column (a merged cell's text at its top-left
+   position, empty cells with the merged cell's box at the others);
+3. the remaining text → visual rows; runs of rows aligned in columns (tables without
+   rules) are laid out on common columns the same way; other rows become one line each,
+   cut into several cells only at wide gaps;
+4. page numbers in the top/bottom margin are dropped, and so are running headers and
+   footers (margin lines repeating on several pages).
+
+A page without a usable text layer is listed in ``Document.needs_ocr`` with a warning.
+Files that cannot be read raise :class:`~extractor.errors.DocumentLoadError` with a
+one-line reason. Boxes are in pymupdf page space (unrotated page, points, y down).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import pymupdf
+
+from ..errors import DocumentLoadError, UnsupportedInput
+from ..grid import (Lattice, TableCell, TableRow, add_virtual_rules, find_lattices, is_table,
+                    lattice_glyphs, lattice_rows, page_rules, table_box)
+from ..layout import (Frame, Glyph, Row, furniture_key, in_margin, is_page_number, page_text,
+                      text_rows, union)
+from ..model import BBox, Cell, Document, Line
+from ..normalize import normalize_cell
+from ..textgrid import find_text_tables, merge_tall_labels
+
+MAX_PAGES = 500
+BAD_TEXT = 0.3  # share of undecodable glyphs above which a text layer is garbage
+SCARCE_TEXT = 20  # a page with fewer glyphs and a big image is a scan
+IMAGE_COVER = 0.5  # share of the page an image must cover to call the page a scan
+REPEAT_SHARE = 0.3  # a margin line on this share of pages (and at least two) is furniture
+
+_MAGIC = [
+    (b"\xff\xd8\xff", "a JPEG image"), (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"BM", "a BMP image"),
+    (b"PK\x03\x04", "a ZIP archive (docx/xlsx/ofd?)"), (b"\xd0\xcf\x11\xe0", "an old Office file"),
+    (b"{\\rtf", "an RTF file"), (b"<", "an HTML/XML file"),
+]
+
+
+# ----------------------------------------------------------------------------- entry
+
+def read_pdf(path: str | os.PathLike, max_pages: int = MAX_PAGES,
+             truncate: bool = False) -> Document:
+    """Read a born-digital PDF into a :class:`Document`.
+
+    A file with more than ``max_pages`` pages raises :class:`DocumentLoadError`, unless
+    ``truncate`` is true: then only the first ``max_pages`` pages are read and a warning
+    says so. Pages are loaded one at a time.
+    """
+    path = str(path)
+    sha, complete = _check_file(path)
+    warnings: list[str] = []
+    with _quiet_mupdf():
+        doc = _open(path, complete)
+        if doc.is_repaired:
+            warnings.append("the file is damaged (its cross-reference table was rebuilt); "
+                            "some content may be missing")
+        try:
+            n = _page_budget(doc, path, max_pages, truncate, warnings)
+            pages = [_read_page_safe(doc, i) for i in range(n)]
+        finally:
+            doc.close()
+    lines = _assemble(pages)
+    needs_ocr = [p.number for p in pages if p.needs_ocr]
+    for p in pages:
+        warnings.extend(p.warnings)
+    return Document(path=path, kind="pdf", lines=lines, pages=n, sha256=sha,
+                    needs_ocr=needs_ocr, warnings=warnings)
+
+
+# -------------------------------------------------------------------------- opening
+
+def _check_file(path: str) -> tuple[str, bool]:
+    """Check the file exists and looks like a PDF; return its sha256 and whether it ends
+    with an end-of-file marker (a truncated download does not)."""
+    p = Path(path)
+    if not p.is_file():
+        raise DocumentLoadError(f"{path}: no such file")
+    size = p.stat().st_size
+    if size == 0:
+        raise DocumentLoadError(f"{path}: empty file (0 bytes)")
+    h = hashlib.sha256()
+    with p.open("rb") as f:
+        head = f.read(1024)
+        h.update(head)
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+        f.seek(max(0, size - (64 << 10)))
+        tail = f.read()
+    if b"%PDF-" not in head:
+        kind = next((name for magic, name in _MAGIC if head.lstrip().startswith(magic)), None)
+        what = f"it looks like {kind}" if kind else "no %PDF header"
+        raise UnsupportedInput(f"{path}: not a PDF ({what})")
+    return h.hexdigest(), b"%%EOF" in tail or b"startxref" in tail
+
+
+def _open(path: str, complete: bool) -> pymupdf.Document:
+    """Open with pymupdf; encrypted, truncated, damaged or empty files raise."""
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as e:  # pymupdf raises several types for broken files
+        raise DocumentLoadError(f"{path}: not a readable PDF ({_one_line(e)})") from None
+    if not complete and doc.is_repaired:
+        doc.close()
+        raise DocumentLoadError(f"{path}: truncated PDF (no end-of-file marker; "
+                                f"the download or copy is incomplete)")
+    if doc.needs_pass:
+        doc.close()
+        raise DocumentLoadError(f"{path}: encrypted PDF, a password is needed to read it")
+    try:
+        count = doc.page_count
+    except Exception as e:
+        doc.close()
+        raise DocumentLoadError(f"{path}: corrupt PDF ({_one_line(e)})") from None
+    if count == 0:
+        damaged = " (file is damaged)" if doc.is_repaired else ""
+        doc.close()
+        raise DocumentLoadError(f"{path}: PDF has no pages{damaged}")
+    return doc
+
+
+def _page_budget(doc: pymupdf.Document, path: str, max_pages: int, truncate: bool,
+                 warnings: list[str]) -> int:
+    n = doc.page_count
+    if n <= max_pages:
+        return n
+    if not truncate:
+        raise DocumentLoadError(f"{path}: {n} pages, more than max_pages={max_pages} (not a "
+                                f"single report; pass truncate=True to read the first pages)")
+    warnings.append(f"{n} pages: read only the first {max_pages} (max_pages)")
+    return max_pages
+
+
+def _one_line(e: BaseException) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text[:200]
+
+
+class _quiet_mupdf:
+    """Silence MuPDF's own stderr messages while reading (restored afterwards)."""
+
+    def __enter__(self) -> None:
+        self.errors = pymupdf.TOOLS.mupdf_display_errors()
+        self.warnings = pymupdf.TOOLS.mupdf_display_warnings()
+        pymupdf.TOOLS.mupdf_display_errors(False)
+        pymupdf.TOOLS.mupdf_display_warnings(False)
+
+    def __exit__(self, *exc: object) -> None:
+        pymupdf.TOOLS.mupdf_display_errors(self.errors)
+        pymupdf.TOOLS.mupdf_display_warnings(self.warnings)
+
+
+# ---------------------------------------------------------------------------- pages
+
+@dataclass
+class Item:
+    """A piece of a page in reading order: one table row or one text row (frame boxes)."""
+
+    cells: list[TableCell]
+    top: float  # frame space, for the reading order
+    left: float
+    kind: str  # "table" | "text"
+    bbox: BBox | None = None  # the row's box (frame space); default: around its cells
+    furniture_key: str = ""  # margin text that may repeat as a running header/footer
+
+
+@dataclass
+class PageResult:
+    number: int  # 1-based
+    frame: Frame | None = None
+    items: list[Item] = field(default_factory=list)
+    needs_ocr: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+
+def _read_page_safe(doc: pymupdf.Document, i: int) -> PageResult:
+    try:
+        page = doc.load_page(i)
+    except Exception as e:  # a broken page must not sink the document
+        res = PageResult(i + 1, needs_ocr=True)
+        res.warnings.append(f"page {i + 1}: cannot load the page ({_one_line(e)}); needs OCR")
+        return res
+    return read_page(page, i + 1)
+
+
+def read_page(page: pymupdf.Page, number: int) -> PageResult:
+    """Lay out one page: ruled tables, text tables and text rows in reading order."""
+    res = PageResult(number)
+    try:
+        pt = page_text(page)
+        drawings = page.get_cdrawings()
+    except Exception as e:  # MuPDF failing on a damaged page
+        res.needs_ocr = True
+        res.warnings.append(f"page {number}: cannot read the text ({_one_line(e)}); needs OCR")
+        return res
+    res.frame = pt.frame
+    if not _usable(page, pt.glyphs, pt.bad, res):
+        return res
+    try:
+        res.items = _layout(pt.glyphs, drawings, pt.frame)
+    except Exception as e:  # a layout bug must not lose the page's text
+        res.warnings.append(f"page {number}: table analysis failed ({type(e).__name__}: "
+                            f"{_one_line(e)}); read as plain text lines")
+        res.items = [Item([TableCell(s.raw, s.bbox) for s in r.segments], r.bbox[1], r.bbox[0],
+                          "text", r.bbox) for r in text_rows(pt.glyphs)]
+    _check_scan(page, res.items, res)
+    return res
+
+
+def _layout(glyphs: list[Glyph], drawings: list[dict], frame: Frame) -> list[Item]:
+    """Items of a page in reading order: rows of ruled tables, then of the rest."""
+    tables: list[list[TableRow]] = []
+    for lat in _lattices(drawings, frame):
+        ins, rest = lattice_glyphs(lat, glyphs)
+        lat, lines = add_virtual_rules(lat, ins)
+        if not is_table(lat):
+            continue
+        rows = lattice_rows(lat, lines)
+        glyphs = rest
+        if rows:
+            tables.append(rows)
+    items = [Item(cells, y0, x0, "table", (x0, y0, x1, y1))
+             for rows, (x0, _, x1, _) in ((t, table_box(t)) for t in tables)
+             for cells, (y0, y1) in rows]
+    items += _text_items(text_rows(glyphs), frame)
+    items.sort(key=lambda it: (it.top, it.left))
+    return items
+
+
+def _lattices(drawings: list[dict], frame: Frame) -> list[Lattice]:
+    """Ruled grids of the page, smallest first (a table inside a frame takes its text
+    before the frame does)."""
+    hs, vs = page_rules(drawings, frame)
+    return sorted(find_lattices(hs, vs), key=lambda t: _area(t.bbox))
+
+
+def _area(b: BBox) -> float:
+    return (b[2] - b[0]) * (b[3] - b[1])
+
+
+def _usable(page: pymupdf.Page, glyphs: Sequence[Glyph], bad: int, res: PageResult) -> bool:
+    """False (with needs_ocr and a warning) when the page has no usable text layer."""
+    n = res.number
+    if not glyphs:
+        if _has_ink(page):
+            res.needs_ocr = True
+            res.warnings.append(f"page {n}: no text layer; needs OCR")
+        else:
+            res.warnings.append(f"page {n}: blank page")
+        return False
+    if bad > BAD_TEXT * len(glyphs):
+        res.needs_ocr = True
+        res.warnings.append(f"page {n}: text layer unreadable ({bad} of {len(glyphs)} "
+                            f"characters undecodable); needs OCR")
+        return False
+    return True
+
+
+def _has_ink(page: pymupdf.Page) -> bool:
+    return bool(page.get_image_info()) or bool(page.get_cdrawings())
+
+
+def _check_scan(page: pymupdf.Page, items: list[Item], res: PageResult) -> None:
+    """A page whose only text is a page number or so, over a big image, is a scan."""
+    text = sum(len(c.raw) for it in items if not it.furniture_key for c in it.cells)
+    if text >= SCARCE_TEXT:
+        return
+    area = abs(page.rect.width * page.rect.height) or 1.0
+    cover = sum(abs(pymupdf.Rect(im["bbox"]) & page.rect) for im in page.get_image_info())
+    if cover >= IMAGE_COVER * area:
+        res.needs_ocr = True
+        res.warnings.append(f"page {res.number}: an image with almost no text; needs OCR")
+
+
+def _text_items(rows: list[Row], frame: Frame) -> list[Item]:
+    """Text rows → items: page numbers dropped, text tables laid out, margins tagged."""
+    rows = [r for r in rows if not (is_page_number(r.text) and in_margin(r.bbox, frame))]
+    rows = merge_tall_labels(rows)
+    items: list[Item] = []
+    tables = {t.start: t for t in find_text_tables(rows)}
+    i = 0
+    while i < len(rows):
+        t = tables.get(i)
+        if t is not None:
+            left = min(c.bbox[0] for r in t.rows for c in r)
+            items.extend(Item(r, min(c.bbox[1] for c in r), left, "table") for r in t.rows)
+            i = t.end
+            continue
+        r = rows[i]
+        cells = [TableCell(s.raw, s.bbox) for s in r.segments]
+        key = furniture_key(r.text) if in_margin(r.bbox, frame) else ""
+        items.append(Item(cells, r.bbox[1], r.bbox[0], "text", r.bbox, key))
+        i += 1
+    return items
+
+
+# ------------------------------------------------------------------------- assembly
+
+def _assemble(pages: list[PageResult]) -> list[Line]:
+    """Lines of all pages, running headers/footers dropped, numbered per page."""
+    repeated = _running_keys(pages)
+    lines: list[Line] = []
+    for p in pages:
+        number = 0
+        for it in p.items:
+            if it.furniture_key and it.furniture_key in repeated:
+                continue
+            cells = tuple(_cell(c, p.frame) for c in it.cells)
+            if not any(c.text for c in cells):
+                continue
+            number += 1
+            bbox = p.frame.to_page(it.bbox) if it.bbox and p.frame else \
+                union(c.bbox for c in cells if c.bbox)
+            lines.append(Line(cells, page=p.number, number=number, bbox=bbox))
+    return lines
+
+
+def _running_keys(pages: list[PageResult]) -> set[str]:
+    """Margin texts that repeat on enough pages to be running headers or footers."""
+    count: dict[str, int] = {}
+    for p in pages:
+        for key in {it.furniture_key for it in p.items if it.furniture_key}:
+            count[key] = count.get(key, 0) + 1
+    with_text = sum(1 for p in pages if p.items) or 1
+    return {k for k, n in count.items() if n >= 2 and n >= REPEAT_SHARE * with_text}
+
+
+def _cell(c: TableCell, frame: Frame | None) -> Cell:
+    box: BBox = frame.to_page(c.bbox) if frame else c.bbox
+    return Cell(text=normalize_cell(c.raw), raw=c.raw, bbox=box)
+

@@ -1,0 +1,258 @@
+"""Tables without rules: columns and rows from the alignment of text alone.
+
+A text row is *tabular* when it has two or more segments (runs of text separated by a
+wide gap) and one of them is a value, or three or more segments. Two or more tabular
+rows close together make a table region (up to two other rows may sit between them:
+wrapped labels, sub-headings). The region's columns are the gaps in the x-projection of
+the segments of its value rows; every row is then laid out on those columns, a segment
+that spans several columns standing at the first of them with empty cells after it.
+
+Two fixes make the rows read like a ruled table's:
+
+- a *tall label* — characters stacked one per line at one x (三、本年度办理结果 written
+  top to bottom), or a vertical text line — becomes one segment, placed on the first
+  tabular row beside it, in a column of its own;
+- lines set tight together (a wrapped label beside its values, a header written over
+  several lines) become one row (:func:`extractor.grid.row_cuts`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .grid import TIGHT_GAP, TableCell, column_boxes, is_numeric, row_cuts
+from .layout import Fragment, Glyph, Row, Segment, blocks_text, union
+from .model import BBox
+from .normalize import normalize_cell
+
+MAX_BETWEEN = 2  # other rows allowed between two tabular rows of one region
+MAX_GAP = 5.0  # rows further apart than this many font sizes break a region
+STACK_GAP = 1.2  # stacked characters are at most this many font sizes apart
+STACK_MIN = 3  # at least this many stacked characters make a tall label
+
+_PUNCT = set("、，,。.:：;；")
+
+
+def _values(row: Row) -> int:
+    return sum(is_numeric(s.text) for s in row.segments)
+
+
+def is_tabular(row: Row) -> bool:
+    n = len(row.segments)
+    return n >= 3 or (n >= 2 and _values(row) >= 1)
+
+
+@dataclass
+class TextTable:
+    """A table region found in plain text rows: index range and its laid-out rows."""
+
+    start: int
+    end: int  # exclusive
+    rows: list[list[TableCell]]
+
+
+def find_text_tables(rows: list[Row]) -> list[TextTable]:
+    """Table regions among ``rows`` (text outside ruled tables, in reading order).
+
+    ``rows`` should first go through :func:`merge_tall_labels`.
+    """
+    out: list[TextTable] = []
+    i = done = 0
+    while i < len(rows):
+        if not is_tabular(rows[i]):
+            i += 1
+            continue
+        end = _region_end(rows, i)
+        if sum(is_tabular(r) for r in rows[i:end]) >= 2:
+            start = i
+            while start > done and _tight(rows[start - 1], rows[start], rows[start - 1]):
+                start -= 1  # first lines of a wrapped label above its values
+            while end < len(rows) and _tight(rows[end - 1], rows[end], rows[end]):
+                end += 1  # last lines of a wrapped label below its values
+            out.append(TextTable(start, end, layout_region(rows[start:end])))
+            i = done = end
+        else:
+            i += 1
+    return out
+
+
+def _tight(a: Row, b: Row, new: Row) -> bool:
+    """``b`` follows ``a`` as the next line of one cell would, and ``new`` (one of them,
+    the row to take into the region) is not tabular."""
+    return not is_tabular(new) and b.bbox[1] - a.bbox[3] <= TIGHT_GAP * max(a.size, b.size)
+
+
+def _region_end(rows: list[Row], start: int) -> int:
+    """End (exclusive) of the region starting at tabular row ``start``."""
+    last = start
+    j = start + 1
+    while j < len(rows) and j - last <= MAX_BETWEEN + 1:
+        prev = rows[j - 1]
+        if rows[j].bbox[1] - prev.bbox[3] > MAX_GAP * max(prev.size, rows[j].size):
+            break
+        if is_tabular(rows[j]):
+            last = j
+        j += 1
+    return last + 1
+
+
+# ------------------------------------------------------------------------ tall labels
+
+def _stack_char(seg: Segment) -> bool:
+    """One character (perhaps with trailing punctuation), not a digit, on one line."""
+    if seg.tall or len(seg.frags) != 1 or not seg.frags[0].straight:
+        return False
+    t = normalize_cell(seg.raw)
+    return (len(t) == 1 or (len(t) == 2 and t[1] in _PUNCT)) and not t[0].isdigit()
+
+
+def merge_tall_labels(rows: list[Row]) -> list[Row]:
+    """Join stacked characters into tall labels and put every tall label (stacked or
+    vertical text) on the first tabular row beside it."""
+    rows = [Row(list(r.segments), r.bbox, r.size) for r in rows]
+    talls = _take_stacks(rows) + _take_vertical(rows)
+    rows = [r for r in rows if r.segments]
+    for t in talls:
+        _attach(rows, t)
+    return rows
+
+
+def _take_stacks(rows: list[Row]) -> list[Segment]:
+    """Remove runs of stacked characters from ``rows``; return them as tall segments."""
+    runs: list[list[tuple[int, Segment]]] = []
+    for i, r in enumerate(rows):
+        if not r.segments or not _stack_char(r.segments[0]):
+            continue
+        seg = r.segments[0]
+        for run in runs:
+            last = run[-1][1]
+            if abs(seg.bbox[0] - last.bbox[0]) <= 2.0 and \
+                    0 <= seg.bbox[1] - last.bbox[3] <= STACK_GAP * r.size:
+                run.append((i, seg))
+                break
+        else:
+            runs.append([(i, seg)])
+    out: list[Segment] = []
+    for run in runs:
+        if len(run) < STACK_MIN:
+            continue
+        for i, seg in run:
+            rows[i].segments.remove(seg)
+            if rows[i].segments:
+                rows[i].bbox = union(s.bbox for s in rows[i].segments)
+        segs = [s for _, s in run]
+        text = "".join(s.raw for s in segs)
+        out.append(Segment([f for s in segs for f in s.frags], union(s.bbox for s in segs),
+                           joined=text, tall=True))
+    return out
+
+
+def _take_vertical(rows: list[Row]) -> list[Segment]:
+    """Rows made of one vertical-text line next to tabular rows become tall segments."""
+    out: list[Segment] = []
+    for r in rows:
+        if len(r.segments) == 1 and not r.segments[0].frags[0].straight:
+            seg = r.segments[0]
+            if any(is_tabular(o) and _beside(seg.bbox, o) for o in rows if o is not r):
+                out.append(Segment(seg.frags, seg.bbox, joined=seg.raw, tall=True))
+                r.segments.clear()
+    return out
+
+
+def _beside(box: BBox, row: Row) -> bool:
+    centre = (row.bbox[1] + row.bbox[3]) / 2
+    return box[1] <= centre <= box[3] and row.bbox[0] >= box[2] - 1.0
+
+
+def _attach(rows: list[Row], tall: Segment) -> None:
+    """Put ``tall`` first on the first tabular row beside it (or on a row of its own)."""
+    for k, r in enumerate(rows):
+        if is_tabular(r) and _beside(tall.bbox, r):
+            box = (min(tall.bbox[0], r.bbox[0]), r.bbox[1], r.bbox[2], r.bbox[3])
+            rows[k] = Row([tall] + r.segments, box, r.size)
+            return
+    top = next((k for k, r in enumerate(rows) if r.bbox[1] > tall.bbox[1]), len(rows))
+    size = max(f.size for f in tall.frags)
+    rows.insert(top, Row([tall], tall.bbox, size))
+
+
+# ------------------------------------------------------------------------ regions
+
+def layout_region(rows: list[Row]) -> list[list[TableCell]]:
+    """Lay the rows of a region out on common columns."""
+    rows = group_rows(rows)
+    boxes = column_boxes([r for r in rows if len(r.segments) >= 2]) or \
+        [s.bbox for r in rows if is_tabular(r) for s in r.segments if not s.tall]
+    cols = _columns(boxes)
+    talls = [s.bbox for r in rows for s in r.segments if s.tall]
+    if talls:
+        cols.insert(0, (min(b[0] for b in talls), max(b[2] for b in talls)))
+    return [_place(r, cols) for r in rows]
+
+
+def group_rows(rows: list[Row]) -> list[Row]:
+    """Visual rows → table rows: lines of one wrapped cell (tight together, at most one
+    of them with values) become one row, their segments in reading order."""
+    cuts = row_cuts(rows)
+    groups: list[list[Row]] = [[] for _ in range(len(cuts) + 1)]
+    for r in rows:
+        centre = (r.bbox[1] + r.bbox[3]) / 2
+        groups[sum(1 for c in cuts if c < centre)].append(r)
+    out: list[Row] = []
+    for g in groups:
+        if len(g) == 1:
+            out.append(g[0])
+        elif g:
+            segs = [s for r in g for s in r.segments]
+            out.append(Row(segs, union(r.bbox for r in g), max(r.size for r in g)))
+    return out
+
+
+def _columns(boxes: list[BBox]) -> list[tuple[float, float]]:
+    """Column extents: the x-projection of ``boxes`` cut at its gaps."""
+    spans = sorted((b[0], b[2]) for b in boxes)
+    cols = [list(spans[0])]
+    for a, b in spans[1:]:
+        if a > cols[-1][1] + 0.5:
+            cols.append([a, b])
+        else:
+            cols[-1][1] = max(cols[-1][1], b)
+    return [(a, b) for a, b in cols]
+
+
+def _place(row: Row, cols: list[tuple[float, float]]) -> list[TableCell]:
+    """One cell per column: segments at the first column they overlap, joined if several."""
+    segs: list[list[Segment]] = [[] for _ in cols]
+    for seg in row.segments:
+        for s in ([seg] if seg.tall else _split_at_columns(seg, cols)):
+            segs[0 if s.tall else _column_of(s.bbox, cols)].append(s)
+    y0, y1 = row.bbox[1], row.bbox[3]
+    return [TableCell(blocks_text(ss), union(s.bbox for s in ss)) if ss else
+            TableCell("", (a, y0, z, y1)) for ss, (a, z) in zip(segs, cols)]
+
+
+def _split_at_columns(seg: Segment, cols: list[tuple[float, float]]) -> list[Segment]:
+    """Cut a segment running over several columns where a gap between its glyphs falls
+    between two columns (narrow header cells set close together); a heading that spans
+    the columns has no such gaps and stays whole."""
+    zones = [(a[1], b[0]) for a, b in zip(cols, cols[1:])]
+    inside = [z for z in zones if seg.bbox[0] < z[0] and z[1] < seg.bbox[2]]
+    if not inside or not all(f.straight for f in seg.frags):
+        return [seg]
+    gs = sorted((g for f in seg.frags for g in f.glyphs), key=lambda g: g.x0)
+    runs: list[list[Glyph]] = [[gs[0]]]
+    for a, b in zip(gs, gs[1:]):
+        if b.x0 - a.x1 > 0.5 and any(a.x1 <= hi and b.x0 >= lo for lo, hi in inside):
+            runs.append([])
+        runs[-1].append(b)
+    if len(runs) == 1:
+        return [seg]
+    return [Segment([Fragment(r, union(r), True)], union(r)) for r in runs]
+
+
+def _column_of(box: BBox, cols: list[tuple[float, float]]) -> int:
+    for k, (a, b) in enumerate(cols):
+        if box[0] < b and box[2] > a:
+            return k
+    centre = (box[0] + box[2]) / 2
+    return min(range(len(cols)), key=lambda k: abs((cols[k][0] + cols[k][1]) / 2 - centre))

@@ -1,0 +1,529 @@
+"""PDF reader: the real WPS report, synthetic ruled/borderless/rotated tables, bad files."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Optional
+
+import pymupdf
+import pytest
+
+from extractor.errors import DocumentLoadError
+from extractor.model import Document, Line
+from extractor.readers.pdf import read_pdf
+
+DATA = Path(__file__).parent / "data"
+REAL = DATA / "real" / "101.pdf"
+TRUTH = DATA / "real" / "truth" / "101.json"
+
+REQUEST_ROWS = [
+    "new_received", "carried_over", "granted", "partially_granted",
+    *(f"denied.{k}" for k in ("state_secret", "prohibited_by_law", "endangers_safety",
+                              "third_party_rights", "internal_affairs", "process_info",
+                              "enforcement_files", "administrative_query")),
+    *(f"unable.{k}" for k in ("not_held", "needs_creation", "unclear")),
+    *(f"not_processed.{k}" for k in ("complaint", "duplicate", "publication", "excessive",
+                                     "confirmation")),
+    *(f"other.{k}" for k in ("overdue_correction", "overdue_fee", "other")),
+    "total", "carried_forward",
+]
+REQUEST_COLS = ["natural_person", "commercial", "research", "social_org", "legal_service",
+                "other_org", "total"]
+
+
+# ------------------------------------------------------------------------- helpers
+
+def texts(line: Line) -> list[str]:
+    return [c.text for c in line.cells]
+
+
+def find(doc: Document, label: str, page: Optional[int] = None) -> Line:
+    """The first line with a cell starting with ``label``."""
+    for ln in doc.lines:
+        if (page is None or ln.page == page) and any(c.text.startswith(label) for c in ln.cells):
+            return ln
+    raise AssertionError(f"no line with {label!r}: " + "\n".join(ln.text for ln in doc.lines))
+
+
+def after(line: Line, label: str) -> list[str]:
+    """Non-empty cell texts after the cell starting with ``label``."""
+    cells = texts(line)
+    i = next(k for k, t in enumerate(cells) if t.startswith(label))
+    return [t for t in cells[i + 1:] if t]
+
+
+def num(t: str) -> float:
+    return float(t.replace(",", ""))
+
+
+@pytest.fixture(scope="module")
+def real() -> Document:
+    return read_pdf(REAL)
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return json.loads(TRUTH.read_text(encoding="utf-8"))["fields"]
+
+
+class Canvas:
+    """Draw on a page in logical coordinates; ``turn`` maps them onto the page.
+
+    With ``turn=1`` the logical landscape page (w × h) is drawn sideways on a portrait
+    page (text running bottom to top) and the page gets /Rotate 90, so it displays upright.
+    """
+
+    def __init__(self, doc: pymupdf.Document, w: float = 595, h: float = 842, turn: int = 0,
+                 style: str = "line"):
+        self.turn, self.w, self.h, self.style = turn, w, h, style
+        self.page = doc.new_page(width=h, height=w) if turn else doc.new_page(width=w, height=h)
+        if turn:
+            self.page.set_rotation(90)
+
+    def _p(self, x: float, y: float) -> pymupdf.Point:
+        return pymupdf.Point(y, self.w - x) if self.turn else pymupdf.Point(x, y)
+
+    def line(self, x0: float, y0: float, x1: float, y1: float, width: float = 0.5) -> None:
+        """A rule drawn as a stroked line, a thin filled rectangle ("fill") or a row of
+        short dashes ("dots")."""
+        a, b = self._p(x0, y0), self._p(x1, y1)
+        if self.style == "fill":
+            r = pymupdf.Rect(a, b)
+            r = r + ((-0.3, 0, 0.3, 0) if r.width < 1 else (0, -0.3, 0, 0.3))
+            self.page.draw_rect(r, color=None, fill=(0, 0, 0))
+        elif self.style == "dots":
+            shape = self.page.new_shape()
+            n = max(1, int(abs(b - a) / 3))
+            for i in range(n):
+                shape.draw_line(a + (b - a) * (i / n), a + (b - a) * ((i + 0.6) / n))
+            shape.finish(width=width)
+            shape.commit()
+        else:
+            self.page.draw_line(a, b, width=width)
+
+    def text(self, x: float, y: float, s: str, size: float = 9, rotate: int = 0) -> None:
+        rot = (rotate + (90 if self.turn else 0)) % 360
+        self.page.insert_text(self._p(x, y), s, fontname="china-s", fontsize=size, rotate=rot)
+
+
+def grid_table(cv: Canvas, x0: float, y0: float, widths: list[float], heights: list[float],
+               cells: dict[tuple[int, int], str], merges: list[tuple[int, int, int, int]] = (),
+               ruled: bool = True, size: float = 9) -> None:
+    """Draw a table: cell borders (skipping lines inside merged cells) and texts.
+
+    A text starting with "|" is written one character per line (stacked vertical label);
+    one starting with "^" is written as vertical text (top to bottom).
+    """
+    xs = [x0]
+    for w in widths:
+        xs.append(xs[-1] + w)
+    ys = [y0]
+    for h in heights:
+        ys.append(ys[-1] + h)
+    owner = {}
+    for k, (r0, c0, r1, c1) in enumerate(merges):
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                owner[(r, c)] = k
+    if ruled:
+        for r in range(len(heights)):
+            for c in range(len(widths)):
+                o = owner.get((r, c))
+                if c + 1 == len(widths) or o is None or owner.get((r, c + 1)) != o:
+                    cv.line(xs[c + 1], ys[r], xs[c + 1], ys[r + 1])
+                if r + 1 == len(heights) or o is None or owner.get((r + 1, c)) != o:
+                    cv.line(xs[c], ys[r + 1], xs[c + 1], ys[r + 1])
+        cv.line(xs[0], ys[0], xs[-1], ys[0])
+        cv.line(xs[0], ys[0], xs[0], ys[-1])
+    for (r, c), s in cells.items():
+        k = owner.get((r, c))
+        r1, c1 = (merges[k][2], merges[k][3]) if k is not None else (r, c)
+        top, bottom = ys[r], ys[r1 + 1]
+        if s.startswith("|"):
+            for i, ch in enumerate(s[1:]):
+                cv.text(xs[c] + 3, top + 4 + size * 1.5 * (i + 1), ch, size)
+        elif s.startswith("^"):
+            cv.text(xs[c] + 4, top + 4, s[1:], size, rotate=270)
+        else:
+            cv.text(xs[c] + 3, (top + bottom) / 2 + size * 0.35, s, size)
+
+
+REQ_W = [60, 80, 110] + [45] * 3
+REQ_ROWS = [
+    ("一、本年新收政府信息公开申请数量", ["10", "2", "12"]),
+    ("二、上年结转政府信息公开申请数量", ["1", "0", "1"]),
+    ("(一)予以公开", ["5", "1", "6"]),
+    ("(二)部分公开", ["2", "", "2"]),
+    ("(三)不予公开", ["4", "1", "5"]),  # with a sub-item in the next column
+]
+
+
+def requests_cells(vertical: str = "|三、本年度办理结果") -> tuple[dict, list]:
+    """A small requests-like table: header with merged cells, a merged vertical label."""
+    cells = {(0, 0): "(本列数据的勾稽关系)", (0, 3): "申请人情况", (1, 3): "自然人",
+             (1, 4): "法人", (1, 5): "总计"}
+    merges = [(0, 0, 1, 2), (0, 3, 0, 5), (2, 0, 2, 2), (3, 0, 3, 2), (4, 0, 6, 0),
+              (4, 1, 4, 2), (5, 1, 5, 2)]
+    for r, (label, vals) in enumerate(REQ_ROWS, start=2):
+        cells[(r, 0 if r < 4 else 1)] = label
+        for c, v in enumerate(vals, start=3):
+            if v:
+                cells[(r, c)] = v
+    cells[(4, 0)] = vertical
+    cells[(6, 2)] = "1.属于国家秘密"
+    return cells, merges
+
+
+REQ_H = [22, 22, 26, 26, 44, 44, 44]
+
+
+def save(doc: pymupdf.Document, tmp_path: Path, name: str) -> Path:
+    p = tmp_path / name
+    doc.save(p)
+    return p
+
+
+# ----------------------------------------------------------------------- real report
+
+def test_real_request_rows_match_truth(real: Document, truth: dict) -> None:
+    rows = [ln for ln in real.lines if len([t for t in texts(ln) if t]) >= 8
+            and sum(t.replace(".", "").isdigit() for t in texts(ln)) == 7]
+    assert len(rows) == len(REQUEST_ROWS)
+    for ln, rid in zip(rows, REQUEST_ROWS):
+        got = [num(t) for t in texts(ln) if t.replace(".", "").isdigit()]
+        want = [truth[f"requests.{rid}.{c}"] for c in REQUEST_COLS]
+        assert got == want, (rid, ln.text)
+
+
+def test_real_key_rows(real: Document) -> None:
+    ln = find(real, "一、本年新收政府信息公开申请数量")
+    assert ln.page == 4
+    assert after(ln, "一、本年新收") == ["3001", "53", "0", "0", "61", "4", "3119"]
+    # one cell per grid column: label spans 3 columns, so two empty cells follow it
+    assert texts(ln)[:3] == ["一、本年新收政府信息公开申请数量", "", ""]
+    assert len(ln.cells) == 10
+    total = find(real, "(七)总计")
+    assert total.page == 5
+    assert after(total, "(七)总计") == ["2932", "53", "0", "0", "61", "4", "3050"]
+    # the vertical label written one character per line is one cell
+    granted = find(real, "(一)予以公开")
+    assert texts(granted)[0] == "三、本年度办理结果"
+    # multi-line cells are joined
+    assert any(t == "(二)部分公开(区分处理的,只计这一情形,不计其他情形)"
+               for ln in real.lines for t in texts(ln))
+
+
+def test_real_art20_and_appeals(real: Document, truth: dict) -> None:
+    assert after(find(real, "规章", 3), "规章") == ["1", "0", "11"]
+    assert after(find(real, "行政规范性文件", 3), "行政规范性文件") == ["8", "26", "66"]
+    assert after(find(real, "行政许可", 3), "行政许可") == ["447228"]
+    assert after(find(real, "行政处罚", 4), "行政处罚") == ["3985758"]
+    assert after(find(real, "行政事业性收费", 4), "行政事业性收费") == ["96171.6"]
+    appeals = [ln for ln in real.lines if ln.page == 5 and len(ln.cells) == 15
+               and all(t.isdigit() for t in texts(ln))]
+    assert len(appeals) == 1
+    want = [truth[f"appeals.{r}.{c}"] for r in ("review", "litigation_direct",
+                                                "litigation_after_review")
+            for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert [num(t) for t in texts(appeals[0])] == want
+
+
+def test_real_provenance_and_furniture(real: Document) -> None:
+    assert real.pages == 6 and real.kind == "pdf" and len(real.sha256) == 64
+    assert real.needs_ocr == [] and real.warnings == []
+    assert not any(ln.text.replace(" ", "").strip("-") in {str(i) for i in range(1, 7)}
+                   for ln in real.lines), "page numbers must be dropped"
+    for page in range(1, 7):
+        nums = [ln.number for ln in real.lines if ln.page == page]
+        assert nums == list(range(1, len(nums) + 1))
+    ln = find(real, "一、本年新收政府信息公开申请数量")
+    x0, y0, x1, y1 = ln.cells[3].bbox  # the 3001 cell
+    assert 250 < x0 < 252 and 284 < x1 < 286 and 456 < y0 < 457 and 480 < y1 < 481
+    assert ln.cells[3].raw == "3001"
+    # reading order: the section heading comes before the table on page 4
+    page4 = [ln.text for ln in real.lines if ln.page == 4]
+    assert page4.index("三、收到和处理政府信息公开申请情况") < page4.index(ln.text)
+
+
+# ---------------------------------------------------------------------- synthetic
+
+def _check_requests(doc: Document, page: int = 1) -> None:
+    ln = find(doc, "一、本年新收", page)
+    assert texts(ln) == ["一、本年新收政府信息公开申请数量", "", "", "10", "2", "12"]
+    ln = find(doc, "(二)部分公开", page)
+    assert texts(ln) == ["", "(二)部分公开", "", "2", "", "2"], "blank cell keeps its place"
+    ln = find(doc, "(一)予以公开", page)
+    assert texts(ln)[0] == "三、本年度办理结果"
+    ln = find(doc, "(三)不予公开", page)
+    assert texts(ln) == ["", "(三)不予公开", "1.属于国家秘密", "4", "1", "5"]
+    head = find(doc, "申请人情况", page)
+    assert texts(head) == ["(本列数据的勾稽关系)", "", "", "申请人情况", "", ""]
+
+
+@pytest.mark.parametrize("style", ["line", "fill", "dots"])
+def test_synthetic_ruled_table(tmp_path: Path, style: str) -> None:
+    doc = pymupdf.open()
+    cv = Canvas(doc, style=style)
+    cv.text(72, 90, "三、收到和处理政府信息公开申请情况", 14)
+    cells, merges = requests_cells()
+    grid_table(cv, 72, 110, REQ_W, REQ_H, cells, merges)
+    cv.text(290, 800, "- 1 -", 10)
+    d = read_pdf(save(doc, tmp_path, "ruled.pdf"))
+    _check_requests(d)
+    assert d.lines[0].text == "三、收到和处理政府信息公开申请情况"
+    assert all("- 1 -" not in ln.text for ln in d.lines)
+
+
+def test_synthetic_vertical_text_label(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    cells, merges = requests_cells(vertical="^三、本年度办理结果")
+    grid_table(cv, 72, 110, REQ_W, REQ_H, cells, merges)
+    _check_requests(read_pdf(save(doc, tmp_path, "vertical.pdf")))
+
+
+@pytest.mark.parametrize("vertical", ["|三、本年度办理结果", "^三、本年度办理结果"])
+def test_synthetic_borderless_requests(tmp_path: Path, vertical: str) -> None:
+    """Without rules: columns from alignment, the tall label joined and in its own column."""
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    cells, merges = requests_cells(vertical)
+    grid_table(cv, 72, 110, REQ_W, REQ_H, cells, merges, ruled=False)
+    d = read_pdf(save(doc, tmp_path, "borderless-req.pdf"))
+    assert after(find(d, "一、本年新收"), "一、本年新收") == ["10", "2", "12"]
+    assert texts(find(d, "(一)予以公开"))[:2] == ["三、本年度办理结果", "(一)予以公开"]
+    assert texts(find(d, "(二)部分公开")) == ["", "(二)部分公开", "2", "", "2"]
+    assert not any(len(ln.text) == 1 for ln in d.lines), "no stray stacked characters"
+
+
+def test_frame_around_text_is_not_a_table(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    cv.page.draw_rect(pymupdf.Rect(60, 60, 535, 300), width=1)  # page frame
+    cv.line(60, 100, 535, 100)  # a rule under the title, inside the frame
+    cv.text(72, 90, "2024年政府信息公开工作年度报告", 14)
+    for i in range(3):
+        cv.text(72, 130 + 20 * i, f"第{i + 1}段正文,说明情况。", 10)
+    cells = {(0, 0): "规章", (0, 1): "1", (1, 0): "行政规范性文件", (1, 1): "8"}
+    grid_table(cv, 72, 200, [150, 60], [24, 24], cells)
+    d = read_pdf(save(doc, tmp_path, "frame.pdf"))
+    assert [ln.text for ln in d.lines[:4]] == ["2024年政府信息公开工作年度报告", "第1段正文,说明情况。",
+                                               "第2段正文,说明情况。", "第3段正文,说明情况。"]
+    assert texts(find(d, "规章")) == ["规章", "1"]
+    assert texts(find(d, "行政规范性文件")) == ["行政规范性文件", "8"]
+
+
+def test_synthetic_borderless_table(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    cv.text(72, 90, "第二十条第(一)项", 10)
+    rows = [("信息内容", ["本年制发件数", "本年废止件数", "现行有效件数"]),
+            ("规章", ["1", "0", "11"]),
+            ("行政规范性文件", ["8", "", "66"]),
+            ("行政许可", ["447228", "3", "2"])]
+    for r, (label, vals) in enumerate(rows):
+        y = 120 + 22 * r
+        cv.text(72, y, label, 10)
+        for c, v in enumerate(vals):
+            if v:
+                w = pymupdf.get_text_length(v, fontname="china-s", fontsize=10)
+                cv.text(300 + 90 * c - w, y, v, 10)  # right-aligned columns
+    d = read_pdf(save(doc, tmp_path, "borderless.pdf"))
+    assert texts(find(d, "规章")) == ["规章", "1", "0", "11"]
+    assert texts(find(d, "行政规范性文件")) == ["行政规范性文件", "8", "", "66"]
+    assert texts(find(d, "行政许可")) == ["行政许可", "447228", "3", "2"]
+    assert texts(find(d, "信息内容"))[0] == "信息内容"
+    assert find(d, "第二十条").cells[0].text == "第二十条第(一)项"
+
+
+def test_synthetic_partly_ruled_table(tmp_path: Path) -> None:
+    """Only horizontal rules and the outer frame: columns come from the text."""
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    rows = [("规章", ["1", "0", "11"]), ("行政规范性文件", ["8", "26", "66"]),
+            ("行政许可", ["447228", "", "2"])]
+    y0 = 100
+    for r, (label, vals) in enumerate(rows):
+        cv.line(72, y0 + 24 * r, 472, y0 + 24 * r)
+        cv.text(76, y0 + 24 * r + 16, label, 10)
+        for c, v in enumerate(vals):
+            if v:
+                cv.text(250 + 70 * c, y0 + 24 * r + 16, v, 10)
+    cv.line(72, y0 + 72, 472, y0 + 72)
+    cv.line(72, y0, 72, y0 + 72)
+    cv.line(472, y0, 472, y0 + 72)
+    d = read_pdf(save(doc, tmp_path, "partly.pdf"))
+    assert texts(find(d, "规章")) == ["规章", "1", "0", "11"]
+    assert texts(find(d, "行政许可")) == ["行政许可", "447228", "", "2"]
+
+
+def test_synthetic_table_over_two_pages(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    labels = [f"{i}.第{i}行" for i in range(1, 13)]
+    for part in (labels[:7], labels[7:]):
+        cv = Canvas(doc)
+        cells = {}
+        for r, lab in enumerate(part):
+            cells[(r, 0)] = lab
+            cells[(r, 1)] = str(r * 3)
+            cells[(r, 2)] = str(r * 5)
+        grid_table(cv, 72, 72, [150, 60, 60], [24] * len(part), cells)
+        cv.text(72, 30, "某某局2024年政府信息公开工作年度报告", 9)  # running header
+        cv.text(290, 810, f"第{doc.page_count}页", 9)
+    d = read_pdf(save(doc, tmp_path, "twopages.pdf"))
+    body = [ln for ln in d.lines if ln.cells[0].text[:1].isdigit()]
+    assert [ln.cells[0].text for ln in body] == labels
+    assert [ln.page for ln in body] == [1] * 7 + [2] * 5
+    assert all(len(ln.cells) == 3 for ln in body)
+    assert not any("年度报告" in ln.text or "页" in ln.text for ln in d.lines)
+
+
+@pytest.mark.parametrize("turn", [0, 1])
+def test_synthetic_rotated_page(tmp_path: Path, turn: int) -> None:
+    """A landscape table drawn sideways on a /Rotate 90 page reads like an upright one."""
+    doc = pymupdf.open()
+    cv = Canvas(doc, w=842, h=595, turn=turn)
+    cv.text(72, 60, "四、政府信息公开行政复议、行政诉讼情况", 12)
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    cells = {(0, 0): "行政复议", (0, 5): "行政诉讼"}
+    cells.update({(1, c): h for c, h in enumerate(heads * 2)})
+    cells.update({(2, c): str(c + 1) for c in range(10)})
+    grid_table(cv, 60, 80, [70] * 10, [24, 24, 24], cells, [(0, 0, 0, 4), (0, 5, 0, 9)])
+    d = read_pdf(save(doc, tmp_path, f"rot{turn}.pdf"))
+    assert d.lines[0].text == "四、政府信息公开行政复议、行政诉讼情况"
+    assert texts(d.lines[1]) == ["行政复议", "", "", "", "", "行政诉讼", "", "", "", ""]
+    assert texts(d.lines[3]) == [str(c + 1) for c in range(10)]
+    # boxes are in page space: on the turned page the row runs down the portrait page
+    x0, y0, x1, y1 = d.lines[3].bbox
+    if turn:
+        assert y1 - y0 > 600 and x1 - x0 < 30
+    else:
+        assert x1 - x0 > 600 and y1 - y0 < 30
+
+
+def test_fake_bold_and_page_furniture(tmp_path: Path) -> None:
+    """Text painted twice (WPS fake bold) reads once; page numbers and running headers go."""
+    doc = pymupdf.open()
+    for n in (1, 2, 3):
+        cv = Canvas(doc)
+        cv.text(72, 40, "某某县人民政府办公室", 9)  # running header
+        cv.text(72, 100, f"第{n}页的标题", 16)
+        cv.text(72.4, 100.2, f"第{n}页的标题", 16)
+        cv.text(72, 140, "正文内容", 12)
+        cv.text(290, 810, f"- {n} -", 10)
+    d = read_pdf(save(doc, tmp_path, "bold.pdf"))
+    assert [ln.text for ln in d.lines] == ["第1页的标题", "正文内容", "第2页的标题", "正文内容",
+                                           "第3页的标题", "正文内容"]
+    assert [(ln.page, ln.number) for ln in d.lines] == [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 2)]
+
+
+# -------------------------------------------------------------- pages needing OCR
+
+def test_image_only_and_blank_pages(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 60, 80), False)
+    pix.clear_with(200)
+    page.insert_image(page.rect, pixmap=pix)  # a "scan": an image, no text
+    doc.new_page()  # blank
+    page = doc.new_page()
+    page.insert_text((72, 72), "正文", fontname="china-s")
+    d = read_pdf(save(doc, tmp_path, "scan.pdf"))
+    assert d.needs_ocr == [1]
+    assert any("page 1" in w and "OCR" in w for w in d.warnings)
+    assert any("page 2" in w and "blank" in w for w in d.warnings)
+    assert [ln.text for ln in d.lines] == ["正文"]
+
+
+def test_garbage_text_layer(tmp_path: Path) -> None:
+    """A font whose codes map to private-use characters: the text layer is unusable."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    font = doc.get_new_xref()
+    doc.update_object(font, "<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding"
+                            "<</Type/Encoding/Differences[65/uniE000/uniE001]>>>>")
+    doc.xref_set_key(page.xref, "Resources", f"<</Font<</F9 {font} 0 R>>>>")
+    content = doc.get_new_xref()
+    doc.update_object(content, "<<>>")
+    doc.update_stream(content, b"BT /F9 12 Tf 72 700 Td (ABABABABAB) Tj ET")
+    doc.xref_set_key(page.xref, "Contents", f"{content} 0 R")
+    d = read_pdf(save(doc, tmp_path, "garbage.pdf"))
+    assert d.needs_ocr == [1] and d.lines == []
+    assert "unreadable" in d.warnings[0]
+
+
+def test_layout_failure_keeps_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in table analysis costs the tables of that page, not its text."""
+    import extractor.readers.pdf as reader
+
+    def boom(*a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(reader, "add_virtual_rules", boom)
+    d = read_pdf(REAL)
+    assert any("page 4: table analysis failed" in w for w in d.warnings)
+    assert any("3001" in ln.text for ln in d.lines if ln.page == 4)
+
+
+# -------------------------------------------------------------------- bad inputs
+
+def _raises(path: Path, words: str, **kw) -> None:
+    with pytest.raises(DocumentLoadError) as e:
+        read_pdf(path, **kw)
+    msg = str(e.value)
+    assert "\n" not in msg and words in msg, msg
+
+
+def test_encrypted(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "secret")
+    p = tmp_path / "enc.pdf"
+    doc.save(p, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="x", owner_pw="y")
+    _raises(p, "password")
+
+
+def test_zero_pages(tmp_path: Path) -> None:
+    p = tmp_path / "zero.pdf"
+    p.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+                  b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+                  b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+    _raises(p, "no pages")
+
+
+def test_truncated(tmp_path: Path) -> None:
+    p = tmp_path / "cut.pdf"
+    p.write_bytes(REAL.read_bytes()[: REAL.stat().st_size // 2])
+    _raises(p, "truncated")
+
+
+def test_garbage_bytes_and_empty(tmp_path: Path) -> None:
+    p = tmp_path / "junk.pdf"
+    p.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    with pytest.raises(DocumentLoadError):
+        read_pdf(p)
+    e = tmp_path / "empty.pdf"
+    e.write_bytes(b"")
+    _raises(e, "empty")
+    _raises(tmp_path / "missing.pdf", "no such file")
+
+
+def test_jpeg_renamed(tmp_path: Path) -> None:
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 16, 16), False)
+    pix.clear_with(128)
+    p = tmp_path / "photo.pdf"
+    p.write_bytes(pix.tobytes("jpg"))
+    _raises(p, "JPEG")
+
+
+def test_many_pages(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    for _ in range(2000):
+        doc.new_page()
+    p = save(doc, tmp_path, "huge.pdf")
+    t = time.perf_counter()
+    _raises(p, "2000 pages")
+    d = read_pdf(p, max_pages=5, truncate=True)
+    assert d.pages == 5 and any("first 5" in w for w in d.warnings)
+    assert time.perf_counter() - t < 5
