@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 from .model import Document
 
@@ -22,7 +22,8 @@ _PERIOD = re.compile(r"(?P<year>20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*
 _ORG_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府", "办事处", "管理委员会", "委员会", "分局", "局",
                "办公室", "办公厅", "厅", "中心", "院", "委", "办", "所", "署", "会", "政府", "支队", "大队", "总队",
                "处", "站", "馆", "社", "部", "街道", "镇", "乡", "管委会", "公司", "集团")
-_ORG = re.compile(r"(?:^|(?<=[，。、；：:,\s(（“]))([\u4e00-\u9fff]{2,24}?(?:" + "|".join(_ORG_SUFFIX) + r"))(?![\u4e00-\u9fff]{0,1}(?:长|员|主任|党委))")
+_PROSE_SUFFIX = tuple(x for x in _ORG_SUFFIX if x not in ("处", "站", "馆", "社", "部", "会", "办", "所"))
+_ORG = re.compile(r"(?:^|(?<=[，。、；：:,\s(（“]))([\u4e00-\u9fff]{2,24}?(?:" + "|".join(_PROSE_SUFFIX) + r"))(?![\u4e00-\u9fff]{0,1}(?:长|员|主任|党委))")
 _GENERIC = re.compile(r"^(?:我|本|各|全|该|上级|市|区|县|省|镇|乡|分|有关|相关|政务|我们|县级|市级)")
 _TITLE_NOISE = re.compile(r"^(?:关于|[#\s]+)|(?:关于|[《》\s])+$")
 HEAD_LINES = 12
@@ -40,12 +41,21 @@ def _texts(doc: Document) -> list[str]:
     return ["".join(c.text for c in line.cells) for line in doc.lines]
 
 
+def _head(texts: list[str], pattern: re.Pattern) -> Iterator[tuple[int, str, re.Match]]:
+    """Matches of a title pattern that start on one of the first lines, that line joined
+    with the next (a title may wrap onto a second line)."""
+    head = texts[:HEAD_LINES]
+    for i, t in enumerate(head):
+        joined = t + (head[i + 1] if i + 1 < len(head) else "")
+        m = pattern.search(joined)
+        if m and m.start() < len(t):
+            yield i, joined, m
+
+
 def find_year(doc: Document) -> MetaField:
     texts = _texts(doc)
-    for i, t in enumerate(texts[:HEAD_LINES]):
-        m = _TITLE.search(t)
-        if m:
-            return MetaField(int(m.group("year")), 0.95, i, t)
+    for i, t, m in _head(texts, _TITLE):
+        return MetaField(int(m.group("year")), 0.95, i, t)
     for i, t in enumerate(texts):
         m = _PERIOD.search(t)
         if m:
@@ -63,15 +73,12 @@ def find_year(doc: Document) -> MetaField:
 
 def find_agency(doc: Document) -> MetaField:
     texts = _texts(doc)
-    for i, t in enumerate(texts[:HEAD_LINES]):
+    for i, t, y in _head(texts, _YEAR_FIRST):
         m = _TITLE.search(t)
-        y = _YEAR_FIRST.search(t)
-        if y and not (m and m.start() > 0):
-            name = y.group("agency")
-            if name.endswith(_ORG_SUFFIX) or len(name) >= 4:
-                return MetaField(name, 0.9, i, t)
-        if not m:
-            continue
+        name = y.group("agency")
+        if not (m and m.start() < y.start()) and (name.endswith(_ORG_SUFFIX) or len(name) >= 4):
+            return MetaField(name, 0.9, i, t)
+    for i, t, m in _head(texts, _TITLE):
         before = _TITLE_NOISE.sub("", t[: m.start()]).strip()
         if len(before) >= 2 and re.fullmatch(r"[\u4e00-\u9fff()（）]+", before):
             return MetaField(before, 0.95, i, t)

@@ -38,3 +38,13 @@ def test_no_title_falls_back_to_the_most_named_body_with_low_confidence():
     d = doc("一、总体情况\n2020年，在区委的领导下，甲乙分局紧紧围绕中心。甲乙分局还做了很多工作。\n")
     a = find_agency(d)
     assert a.value == "甲乙分局" and a.confidence < 0.8
+
+
+def test_title_wrapped_over_two_lines():
+    d = doc("南江市公安局江北分局 2023 年度政府信息公开\n工作年度报告\n一、总体情况\n")
+    assert find_agency(d).value == "南江市公安局江北分局" and find_year(d).value == 2023
+
+
+def test_table_words_are_not_taken_for_a_body():
+    d = doc("信息内容\t本年处理决定数量\n行政许可\t3\n")
+    assert find_agency(d).value != "信息内容本年处"
