@@ -1,0 +1,95 @@
+"""Benchmark: PDF extraction against its floor and against camelot, on the same PDFs.
+
+    python -m training.bench_pdf [PDF_OR_DIR ...] [--repeat N] [--no-camelot]
+
+Defaults to the real sample plus 12 generated PDFs (made on the fly, seeded). For each
+PDF it measures CPU milliseconds per page, opening the file afresh every round, for:
+
+- ours: the whole extraction (:func:`extractor.pipeline.extract`), reader to fields;
+- reader: our PDF reader alone (words, rules, grids);
+- floor: pymupdf's bare ``page.get_text("words")``;
+- camelot: ``camelot.read_pdf(flavor="lattice", pages="all")`` (if installed).
+
+It prints the median over PDFs of each, and the ratios the goals speak of:
+ours ≤ 10 ms per page, ≤ 5× the floor, ≥ 30× faster than camelot lattice.
+CPU time, not wall time, so other processes on the machine blur the figures less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import pymupdf
+
+from extractor.pipeline import extract
+from extractor.readers.pdf import read_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pages(path: Path) -> int:
+    with pymupdf.open(path) as doc:
+        return doc.page_count
+
+
+def floor(path: Path) -> None:
+    with pymupdf.open(path) as doc:
+        for page in doc:
+            page.get_text("words")
+
+
+def camelot_lattice(path: Path) -> None:
+    import camelot
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        camelot.read_pdf(str(path), flavor="lattice", pages="all")
+
+
+def ms_per_page(fn, path: Path, repeat: int) -> float:
+    fn(path)  # warm up
+    times = []
+    for _ in range(repeat):
+        t0 = time.process_time()
+        fn(path)
+        times.append((time.process_time() - t0) * 1000)
+    return statistics.median(times) / _pages(path)
+
+
+def default_pdfs(tmp: Path) -> list[Path]:
+    from training.generate import generate
+    generate(tmp, n=12, seed=4242, kinds=["pdf"])
+    return [ROOT / "tests" / "data" / "real" / "101.pdf", *sorted((tmp / "docs").glob("*.pdf"))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("paths", nargs="*", type=Path)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-camelot", action="store_true")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        pdfs = [q for p in args.paths for q in (sorted(p.glob("*.pdf")) if p.is_dir() else [p])] \
+            or default_pdfs(Path(tmp))
+        runs = {"ours": lambda p: extract(p), "reader": read_pdf, "floor": floor}
+        if not args.no_camelot:
+            runs["camelot"] = camelot_lattice
+        figures = {name: [ms_per_page(fn, p, args.repeat if name != "camelot" else 1) for p in pdfs]
+                   for name, fn in runs.items()}
+        pages = sum(_pages(p) for p in pdfs)
+    med = {name: statistics.median(v) for name, v in figures.items()}
+    print(f"PDFs: {len(pdfs)}, pages: {pages}")
+    for name, v in med.items():
+        print(f"median CPU ms per page, {name:8s}: {v:8.2f}")
+    print(f"ours / floor: {med['ours'] / med['floor']:.1f}x (goal <= 5x)")
+    if "camelot" in med:
+        print(f"camelot / ours: {med['camelot'] / med['ours']:.0f}x faster (goal >= 30x)")
+    print("goal: ours <= 10 ms per page")
+
+
+if __name__ == "__main__":
+    main()
