@@ -68,7 +68,7 @@ def _register() -> None:
     app.command("eval", help="Score extraction against truth files: accuracy, silent errors, "
                              "review rate, calibration; exits 1 below the given floors.")(eval_command)
     from .service.cli import serve_command
-    app.command("serve", help="Serve the HTTP API and the review page (needs the service extra: pip install -e ".[service]").")(serve_command)
+    app.command("serve", help="Serve the HTTP API and the review page (needs the service extra).")(serve_command)
 
 
 _register()
