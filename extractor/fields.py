@@ -71,26 +71,54 @@ def _source(doc: Document, tokens: Sequence[Token], slot: Slot, note: Optional[s
 
 def build_fields(template: Template, doc: Document, tokens: Sequence[Token], rows: list[RowRead],
                  report: RuleReport, units: dict[str, str],
-                 threshold: float = conf.REVIEW_THRESHOLD) -> dict[str, FieldResult]:
+                 threshold: float = conf.REVIEW_THRESHOLD, calibrator=None) -> dict[str, FieldResult]:
+    """One result per field id. ``calibrator`` (see :mod:`extractor.learn.calibrate`), when
+    given, maps each field's evidence to its confidence in place of the hand-made formula."""
     out: dict[str, FieldResult] = {}
     for r in rows:
-        for fid, slot, c, note in _row_fields(template, doc, r):
+        for k, (fid, slot, c, note) in enumerate(_row_fields(template, doc, r)):
             if fid in out:
                 continue
             c = conf.with_rules(c, fid in report.confirmed, fid in report.broken)
             blank = slot.kind != "num"
-            status = conf.status_for(c, blank, threshold)
-            if not r.assignment.settled:
-                status = "review"
             unit = units.get(fid) or (slot.token.unit if slot.token is not None and slot.kind == "num" else None)
-            out[fid] = FieldResult(fid, slot.value if not blank else None, c, status,
+            out[fid] = FieldResult(fid, slot.value if not blank else None, c, "review",
                                    _source(doc, tokens, slot, note), unit,
-                                   evidence={"row": r.similarity, "columns": r.assignment.how,
-                                             "table": r.table_evidence})
-    _inferred(template, out, report)
+                                   evidence=_evidence(doc, r, k, slot, c, fid, report))
+    _calibrate(out.values(), calibrator)
+    for f in out.values():
+        f.status = conf.status_for(f.confidence, f.evidence["blank"], threshold)
+        if conf.needs_review(f.evidence, calibrator is not None):
+            f.status = "review"
+    _inferred(template, out, report, calibrator)
     for fid in template.field_ids:
         out.setdefault(fid, FieldResult(fid, None, 0.0, "missing", None))
     return {fid: out[fid] for fid in template.field_ids}
+
+
+def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, hand: float, fid: str, report: RuleReport) -> dict:
+    """What a printed field's confidence rests on (the calibrator's input, by name)."""
+    a = r.assignment
+    reader = 1.0
+    if slot.token is not None:
+        cells = doc.lines[slot.token.line].cells
+        if slot.token.cell < len(cells):
+            reader = cells[slot.token.cell].confidence
+    agree = sum(1 for rd in a.readings if rd[k] == slot) / len(a.readings) if a.readings else 0.0
+    return {"row": r.similarity, "columns": a.how, "table": r.table_evidence, "hand": hand,
+            "reader": reader, "repaired": slot.token is not None and slot.token.repaired is not None,
+            "confirmed": fid in report.confirmed, "broken": fid in report.broken,
+            "settled": a.settled, "agree": agree, "readings": len(a.readings),
+            "split": slot.token is not None and bool(slot.text) and slot.text != slot.token.text,
+            "blank": slot.kind != "num", "table_id": r.table, "kind": doc.kind}
+
+
+def _calibrate(fields, calibrator) -> None:
+    fields = list(fields)
+    if calibrator is None or not fields:
+        return
+    for f, c in zip(fields, calibrator.confidences([f.evidence for f in fields])):
+        f.confidence = c
 
 
 def _row_fields(template: Template, doc: Document, r: RowRead):
@@ -111,13 +139,14 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
         yield fid, slot, base * reader, own_note
 
 
-def _inferred(template: Template, out: dict[str, FieldResult], report: RuleReport) -> None:
+def _inferred(template: Template, out: dict[str, FieldResult], report: RuleReport, calibrator=None) -> None:
     """Forced values; each takes the lowest confidence of the printed fields of its table."""
     floor: dict[str, float] = {}
     for f in out.values():
         if f.status in ("ok", "blank"):
             table = f.id.split(".")[0]
             floor[table] = min(floor.get(table, 1.0), f.confidence)
+    added = []
     for fid, (value, how) in report.inferred.items():
         current = out.get(fid)
         if current is not None and current.status != "review":
@@ -125,4 +154,8 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
         printed = floor.get(fid.split(".")[0])
         c = conf.INFERRED_FACTOR * printed if printed is not None else 0.5
         out[fid] = FieldResult(fid, value, c, "inferred",
-                               Source(text="", derivation=f"forced by {how}"))
+                               Source(text="", derivation=f"forced by {how}"),
+                               evidence={"inferred": True, "hand": c, "floor": printed,
+                                         "replaces_review": current is not None, "table_id": fid.split(".")[0]})
+        added.append(out[fid])
+    _calibrate(added, calibrator)

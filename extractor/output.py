@@ -29,7 +29,8 @@ def to_result(s, elapsed_ms: float, version: str) -> dict:
             "pages": doc.pages, "encoding": doc.encoding, "status": _status(s),
             "template_confidence": guess.confidence if guess else 0.0,
             "template_reason": guess.reason if guess else "",
-            "extractor_version": version, "elapsed_ms": round(elapsed_ms, 2),
+            "extractor_version": version, "model_version": _model_version(s),
+            "elapsed_ms": round(elapsed_ms, 2),
             "warnings": list(doc.warnings),
         },
         "template": s.template.name if s.template else None,
@@ -43,6 +44,12 @@ def to_result(s, elapsed_ms: float, version: str) -> dict:
         "checks": [c.to_dict() for c in s.checks],
         "errors": [e.to_dict() for e in s.errors],
     }
+
+
+def _model_version(s) -> str:
+    """The learned model's version, or "hand-made" when the result was made without one."""
+    model = getattr(s, "model", None)
+    return model.version if model is not None else "hand-made"
 
 
 def _meta(m, doc) -> dict:

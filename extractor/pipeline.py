@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
 from .detect import TemplateGuess, detect_template
@@ -19,12 +19,16 @@ from .meta import MetaField, find_agency, find_year
 from .model import Check, Document, ErrorItem, FieldResult, Token
 from .positions import settle_by_position
 from .readers import read
-from .rows import RowMatch, Scorer, align, template_items
+from .rows import Item, RowMatch, Scorer, align, template_items
 from .rules import evaluate
+from .confidence import REVIEW_THRESHOLD
 from .settings import Settings
 from .sections import Section, find_sections, is_furniture, is_prose
 from .tables import RowRead, header_unit, read_appeals, read_rows
 from .template import Template, label_key, load_templates
+
+if TYPE_CHECKING:
+    from .learn.store import Model
 
 
 @dataclass
@@ -32,6 +36,7 @@ class State:
     path: str
     settings: Settings = field(default_factory=Settings)
     scorer: Optional[Scorer] = None
+    model: Optional["Model"] = None  # learned row scorer + calibrator (extractor.learn); None: hand-made
     doc: Optional[Document] = None
     tokens: list[Token] = field(default_factory=list)
     sections: dict[int, Section] = field(default_factory=dict)
@@ -88,15 +93,28 @@ def _table_span(s: State) -> tuple[int, int]:
     return (idx[0], idx[-1] + 1) if idx else (0, 0)
 
 
-def stage_rows(s: State) -> None:
-    if s.template is None:
-        return
+def row_inputs(s: State) -> tuple[list[int], list[Item], list[str], list[bool]]:
+    """What the row alignment works on: label token indexes, template items, label keys
+    (joined over wrapped lines) and whether each label has values on its line."""
     lo, hi = _table_span(s)
     labels = [i for i in range(lo, hi) if s.tokens[i].kind == "label"]
     tables = [t.id for t in s.template.tables if t.id != "appeals"]
     items = template_items(s.template, tables)
     keys, has_values = joined_labels(s.doc, s.tokens, labels)
-    pairs = align(keys, items, s.scorer, has_values)
+    return labels, items, keys, has_values
+
+
+def stage_rows(s: State) -> None:
+    if s.template is None:
+        return
+    labels, items, keys, has_values = row_inputs(s)
+    tables = [t.id for t in s.template.tables if t.id != "appeals"]
+    scorer = s.scorer or (s.model.row_scorer if s.model is not None else None)
+    context = None
+    if getattr(scorer, "uses_context", False):
+        from .learn.features import label_contexts
+        context = label_contexts(s.doc, s.tokens, s.sections, labels, keys, has_values)
+    pairs = align(keys, items, scorer, has_values, context)
     s.matches = [RowMatch(items[j].table, items[j].row, labels[i], sim)
                  for i, j, sim in pairs if items[j].row]
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
@@ -140,24 +158,35 @@ def stage_fields(s: State) -> None:
     values = settle_rows(s.template, s.rows)
     report = evaluate(s.template, values)
     s.checks = report.checks
-    s.fields = build_fields(s.template, s.doc, s.tokens, s.rows, report, s.units,
-                            s.settings.review_threshold)
+    threshold = s.settings.review_threshold
+    calibrator = s.model.calibrator_for(s.doc.kind) if s.model is not None else None
+    if threshold is None:
+        threshold = s.model.threshold if calibrator is not None else REVIEW_THRESHOLD
+    s.fields = build_fields(s.template, s.doc, s.tokens, s.rows, report, s.units, threshold, calibrator)
 
 
 def build_pipeline() -> list[Stage]:
     return [stage_read, stage_tokens, stage_meta, stage_template, stage_rows, stage_appeals, stage_fields]
 
 
-def run(path: str | Path, settings: Optional[Settings] = None, scorer: Optional[Scorer] = None) -> State:
-    state = State(path=str(path), settings=settings or Settings(), scorer=scorer)
+def run(path: str | Path, settings: Optional[Settings] = None, scorer: Optional[Scorer] = None,
+        model: "Model | None | str" = "default") -> State:
+    """Run every stage. ``model``: a loaded :class:`extractor.learn.store.Model`, ``None`` for the
+    hand-made scorer and confidence, or "default" for the shipped model (loaded once per process;
+    none when no model file exists). An explicit ``scorer`` replaces the model's row scorer."""
+    if isinstance(model, str):
+        from .learn.store import default_model
+        model = default_model()
+    state = State(path=str(path), settings=settings or Settings(), scorer=scorer, model=model)
     for stage in build_pipeline():
         stage(state)
     return state
 
 
-def extract(path: str | Path, settings: Optional[Settings] = None, scorer: Optional[Scorer] = None) -> dict:
+def extract(path: str | Path, settings: Optional[Settings] = None, scorer: Optional[Scorer] = None,
+            model: "Model | None | str" = "default") -> dict:
     """Extract one report; the result dict of the output contract (see README)."""
     t0 = time.perf_counter()
-    s = run(path, settings, scorer)
+    s = run(path, settings, scorer, model)
     from .output import to_result
     return to_result(s, elapsed_ms=(time.perf_counter() - t0) * 1000, version=__version__)

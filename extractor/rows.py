@@ -43,6 +43,11 @@ class RowMatch:
 
 
 class Scorer(Protocol):
+    """Similarity (0..1) of every observed label key to every item. A scorer with
+    ``uses_context = True`` is also given ``context=`` (one record per label: section, values
+    on its line, position…, see :mod:`extractor.learn.features`); one with a ``min_score``
+    attribute sets the smallest score the alignment takes (default :data:`MIN_SIMILARITY`)."""
+
     def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]: ...
 
 
@@ -125,13 +130,19 @@ def _table_items(table: Table) -> list[Item]:
 
 
 def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None = None,
-          has_values: Sequence[bool] | None = None) -> list[tuple[int, int, float]]:
+          has_values: Sequence[bool] | None = None, context: Sequence | None = None
+          ) -> list[tuple[int, int, float]]:
     """Order-preserving matching (observed index, item index, similarity).
 
     ``has_values[i]`` tells whether label i has values after it on its own line; when some
     labels do, a row is preferably matched to one of them rather than to a fragment of a
     wrapped label (weight :data:`FRAGMENT_WEIGHT`)."""
-    scores = (scorer or LabelScorer())(observed, items)
+    scorer = scorer or LabelScorer()
+    if context is not None and getattr(scorer, "uses_context", False):
+        scores = scorer(observed, items, context=context)
+    else:
+        scores = scorer(observed, items)
+    floor = getattr(scorer, "min_score", MIN_SIMILARITY)
     if has_values is not None and any(has_values):
         for i, hv in enumerate(has_values):
             if not hv:
@@ -142,13 +153,13 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
         row, prev, s_row = best[i], best[i - 1], scores[i - 1]
         for j in range(1, m + 1):
             s = s_row[j - 1]
-            take = prev[j - 1] + items[j - 1].weight * s if s >= MIN_SIMILARITY else -1.0
+            take = prev[j - 1] + items[j - 1].weight * s if s >= floor else -1.0
             row[j] = max(prev[j], row[j - 1], take)
     pairs: list[tuple[int, int, float]] = []
     i, j = n, m
     while i > 0 and j > 0:
         s = scores[i - 1][j - 1]
-        if s >= MIN_SIMILARITY and best[i][j] == best[i - 1][j - 1] + items[j - 1].weight * s:
+        if s >= floor and best[i][j] == best[i - 1][j - 1] + items[j - 1].weight * s:
             pairs.append((i - 1, j - 1, s))
             i, j = i - 1, j - 1
         elif best[i][j] == best[i - 1][j]:

@@ -8,6 +8,13 @@ kind and family, e.g. ``g00042_pdf_vgroup``. Output depends only on the seed: do
 is drawn from its own random stream, so it is the same whatever ``n`` is.
 
     python -m training.generate --out DIR --n 300 --seed 1 [--kinds text pdf] [--families tabs ruled]
+
+Scanned documents (kind ``scan``, :mod:`training.gen.scan`) are made only when asked for:
+``--kinds scan`` or ``--families scan_noisy …``.
+
+The held-out PDF families (``HELD_OUT_FAMILIES``, :mod:`training.gen.pdf_heldout`) are a
+blind test of the PDF reader: they are made only when named with ``--families``, never by
+default or by ``--kinds pdf``.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from .gen.document import build_blocks
 from .gen.html_render import render_html
 from .gen.pdf_doc import render_pdf
 from .gen.report import make_report
+from .gen.scan import SCAN_FAMILIES, render_scan
 from .gen.text_render import render_text
 from .gen.truth import truth_dict, truth_json
 
@@ -29,8 +37,14 @@ FAMILIES: dict[str, str] = {
     "html_table": "html",
     "ruled": "pdf", "borderless": "pdf", "partly_ruled": "pdf", "vgroup": "pdf", "multipage": "pdf",
     "landscape": "pdf",
+    "cell_boxes": "pdf", "shaded": "pdf", "thick_frame": "pdf", "dense": "pdf", "split_header": "pdf",
+    "label_right": "pdf",
+    **{f: "scan" for f in SCAN_FAMILIES},
 }
-EXTENSIONS = {"text": "txt", "html": "html", "pdf": "pdf"}
+EXTENSIONS = {"text": "txt", "html": "html", "pdf": "pdf", "scan": "pdf"}  # scans: pdf, tif, png or jpg
+OPT_IN_KINDS = {"scan"}  # slow to read (OCR): generated only when asked for by kind or family
+# PDF families the reader was never tuned on (a blind test): generated only when named
+HELD_OUT_FAMILIES = ("cell_boxes", "shaded", "thick_frame", "dense", "split_header", "label_right")
 TEXT_ENCODINGS = {"utf-8": 75, "utf-8-sig": 5, "gb18030": 10, "utf-16": 10}
 
 
@@ -43,7 +57,8 @@ def select_families(kinds=None, families=None) -> list[str]:
     if unknown_families:
         raise ValueError(f"families: unknown {sorted(unknown_families)}; choose from {list(FAMILIES)}")
     chosen = [f for f, k in FAMILIES.items()
-              if (not kinds or k in kinds) and (not families or f in families)]
+              if (k in kinds if kinds else (families or k not in OPT_IN_KINDS))
+              and (f in families if families else f not in HELD_OUT_FAMILIES)]
     if not chosen:
         raise ValueError("kinds/families: the selection leaves no family to generate")
     return chosen
@@ -65,15 +80,17 @@ def encode_html(rng: random.Random, blocks) -> tuple[bytes, str]:
         return render_html(rng, blocks, "utf-8").encode("utf-8"), "utf-8"
 
 
-def render(rng: random.Random, kind: str, family: str, blocks) -> tuple[bytes, list[str]]:
-    """The document's bytes and notes about how it was written."""
+def render(rng: random.Random, kind: str, family: str, blocks) -> tuple[bytes, list[str], str]:
+    """The document's bytes, notes about how it was written, and its file extension."""
     if kind == "text":
         data, encoding = encode_text(rng, render_text(rng, family, blocks))
-        return data, [f"encoding={encoding}"]
+        return data, [f"encoding={encoding}"], EXTENSIONS[kind]
     if kind == "html":
         data, charset = encode_html(rng, blocks)
-        return data, [f"encoding={charset}"]
-    return render_pdf(rng, family, blocks), []
+        return data, [f"encoding={charset}"], EXTENSIONS[kind]
+    if kind == "scan":
+        return render_scan(rng, family, blocks)
+    return render_pdf(rng, family, blocks), [], EXTENSIONS[kind]
 
 
 def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
@@ -81,9 +98,9 @@ def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
     kind = FAMILIES[family]
     report = make_report(rng)
     blocks = build_blocks(rng, report)
-    data, notes = render(rng, kind, family, blocks)
+    data, notes, ext = render(rng, kind, family, blocks)
     stem = f"g{index:05d}_{kind}_{family}"
-    doc_path = out_dir / "docs" / f"{stem}.{EXTENSIONS[kind]}"
+    doc_path = out_dir / "docs" / f"{stem}.{ext}"
     doc_path.write_bytes(data)
     truth = truth_dict(report, doc_path.name, kind, family, notes)
     (out_dir / "truth" / f"{stem}.json").write_text(truth_json(truth), encoding="utf-8")

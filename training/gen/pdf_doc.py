@@ -8,6 +8,9 @@
 - multipage: table 三 forced over 2–3 pages, header repeated or not, “- N -” page numbers;
 - landscape: sections 二 to 四 on landscape pages.
 
+The held-out families (:data:`training.gen.pdf_heldout.HELD_OUT_PDF`) are drawn by
+:mod:`training.gen.pdf_heldout`.
+
 Per document it chooses the table font size (9–12 pt), padding, rules, alignment and
 number font; per table the family's specials.
 """
@@ -18,6 +21,7 @@ import random
 
 from .document import Block
 from .grid import Grid
+from .pdf_heldout import HELD_OUT_PDF, render_heldout
 from .pdf_render import Flow, write_block
 from .pdf_table import TableOpts, draw_table
 
@@ -65,6 +69,8 @@ def table_opts(rng: random.Random, family: str, base: TableOpts, grid: Grid) -> 
 
 
 def render_pdf(rng: random.Random, family: str, blocks: list[Block]) -> bytes:
+    if family in HELD_OUT_PDF:
+        return render_heldout(rng, family, blocks)
     flow = Flow(rng, page_numbers=family == "multipage" or rng.random() < 0.5)
     body = rng.choice([10, 10.5, 11, 12])
     base = base_opts(rng, family)

@@ -85,13 +85,32 @@ def encode(text: str, name: str) -> str:
     return text.encode("utf-16-be" if name == CJK_FONT else "latin-1").hex()
 
 
+def rgb(colour: tuple) -> str:
+    return " ".join(f"{c:.3f}" for c in colour)
+
+
 def page_content(ops: list, height: float) -> str:
-    """The page's content stream: fills first, then rules, then text."""
+    """The page's content stream: fills and painted shapes first, then rules, then text.
+
+    A ``("paint", shape, fill, stroke, width)`` op is a rectangle (x0, y0, x1, y1) or a
+    line ((x0, y0), (x1, y1)) with its own fill and/or stroke colour (rgb or None) and line
+    width; a text op may carry a sixth element, its fill colour.
+    """
     def box(rect: tuple) -> str:
         x0, y0, x1, y1 = rect
         return f"{x0:.2f} {height - y1:.2f} {x1 - x0:.2f} {y1 - y0:.2f} re"
 
+    def paint(shape: tuple, fill, stroke, width: float) -> str:
+        if len(shape) == 2:
+            (x0, y0), (x1, y1) = shape
+            path = f"{x0:.2f} {height - y0:.2f} m {x1:.2f} {height - y1:.2f} l"
+        else:
+            path = box(shape)
+        colours = (f"{rgb(fill)} rg " if fill else "") + (f"{rgb(stroke)} RG " if stroke else "")
+        return f"q {colours}{width:.2f} w {path} {'B' if fill and stroke else 'f' if fill else 'S'} Q"
+
     out = ["q 0.78 0.86 0.95 rg"] + [box(op[1]) + " f" for op in ops if op[0] == "fill"]
+    out += [paint(*op[1:]) for op in ops if op[0] == "paint"]
     out.append("Q q 0.6 w 0 0 0 RG")
     for op in ops:
         if op[0] == "rect":
@@ -102,8 +121,9 @@ def page_content(ops: list, height: float) -> str:
     out.append("Q BT")
     for op in ops:
         if op[0] == "text":
-            (x, y), text, name, size = op[1:]
-            out.append(f"/{name} {size:g} Tf 1 0 0 1 {x:.2f} {height - y:.2f} Tm <{encode(text, name)}> Tj")
+            (x, y), text, name, size, *colour = op[1:]
+            show = f"/{name} {size:g} Tf 1 0 0 1 {x:.2f} {height - y:.2f} Tm <{encode(text, name)}> Tj"
+            out.append(f"{rgb(colour[0])} rg {show} 0 g" if colour else show)
     out.append("ET")
     return "\n".join(out)
 

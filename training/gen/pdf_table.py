@@ -31,6 +31,7 @@ class TableOpts:
     breaks: set[int] = field(default_factory=set)
     shade_titles: bool = False
     narrow_cols: dict[int, float] = field(default_factory=dict)  # col -> absolute width
+    full_repeat: bool = False  # a repeated header prints its whole text on every page
 
 
 def column_widths(grid: Grid, total: float, opts: TableOpts, rng: random.Random) -> list[float]:
@@ -158,7 +159,8 @@ def draw_frames(flow, placed: list, heights: list[float], x0: float, x1: float) 
         flow.pages[page].ops.append(("rect", (x0, min(t for t, _ in ys), x1, max(b for _, b in ys))))
 
 
-def draw_table(flow, grid: Grid, opts: TableOpts, rng: random.Random) -> None:
+def draw_table(flow, grid: Grid, opts: TableOpts, rng: random.Random) -> tuple[list, list, list]:
+    """Draw the grid; return its layout: column edges, placed rows (see place_rows), row heights."""
     widths = column_widths(grid, flow.right - flow.left, opts, rng)
     xs = [flow.left + sum(widths[:k]) for k in range(grid.ncols + 1)]
     lines = {id(c): lines_of(c, widths, opts) for c in grid.cells}
@@ -166,8 +168,12 @@ def draw_table(flow, grid: Grid, opts: TableOpts, rng: random.Random) -> None:
     placed = place_rows(flow, grid, heights, opts)
     for cell in sorted(grid.cells, key=lambda c: (c.row, c.col)):
         segs = segments(cell, placed, heights)
-        for (page, top, bottom), part in zip(segs, share_lines(lines[id(cell)], segs)):
+        parts = share_lines(lines[id(cell)], segs)
+        if opts.full_repeat and cell.row < grid.header_rows:
+            parts = [lines[id(cell)]] * len(segs)
+        for (page, top, bottom), part in zip(segs, parts):
             box = (page, xs[cell.col], top, xs[cell.col + cell.colspan], bottom)
             draw_piece(flow, cell, box, part, opts)
     if opts.rules == "frame":
         draw_frames(flow, placed, heights, xs[0], xs[-1])
+    return xs, placed, heights

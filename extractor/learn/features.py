@@ -1,0 +1,284 @@
+"""Features of the learned models, by name: one ordered list per model.
+
+Row model (:mod:`extractor.learn.row_model`). Each printed label of the table span is one
+sample, described by :func:`row_features` as a dict of named features:
+
+- ``ng:<gram>``: character 1-, 2- and 3-grams of the label's matching key (robust to a
+  damaged character: most n-grams survive it);
+- ``sim:<class>``: the transparent scorer's similarity (rapidfuzz, :class:`rows.LabelScorer`)
+  of the label to each template item (when at least :data:`SIM_FEATURE_MIN`);
+  ``hint:<class>``: its best item, when good enough;
+- context: ``prev:<class>`` the previous label's best item (the previous row's class),
+  ``next:<class>`` the next label's, ``prev_head:``/``next_rest:`` the same when values stand
+  on only one of the two lines (the pieces of a wrapped label),
+  ``group:<class>`` the last parent label seen (the parent group, e.g. 不予公开),
+  ``sec:<n>`` the section (一 … 六) the label stands in, ``vals:<n>`` how many numbers or
+  blank marks follow it on its line, ``cells:<n>`` how many value cells of any kind,
+  ``reach:<n>`` how many the row stage would read for it (on its line, or on the lines after
+  it when a label wrapped over lines stands alone),
+  ``pos:<decile>`` its position in the span, ``num:<style>`` its numbering style,
+  ``len:<bucket>`` the key length, ``gap:<n>`` lines since the previous label, and flags.
+
+A class is the template item's id (:func:`item_class`): ``table.row`` for a row,
+``table:<key>`` for a parent or title label; :data:`NONE` for a label that is no row.
+
+Calibrator (:mod:`extractor.learn.calibrate`): :data:`CAL_FEATURES` in that order, computed
+from a field's evidence dict (see :func:`extractor.fields.build_fields`) by
+:func:`calibration_vector`.
+
+:data:`FEATURE_VERSION` names this feature set; a model built on another one is refused.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+
+from ..model import Document, Token
+from ..rows import MIN_SIMILARITY, Item
+from ..sections import Section
+from ..tables import row_cells
+
+FEATURE_VERSION = "rows-v3+cal-v1"
+NONE = "<none>"  # class of a label that is no template item
+NGRAM_SIZES = (1, 2, 3)
+VALUE_BUCKETS = 8  # vals:8 means eight or more
+SIM_FEATURE_MIN = 0.3  # similarities below are left out of the features (they say nothing)
+REACH_COLUMNS = 7  # the widest table of 二 and 三: how far ``reach`` looks
+POSITION_BINS = 10
+_NUMBERING = [
+    ("top", re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]")),
+    ("paren_cn", re.compile(r"^\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]")),
+    ("paren_ar", re.compile(r"^\s*[(（]\s*\d{1,2}\s*[)）]")),
+    ("arabic", re.compile(r"^\s*\d{1,2}\s*[.、．](?!\d)")),
+    ("circled", re.compile(r"^\s*[①-⑩]")),
+    ("article", re.compile(r"^\s*第")),
+]
+
+
+@dataclass(frozen=True)
+class LabelContext:
+    """Where a printed label stands: what the row model sees besides its text."""
+
+    text: str  # the label token's own text, numbering included
+    section: int  # section 1..6 whose heading precedes the label; 0 before any
+    values: int  # numbers and blank marks after it on its line, up to the next label
+    cells: int  # value cells of any kind (numbers, marks, empty cells) after it on its line
+    first_on_line: bool
+    labels_on_line: int
+    position: float  # index / count over the labels of the table span
+    has_values: bool  # it, or a continuation joined to it, has values on its line
+    line_gap: int  # lines since the previous label (0 on the same line)
+    reach: int = 0  # numbers and marks the row stage would read after it (its line, or the next lines)
+
+
+def label_contexts(doc: Document, tokens: Sequence[Token], sections: Mapping[int, Section],
+                   labels: Sequence[int], keys: Sequence[str], has_values: Sequence[bool]
+                   ) -> list[LabelContext]:
+    """One :class:`LabelContext` per label token index in ``labels``."""
+    heads = sorted((sec.line, n) for n, sec in sections.items())
+    per_line: dict[int, int] = {}
+    for i in labels:
+        per_line[tokens[i].line] = per_line.get(tokens[i].line, 0) + 1
+    out = []
+    prev_line = None
+    seen_lines: set[int] = set()
+    n = max(len(labels), 1)
+    for k, i in enumerate(labels):
+        t = tokens[i]
+        section = 0
+        for line, num in heads:
+            if line < t.line:
+                section = num
+        values = cells = 0
+        for u in tokens[i + 1:]:
+            if u.line != t.line or u.kind == "label":
+                break
+            cells += 1
+            values += u.kind in ("num", "mark")
+        reach = sum(1 for u in row_cells(tokens, i, REACH_COLUMNS) if u.kind in ("num", "mark"))
+        out.append(LabelContext(
+            text=t.text, section=section, values=values, cells=cells,
+            first_on_line=t.line not in seen_lines, labels_on_line=per_line[t.line],
+            position=k / n, has_values=bool(has_values[k]),
+            line_gap=0 if prev_line is None else t.line - prev_line, reach=reach))
+        seen_lines.add(t.line)
+        prev_line = t.line
+    return out
+
+
+def item_class(item: Item) -> str:
+    """The class name of a template item (stable across documents and templates)."""
+    return f"{item.table}.{item.row}" if item.row else f"{item.table}:{item.keys[0]}"
+
+
+def ngrams(key: str) -> list[str]:
+    grams = []
+    for n in NGRAM_SIZES:
+        grams.extend(key[i:i + n] for i in range(len(key) - n + 1))
+    return grams
+
+
+def numbering_style(text: str) -> str:
+    for name, pattern in _NUMBERING:
+        if pattern.match(text):
+            return name
+    return "none"
+
+
+def _length_bucket(n: int) -> str:
+    for top, name in ((0, "0"), (2, "1-2"), (4, "3-4"), (8, "5-8"), (16, "9-16")):
+        if n <= top:
+            return name
+    return "17+"
+
+
+@dataclass(frozen=True)
+class Hints:
+    """The transparent scorer's view of one label in its sequence."""
+
+    sims: dict[str, float]  # class -> similarity ≥ SIM_FEATURE_MIN, for the items of the template
+    best: Optional[str]  # best class, when its similarity reaches MIN_SIMILARITY
+    prev: Optional[str]  # best class of the previous non-empty label
+    group: Optional[str]  # the last parent class (table:<key>) seen before this label
+    next: Optional[str] = None  # best class of the next non-empty label
+    prev_values: bool = False  # the previous non-empty label has values on its line
+    next_values: bool = False  # the next non-empty label has values on its line
+
+
+def sequence_hints(keys: Sequence[str], items: Sequence[Item], sims: Sequence[Sequence[float]],
+                   context: Optional[Sequence[LabelContext]] = None) -> list[Hints]:
+    """Hints for every label from the similarity matrix of :class:`rows.LabelScorer`."""
+    classes = [item_class(it) for it in items]
+    parents = {c for c, it in zip(classes, items) if not it.row and it.table == "requests"}
+    out: list[Hints] = []
+    prev: Optional[str] = None
+    prev_values = False
+    group: Optional[str] = None
+    S = np.asarray(sims, dtype=np.float64).reshape(len(keys), len(items))
+    top = S.argmax(axis=1) if len(items) else np.zeros(len(keys), dtype=int)
+    for k, key in enumerate(keys):
+        row = S[k]
+        by_class: dict[str, float] = {}
+        for j in np.flatnonzero(row >= SIM_FEATURE_MIN):
+            if row[j] > by_class.get(classes[j], 0.0):
+                by_class[classes[j]] = float(row[j])
+        best = classes[top[k]] if len(items) and row[top[k]] >= MIN_SIMILARITY else None
+        out.append(Hints(by_class, best, prev, group, prev_values=prev_values))
+        if key:
+            prev = best
+            prev_values = bool(context[k].values) if context is not None else False
+            if best in parents:
+                group = best
+            elif best is not None and not best.startswith("requests.") or best in (
+                    "requests.new_received", "requests.carried_over", "requests.total",
+                    "requests.carried_forward", "requests.granted", "requests.partially_granted"):
+                group = None
+    nxt: Optional[str] = None
+    nxt_values = False
+    for k in range(len(out) - 1, -1, -1):
+        h = out[k]
+        out[k] = Hints(h.sims, h.best, h.prev, h.group, nxt, h.prev_values, nxt_values)
+        if keys[k]:
+            nxt = h.best
+            nxt_values = bool(context[k].values) if context is not None else False
+    return out
+
+
+def row_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
+    """The named features of one label (see the module docstring)."""
+    f: dict[str, float] = {}
+    for g in ngrams(key):
+        f["ng:" + g] = 1.0
+    if not key:
+        f["empty"] = 1.0
+    for c, s in hints.sims.items():
+        if s >= SIM_FEATURE_MIN:
+            f["sim:" + c] = s
+    f["hint:" + (hints.best or NONE)] = 1.0
+    f["prev:" + (hints.prev or NONE)] = 1.0
+    f["next:" + (hints.next or NONE)] = 1.0
+    if ctx.values and not hints.prev_values:
+        # values on this line, none on the previous label's: maybe the rest of a wrapped label
+        f["prev_head:" + (hints.prev or NONE)] = 1.0
+    if not ctx.values and hints.next_values:
+        # no values here, values on the next label's line: maybe the head of a wrapped label
+        f["next_rest:" + (hints.next or NONE)] = 1.0
+    f["group:" + (hints.group or NONE)] = 1.0
+    f[f"sec:{ctx.section}"] = 1.0
+    f[f"vals:{min(ctx.values, VALUE_BUCKETS)}"] = 1.0
+    f[f"cells:{min(ctx.cells, VALUE_BUCKETS)}"] = 1.0
+    f[f"reach:{min(ctx.reach, VALUE_BUCKETS)}"] = 1.0
+    f[f"pos:{min(int(ctx.position * POSITION_BINS), POSITION_BINS - 1)}"] = 1.0
+    f["num:" + numbering_style(ctx.text)] = 1.0
+    f["len:" + _length_bucket(len(key))] = 1.0
+    f[f"gap:{min(ctx.line_gap, 3)}"] = 1.0
+    f[f"line_labels:{min(ctx.labels_on_line, 4)}"] = 1.0
+    if ctx.first_on_line:
+        f["first_on_line"] = 1.0
+    if ctx.has_values:
+        f["has_values"] = 1.0
+    return f
+
+
+# --------------------------------------------------------------------------- calibration
+
+COLUMN_HOWS = ("count", "positions", "blank", "split", "aligned", "window", "insert", "ambiguous", "too_many")
+TABLES = ("art20_1", "art20_5", "art20_6", "art20_8", "art20_9", "requests", "appeals")
+KINDS = ("text", "html", "pdf", "image")
+CAL_FEATURES: tuple[str, ...] = (
+    "bias_printed", "hand_logit", "row_doubt", "table_doubt", "reader_doubt", "repaired",
+    "confirmed", "broken", "unsettled", "disagree", "log_readings", "split", "blank",
+    *(f"how={h}" for h in COLUMN_HOWS),
+    *(f"table={t}" for t in TABLES),
+    *(f"kind={k}" for k in KINDS),
+    "inferred", "floor_logit", "replaces_review", "inferred_no_floor",
+)
+LOGIT_CLIP = 1e-4
+
+
+def logit(p: float) -> float:
+    p = min(max(p, LOGIT_CLIP), 1 - LOGIT_CLIP)
+    return math.log(p / (1 - p))
+
+
+_CAL_INDEX = {name: k for k, name in enumerate(CAL_FEATURES)}
+
+
+def calibration_vector(ev: Mapping) -> list[float]:
+    """A field's evidence dict → values in :data:`CAL_FEATURES` order."""
+    v = [0.0] * len(CAL_FEATURES)
+    at = _CAL_INDEX
+
+    def flag(name: str) -> None:
+        k = at.get(name)
+        if k is not None:
+            v[k] = 1.0
+
+    v[at["hand_logit"]] = logit(float(ev.get("hand", 0.0)))
+    flag(f"table={ev.get('table_id')}")
+    if ev.get("inferred"):
+        v[at["inferred"]] = 1.0
+        floor = ev.get("floor")
+        if floor is None:
+            v[at["inferred_no_floor"]] = 1.0
+        else:
+            v[at["floor_logit"]] = logit(float(floor))
+        v[at["replaces_review"]] = float(bool(ev.get("replaces_review")))
+        return v
+    v[at["bias_printed"]] = 1.0
+    v[at["row_doubt"]] = 1.0 - float(ev.get("row", 0.0))
+    v[at["table_doubt"]] = 1.0 - float(ev.get("table", 0.0))
+    v[at["reader_doubt"]] = 1.0 - float(ev.get("reader", 1.0))
+    for k in ("repaired", "confirmed", "broken", "split", "blank"):
+        v[at[k]] = float(bool(ev.get(k)))
+    v[at["unsettled"]] = float(not ev.get("settled", True))
+    v[at["disagree"]] = 1.0 - float(ev.get("agree", 1.0))
+    v[at["log_readings"]] = math.log(max(int(ev.get("readings", 1)), 1))
+    flag(f"how={ev.get('columns')}")
+    flag(f"kind={ev.get('kind')}")
+    return v

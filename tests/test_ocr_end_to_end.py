@@ -1,0 +1,49 @@
+"""Generated scans through the whole extraction, with the OCR reader wired in.
+
+The pipeline's reader is wired here as :mod:`training.eval_scans` does it (images to
+:func:`extractor.readers.image.read_image`, PDFs through
+:func:`extractor.readers.image.ocr_pdf`), so these tests hold before and after the lead
+wires the OCR reader into :func:`extractor.readers.read`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest.importorskip("cv2")
+pytest.importorskip("rapidocr_onnxruntime")
+
+from extractor.evaluate import score_document  # noqa: E402
+from training.eval_scans import wire_ocr  # noqa: E402
+from training.generate import generate  # noqa: E402
+
+
+def _extract_and_score(out, path):
+    wire_ocr()
+    from extractor.pipeline import extract
+    result = extract(str(path))
+    truth = json.loads((out / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    return result, score_document(result, truth)
+
+
+def test_one_scanned_report_end_to_end(tmp_path):
+    """A clean scan (3–4 pages): template, agency, year and nearly every field right, and
+    no wrong value left with status ok."""
+    path = generate(tmp_path, 1, seed=21, families=["scan_clean"])[0]
+    result, score = _extract_and_score(tmp_path, path)
+    assert result["document"]["status"] != "failure"
+    assert score.template_ok and score.agency_ok and score.year_ok
+    assert score.silent == 0
+    assert score.correct >= 0.95 * score.scored, (score.correct, score.scored)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", ["scan_noisy", "scan_rotated", "scan_tiff", "scan_long"])
+def test_each_scan_family_end_to_end(tmp_path, family):
+    path = generate(tmp_path, 1, seed=23, families=[family])[0]
+    result, score = _extract_and_score(tmp_path, path)
+    assert score.template_ok and score.year_ok
+    assert score.silent <= 1
+    assert score.correct >= 0.85 * score.scored, (family, score.correct, score.scored)

@@ -1,0 +1,127 @@
+"""Pure parts of the OCR page reader: geometry, rules from pixels, glyphs, readings."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("cv2")
+
+from extractor.ocr import Reading, Word  # noqa: E402
+from extractor.scanpage import (Straighten, _affine, _best_reading, _close_digit_gaps, _order,  # noqa: E402
+                                _rot90_points, page_rule_drawings, skew_angle, widen, word_glyphs)
+
+
+def test_rot90_points_follow_numpy():
+    img = np.zeros((30, 50), np.uint8)
+    img[5, 40] = 1
+    for k in range(4):
+        turned = np.rot90(img, k)
+        y, x = map(int, np.argwhere(turned)[0])
+        p = _rot90_points(np.array([[40.0, 5.0]]), k, 50, 30)[0]
+        assert (round(float(p[0])), round(float(p[1]))) == (x, y)
+
+
+def test_straighten_maps_back_to_the_source():
+    import cv2
+    w, h = 400, 300
+    pts = np.array([[10.0, 20.0], [350.0, 250.0]], dtype=np.float32)
+    for k in range(4):
+        turned = _rot90_points(pts, k, w, h)
+        tw, th = (h, w) if k % 2 else (w, h)
+        m = cv2.getRotationMatrix2D((tw / 2, th / 2), 1.5, 1.0)
+        straight = _affine(turned, m)
+        back = Straighten(k, w, h, cv2.invertAffineTransform(m)).back(straight)
+        assert np.allclose(back, pts, atol=0.05)
+
+
+def test_order_is_clockwise_from_top_left():
+    q = np.array([[10, 20], [0, 0], [10, 0], [0, 20]], dtype=np.float32)
+    assert _order(q).tolist() == [[0, 0], [10, 0], [10, 20], [0, 20]]
+
+
+def test_skew_angle_is_the_median_slope_of_long_boxes():
+    def box(x, y, w, h, deg):
+        t = np.radians(deg)
+        u, v = np.array([np.cos(t), np.sin(t)]), np.array([-np.sin(t), np.cos(t)])
+        o = np.array([x, y])
+        return np.array([o, o + w * u, o + w * u + h * v, o + h * v], dtype=np.float32)
+    quads = [box(0, 100 * i, 400, 30, 1.2) for i in range(5)] + [box(0, 0, 30, 30, 20)]
+    assert skew_angle(quads) == pytest.approx(1.2, abs=0.01)
+    assert skew_angle(quads[:2]) == 0.0  # too little evidence
+
+
+def test_rules_found_in_a_drawn_grid_and_not_in_text():
+    import cv2
+    img = np.full((400, 600), 245, np.uint8)
+    for y in (50, 150, 250, 350):
+        cv2.line(img, (40, y), (560, y), 20, 2)
+    for x in (40, 300, 560):
+        cv2.line(img, (x, 50), (x, 350), 20, 2)
+    cv2.putText(img, "0 12 345", (320, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.0, 20, 2)
+    drawings = page_rule_drawings(img, 0.5, 25)
+    hs = [d for d in drawings if d["items"][0][1][1] == d["items"][0][2][1]]
+    vs = [d for d in drawings if d["items"][0][1][0] == d["items"][0][2][0]]
+    assert len(hs) == 4 and len(vs) == 3
+    ys = sorted(round(d["items"][0][1][1]) for d in hs)
+    assert ys == [25, 75, 125, 175]  # points (scale 0.5)
+
+
+def test_widen_makes_a_fragment_as_high_as_the_text():
+    q = np.array([[100, 50], [110, 50], [110, 70], [100, 70]], dtype=np.float32)
+    assert np.array_equal(widen(q, 22), q)  # about as high as the text: kept
+    w = widen(q, 40)  # the middle of a taller character: scaled to the text's height
+    assert w[2][1] - w[0][1] == pytest.approx(40) and w[1][0] - w[0][0] == pytest.approx(20)
+    assert w.mean(axis=0) == pytest.approx(q.mean(axis=0))
+
+
+def test_digit_gaps_closed_only_when_narrow():
+    chars = list("2 0 2 2年")
+    centres = [0, 10, 20, 30, 40, 50, 60, 75]
+    assert "".join(c for c in _close_digit_gaps(chars, centres, 25) if c != "\0") == "2022年"
+    wide = [0, 40, 80]
+    assert _close_digit_gaps(list("1 5"), wide, 25) == list("1 5")
+
+
+def test_word_glyphs_in_points_and_one_per_character():
+    w = Word("行政许可 28", (100, 100, 400, 145), 0.99, (0.99,) * 7, ("",) * 7, (0.0,) * 7,
+             (0.05, 0.15, 0.25, 0.35, 0.5, 0.8, 0.9))
+    glyphs, probs = word_glyphs([w], 0.5)
+    assert "".join(g.c for g in glyphs) == "行政许可28"
+    assert glyphs[4].space and not glyphs[5].space
+    assert all(50 <= g.x0 < g.x1 <= 200 for g in glyphs)
+    assert len(probs) == len(glyphs)
+    assert glyphs[3].x1 <= glyphs[1].x1 + 100  # boxes keep order
+    assert all(a.x1 <= b.x0 + 1e-6 for a, b in zip(glyphs, glyphs[1:]))
+
+
+def _reading(text, p):
+    return Reading(text, p, (p,) * len(text), ("",) * len(text), (0.0,) * len(text),
+                   tuple((k + 0.5) / len(text) for k in range(len(text))))
+
+
+def _word(text, p):
+    r = _reading(text, p)
+    return Word(text, (0, 0, 20, 30), p, r.probs, r.alts, r.alt_probs, r.xs, ((0, 0), (20, 0), (20, 30), (0, 30)))
+
+
+def test_two_readings_of_one_value_shrink_the_doubt():
+    w = _best_reading(_word("0", 0.8), [_reading("0", 0.8), _reading("0", 0.9)])
+    assert w.text == "0" and min(w.probs) == pytest.approx(0.95)
+
+
+def test_a_reading_of_digits_beats_letters_and_disagreement_caps():
+    w = _best_reading(_word("o", 0.7), [_reading("o", 0.7), _reading("0", 0.95)])
+    assert w.text == "0" and min(w.probs) == pytest.approx(0.975)  # same value: o stands for 0
+    w = _best_reading(_word("8", 0.85), [_reading("8", 0.85), _reading("6", 0.9)])
+    assert w.text == "6" and min(w.probs) <= 0.6
+
+
+def test_a_separator_before_three_digits_is_doubted_unless_read_surely():
+    from extractor.scanpage import separator_doubt
+    w = _word("2.969", 0.99)
+    assert max(separator_doubt(w).probs) <= 0.6
+    sure = Word("2,969", w.box, 1.0, (1.0,) * 5, w.alts, w.alt_probs, w.xs, w.quad)
+    assert separator_doubt(sure) is sure
+    decimal = _word("6.2918", 0.9)
+    assert separator_doubt(decimal) is decimal
