@@ -31,7 +31,9 @@ def extract(
                                   help="json: the full result; csv: one row per field; "
                                        "table: the tables as the form prints them."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write here instead of stdout."),
-    review_threshold: float = typer.Option(0.80, help="Fields with a lower confidence get status review."),
+    review_threshold: Optional[float] = typer.Option(
+        None, help="Fields with a lower confidence get status review (default: the model's own, "
+                   "0.80 without a calibrated model)."),
 ) -> None:
     """Extract one report.
 
@@ -69,6 +71,14 @@ def _register() -> None:
                              "review rate, calibration; exits 1 below the given floors.")(eval_command)
     from .service.cli import serve_command
     app.command("serve", help="Serve the HTTP API and the review page (needs the service extra).")(serve_command)
+    from .batch.cli import batch_command
+    app.command("batch", help="Extract many reports (folders, globs, lists) into a resumable store; "
+                              "exports JSONL/CSV/Parquet.")(batch_command)
+    from .learn.cli import correct_command, train_command
+    app.command("train", help="Train the row model and calibration from generated documents and "
+                              "reviewed corrections.")(train_command)
+    app.command("correct", help="Apply reviewed corrections to a result JSON; they are kept for "
+                                "retraining.")(correct_command)
 
 
 _register()

@@ -9,9 +9,10 @@ the probability of every character, the runner-up character at each position (to
 digit confusions), and where each character sits in its box (for table columns).
 
 The engine is loaded lazily, once per process (:func:`engine`); loading takes under a
-second. Threads: ONNX Runtime's intra-op pool is capped at :data:`THREADS` (1 by default,
-the ``EXTRACTOR_OCR_THREADS`` environment variable overrides it) and does not spin: on a
-machine whose cores are shared, one non-spinning thread was faster than two spinning ones.
+second. Threads: ONNX Runtime's intra-op pool is capped at :data:`THREADS` (two, or one
+on a one-core machine; the ``EXTRACTOR_OCR_THREADS`` environment variable overrides it)
+and does not spin: on a machine whose cores are shared, spinning threads burned CPU time
+waiting (measured: two spinning threads slower than one non-spinning thread there).
 
 Why this engine and not Tesseract ``chi_sim``: see ``training/compare_ocr_engines.py``
 and the figures in the reader's notes (:mod:`extractor.readers.image`): on the same
@@ -32,7 +33,7 @@ import numpy as np
 
 from .errors import ExtractorError
 
-THREADS = int(os.environ.get("EXTRACTOR_OCR_THREADS", "1") or 1)
+THREADS = int(os.environ.get("EXTRACTOR_OCR_THREADS", "0") or 0) or min(2, os.cpu_count() or 1)
 REC_HEIGHT = 48  # the recognition model's input height
 REC_BATCH = 8  # crops recognised in one run (sorted by width, padded to the widest)
 # narrower crops are padded to this width (as the model was trained): a lone digit read

@@ -52,7 +52,7 @@ from .ocr import Engine, Reading, Word, crop_quad, engine, word_of
 MIN_SKEW = 0.15  # degrees: straighter pages are left alone
 MAX_SKEW = 10.0  # steeper slopes are not skew (rotated stamps, diagonal text)
 SIDEWAYS_SHARE = 0.5  # share of long boxes standing upright that makes a page sideways
-ORIENT_SAMPLE = 8  # long boxes read to choose between a turn and its opposite
+ORIENT_SAMPLE = 6  # long boxes read to choose between a turn and its opposite
 ORIENT_SURE = 0.9  # upright sample reading at least this well: no 180° check
 REREAD_BELOW = 0.93  # a number's weakest character below this is read again
 DISAGREE_CAP = 0.6  # confidence of a number whose readings disagree (review unless a rule confirms)
@@ -162,7 +162,9 @@ def orientation(eng: Engine, img: np.ndarray, quads: list[np.ndarray]) -> int:
     tall = [_sides(q)[1] > _sides(q)[0] for q in long]
     sideways = sum(tall) >= SIDEWAYS_SHARE * len(long)
     pool = [q for q, t in zip(long, tall) if t == sideways]
-    sample = sorted(pool, key=lambda q: -max(_sides(q)))[:ORIENT_SAMPLE]
+    # lines of a few characters: as telling as long ones and far cheaper to read
+    mid = [q for q in pool if max(_sides(q)) <= 10 * max(min(_sides(q)), 1)] or pool
+    sample = sorted(mid, key=lambda q: -max(_sides(q)))[:ORIENT_SAMPLE]
     h, w = img.shape[:2]
     scores = {}
     for k in ((1, 3) if sideways else (0, 2)):
