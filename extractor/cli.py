@@ -13,7 +13,7 @@ import typer
 from .errors import ExtractorError
 
 app = typer.Typer(
-    help="Extract the national tables of 政府信息公开工作年度报告 (text, HTML, PDF) as fields "
+    help="Extract the national tables of 政府信息公开工作年度报告 (text, HTML, PDF, scans) as fields "
          "with confidence, status and provenance.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 
@@ -26,7 +26,8 @@ class Format(str, Enum):
 
 @app.command()
 def extract(
-    file: Path = typer.Argument(..., help="A report: .txt/.md text, .html page or .pdf."),
+    file: Path = typer.Argument(..., help="A report: text (.txt/.md), a web page (.html), a PDF "
+                                          "(born-digital or scanned) or page images (JPG/PNG/TIFF)."),
     format: Format = typer.Option(Format.json, "--format", "-f",
                                   help="json: the full result; csv: one row per field; "
                                        "table: the tables as the form prints them."),
@@ -34,6 +35,8 @@ def extract(
     review_threshold: Optional[float] = typer.Option(
         None, help="Fields with a lower confidence get status review (default: the model's own, "
                    "0.80 without a calibrated model)."),
+    ocr: bool = typer.Option(True, help="Read images and PDF pages without a text layer by OCR "
+                                        "(a few seconds a page on a CPU)."),
 ) -> None:
     """Extract one report.
 
@@ -46,7 +49,7 @@ def extract(
     from .pipeline import extract as run_extract
     from .settings import Settings
     try:
-        result = run_extract(file, Settings(review_threshold=review_threshold))
+        result = run_extract(file, Settings(review_threshold=review_threshold, ocr=ocr))
     except ExtractorError as e:
         _fail(str(e))
     if format is Format.table:

@@ -56,7 +56,7 @@ Stage = Callable[[State], None]
 
 
 def stage_read(s: State) -> None:
-    s.doc = read(s.path, max_text_bytes=int(s.settings.max_text_mb * 2**20))
+    s.doc = read(s.path, max_text_bytes=int(s.settings.max_text_mb * 2**20), ocr=s.settings.ocr)
     for p in s.doc.needs_ocr:
         s.errors.append(ErrorItem("read", "page has no usable text layer and needs OCR", p))
 

@@ -15,6 +15,7 @@ class Settings:
     review_threshold: Optional[float] = None
     max_text_mb: float = 20.0  # a text or HTML file larger than this is refused
     max_pdf_pages: int = 500  # a PDF with more pages is refused
+    ocr: bool = True  # read images and PDF pages without a usable text layer by OCR
 
     def __post_init__(self) -> None:
         if self.review_threshold is not None and not (

@@ -15,8 +15,8 @@ from .conftest import SEEDS, truth_for
 runner = CliRunner()
 
 
-def run(path):
-    return runner.invoke(app, ["extract", str(path)])
+def run(path, *options):
+    return runner.invoke(app, ["extract", str(path), *options])
 
 
 def one_line_error(res, *words):
@@ -58,10 +58,17 @@ def test_missing_file_and_folder(tmp_path):
     one_line_error(run(tmp_path), "folder")
 
 
-def test_image_renamed_to_txt(tmp_path):
+def test_damaged_image_renamed_to_txt(tmp_path):
+    """Judged an image by its bytes, not its name, and refused as a damaged one."""
     p = tmp_path / "scan.txt"
     p.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 2000)
-    one_line_error(run(p), "OCR")
+    one_line_error(run(p), "not a readable image")
+
+
+def test_image_without_ocr(tmp_path):
+    p = tmp_path / "scan.png"
+    p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000)
+    one_line_error(run(p, "--no-ocr"), "OCR")
 
 
 def test_zip_archive(tmp_path):

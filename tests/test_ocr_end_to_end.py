@@ -1,10 +1,4 @@
-"""Generated scans through the whole extraction, with the OCR reader wired in.
-
-The pipeline's reader is wired here as :mod:`training.eval_scans` does it (images to
-:func:`extractor.readers.image.read_image`, PDFs through
-:func:`extractor.readers.image.ocr_pdf`), so these tests hold before and after the lead
-wires the OCR reader into :func:`extractor.readers.read`.
-"""
+"""Generated scans (image-only PDFs, PNG/JPEG/TIFF pages) through the whole extraction."""
 
 from __future__ import annotations
 
@@ -16,12 +10,10 @@ pytest.importorskip("cv2")
 pytest.importorskip("rapidocr_onnxruntime")
 
 from extractor.evaluate import score_document  # noqa: E402
-from training.eval_scans import wire_ocr  # noqa: E402
 from training.generate import generate  # noqa: E402
 
 
 def _extract_and_score(out, path):
-    wire_ocr()
     from extractor.pipeline import extract
     result = extract(str(path))
     truth = json.loads((out / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))

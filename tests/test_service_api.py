@@ -215,8 +215,8 @@ def _zip_bytes() -> bytes:
 @pytest.mark.parametrize("name,data,status,words", [
     ("empty.txt", b"", 415, "empty"),
     ("blank.txt", b"   \n\n  ", 415, "empty"),
-    ("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, 415, "OCR"),
-    ("scan.txt", b"\xff\xd8\xff\xe0" + b"\x00" * 200, 415, "OCR"),
+    ("photo.pdf", b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, 422, "image cannot be read"),
+    ("scan.txt", b"\xff\xd8\xff\xe0" + b"\x00" * 200, 422, "image cannot be read"),
     ("report.pdf", _zip_bytes(), 415, "ZIP"),
     ("report.txt", bytes(range(256)) * 8, 415, "binary"),
     ("big.txt", "政府信息公开".encode() * 5000, 413, "limit"),
@@ -241,7 +241,7 @@ def test_a_bad_file_among_good_ones_is_refused_alone(small_limits):
     r = small_limits.post("/api/documents", files=files)
     assert r.status_code == 200
     ok, bad = r.json()["documents"]
-    assert ok["job"]["status"] == "queued" and bad["status_code"] == 415
+    assert ok["job"]["status"] == "queued" and bad["status_code"] == 422
 
 
 def test_request_limits(small_limits):

@@ -6,8 +6,8 @@ On the same generated scans (``training.generate --kinds scan``), page by page:
   pipeline (detection, direction classifier, recognition), on the page image our reader
   works on (the PDF page rendered at the scan's resolution, or the image file's frame);
 - **engine**: :meth:`extractor.ocr.Engine.page` (our detection + recognition, no layout);
-- **extraction**: :func:`extractor.pipeline.extract` of the whole document with the OCR
-  reader wired (:mod:`training.eval_scans`), divided by its pages: rendering, OCR,
+- **extraction**: :func:`extractor.pipeline.extract` of the whole document, divided by
+  its pages: rendering, OCR,
   orientation, skew, re-reading of unsure numbers, rules, layout, and every stage after
   the reader.
 
@@ -51,9 +51,7 @@ def main(argv=None) -> None:
     ap.add_argument("--families", nargs="*", default=None)
     ap.add_argument("--docs", type=Path, help="use these documents instead of generating")
     args = ap.parse_args(argv)
-    from training.eval_scans import wire_ocr
     from training.generate import generate
-    wire_ocr()
     from extractor.ocr import engine
     from extractor.pipeline import extract
     from rapidocr_onnxruntime import RapidOCR

@@ -37,8 +37,11 @@ def sniff(head: bytes) -> str:
     return "html" if _HTML.search(probe) else "text"
 
 
-def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES) -> Document:
-    """Read any supported file; raise DocumentLoadError with a one-line reason otherwise."""
+def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES, ocr: bool = True) -> Document:
+    """Read any supported file; raise DocumentLoadError with a one-line reason otherwise.
+
+    With ``ocr``, images and the PDF pages without a usable text layer are read by OCR;
+    without it, an image is refused and such PDF pages stay listed in ``needs_ocr``."""
     p = Path(path)
     if not p.exists():
         raise DocumentLoadError(f"{p}: no such file")
@@ -52,9 +55,12 @@ def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES) -> Document:
     kind = sniff(head)
     if kind == "pdf":
         from .pdf import read_pdf
-        return read_pdf(p)
+        doc = read_pdf(p)
+        return _ocr_module(p).ocr_pdf(doc) if ocr and doc.needs_ocr else doc
     if kind == "image":
-        raise UnsupportedInput(f"{p}: image input needs OCR, which this version does not have yet")
+        if not ocr:
+            raise UnsupportedInput(f"{p}: an image can only be read by OCR, which is turned off")
+        return _ocr_module(p).read_image(p)
     if size > max_text_bytes:
         raise DocumentLoadError(f"{p}: {size / 2**20:.0f} MB is too large for a text or HTML report "
                                 f"(limit {max_text_bytes / 2**20:g} MB)")
@@ -63,3 +69,13 @@ def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES) -> Document:
         return read_html(p)
     from .text import read_text
     return read_text(p)
+
+
+def _ocr_module(p: Path):
+    """The OCR reader, imported on first use (its engine loads once per process)."""
+    try:
+        from . import image
+    except ImportError as e:  # the OCR packages are dependencies; a broken install lands here
+        raise UnsupportedInput(f"{p}: reading scans needs OCR, which failed to load ({e}); "
+                               f"reinstall with: pip install rapidocr-onnxruntime opencv-python-headless") from e
+    return image

@@ -421,14 +421,16 @@ def review_routes(sv: Services) -> APIRouter:
     @router.get("/documents/{sha256}/fields/{field_id}/crop.png",
                 response_class=Response, responses={200: {"content": {"image/png": {}}}})
     def crop(sha256: str, field_id: str) -> Response:
-        """The band of the source page around the field, its box outlined (PDF documents)."""
+        """The band of the source page around the field, its box outlined (PDFs and images)."""
         result, f = sv.field(sha256, field_id)
         src = f.get("source") or {}
-        if result["document"].get("kind") != "pdf" or not src.get("page") or not src.get("bbox"):
-            raise HTTPException(404, "this field has no place on a page (not a PDF, or not printed)")
+        kind = result["document"].get("kind")
+        if kind not in ("pdf", "image") or not src.get("page") or not src.get("bbox"):
+            raise HTTPException(404, "this field has no place on a page (not a PDF or image, or not printed)")
         key = (sha256, src["page"], tuple(src["bbox"]))
         try:
-            png = sv.crops.get(key, lambda: review.render_crop(store.blob_path(sha256), src["page"], src["bbox"]))
+            png = sv.crops.get(key, lambda: review.render_crop(store.blob_path(sha256), src["page"], src["bbox"],
+                                                                   kind=kind))
         except Exception as e:
             raise HTTPException(422, f"the page cannot be rendered: {e}") from None
         return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})

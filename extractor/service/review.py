@@ -182,7 +182,7 @@ def field_view(result: dict, field_id: str, latest: dict[str, Correction], histo
         "reviewed": in_force[field_id].get("reviewed"),
         "rules": explain_rules(template, field_id, in_force),
         "checks": [c for c in result.get("checks", []) if field_id in c.get("fields", [])],
-        "has_crop": bool(kind == "pdf" and source.get("page") and source.get("bbox")),
+        "has_crop": bool(kind in ("pdf", "image") and source.get("page") and source.get("bbox")),
         "has_lines": bool(kind in ("text", "html") and source.get("line")),
         "history": [c.to_dict() for c in history],
     }
@@ -191,12 +191,14 @@ def field_view(result: dict, field_id: str, latest: dict[str, Correction], histo
 # ---------------------------------------------------------------------- where it was read
 
 
-def render_crop(pdf_path: Path, page_no: int, bbox: list[float], width_px: int = CROP_WIDTH_PX) -> bytes:
+def render_crop(path: Path, page_no: int, bbox: list[float], width_px: int = CROP_WIDTH_PX,
+                kind: str = "pdf") -> bytes:
     """PNG of the page band around a field (full page width, so the row label shows), with the
-    field's box outlined; rendered from the stored original."""
+    field's box outlined; rendered from the stored original (a PDF, or an image whose boxes
+    are in its pixels)."""
     import pymupdf
     with MUPDF_LOCK:
-        doc = pymupdf.open(str(pdf_path), filetype="pdf")
+        doc = _image_as_pdf(path) if kind == "image" else pymupdf.open(str(path), filetype="pdf")
         try:
             if not 1 <= page_no <= doc.page_count:
                 raise ValueError(f"page {page_no} is not in the document")
@@ -213,6 +215,20 @@ def render_crop(pdf_path: Path, page_no: int, bbox: list[float], width_px: int =
             return pix.tobytes("png")
         finally:
             doc.close()
+
+
+def _image_as_pdf(path: Path):
+    """The frames of an image as PDF pages one point to the pixel (as OCR boxes are given)."""
+    import cv2
+    import pymupdf
+
+    from ..readers.image import load_frames
+    doc = pymupdf.open()
+    for grey, _dpi in load_frames(str(path)):
+        h, w = grey.shape[:2]
+        page = doc.new_page(width=w, height=h)
+        page.insert_image(page.rect, stream=cv2.imencode(".png", grey)[1].tobytes())
+    return doc
 
 
 @lru_cache(maxsize=16)

@@ -25,7 +25,7 @@ from .settings import ServiceSettings
 from .store import Store
 
 CHUNK = 1 << 20
-ACCEPTED_KINDS = ("pdf", "html", "text")
+ACCEPTED_KINDS = ("pdf", "image", "html", "text")
 REPORT_SUFFIXES = (".pdf", ".html", ".htm", ".txt", ".md", ".text")  # only to pick files out of a folder
 # PyMuPDF is not thread-safe: every use of it in the service process holds this lock.
 MUPDF_LOCK = threading.Lock()
@@ -95,13 +95,12 @@ def check_content(path: str, head: bytes, size: int, name: str, settings: Servic
         kind = sniff(head)
     except UnsupportedInput as e:
         raise UploadRejected(415, f"{name}: {e}") from None
-    if kind == "image":
-        raise UploadRejected(415, f"{name}: an image needs OCR, which this service does not have yet; "
-                                  "upload a PDF with a text layer, HTML or text")
     if kind not in ACCEPTED_KINDS:
         raise UploadRejected(415, f"{name}: {kind} files are not accepted")
     if kind == "pdf":
         return kind, _pdf_pages(path, name, settings.max_pdf_pages)
+    if kind == "image":
+        return kind, _image_pages(path, name, settings.max_pdf_pages)
     if size > MAX_TEXT_BYTES:
         raise UploadRejected(413, f"{name}: {size / 2**20:.0f} MB is too large for a text or HTML report "
                                   f"(limit {MAX_TEXT_BYTES / 2**20:g} MB)")
@@ -137,6 +136,23 @@ def _pdf_pages(path: str, name: str, max_pages: int) -> int:
             doc.close()
     if pages == 0:
         raise UploadRejected(422, f"{name}: the PDF has no pages")
+    if pages > max_pages:
+        raise UploadRejected(422, f"{name}: {pages} pages is more than the limit of {max_pages}")
+    return pages
+
+
+def _image_pages(path: str, name: str, max_pages: int) -> int:
+    """Pages (frames) of an image that decodes; a damaged or oversized image is refused."""
+    from PIL import Image
+
+    from ..readers.image import MAX_PIXELS
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(path) as im:
+            pages = getattr(im, "n_frames", 1)
+            im.load()  # decodes the first frame: a truncated or corrupt image fails here
+    except Exception as e:  # PIL raises many kinds for damaged data
+        raise UploadRejected(422, f"{name}: the image cannot be read ({e})") from None
     if pages > max_pages:
         raise UploadRejected(422, f"{name}: {pages} pages is more than the limit of {max_pages}")
     return pages

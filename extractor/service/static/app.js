@@ -266,7 +266,7 @@ async function renderQueueItem(q) {
   main.replaceChildren(progressBar(q), card);
   answer.focus();
   const next = q.items[q.pos + 1];  // fetch the next crop while this one is looked at
-  if (next && next.kind === "pdf") new Image().src = `/api/documents/${next.sha256}/fields/${encodeURIComponent(next.field_id)}/crop.png`;
+  if (next && (next.kind === "pdf" || next.kind === "image")) new Image().src = `/api/documents/${next.sha256}/fields/${encodeURIComponent(next.field_id)}/crop.png`;
 }
 
 // ------------------------------------------------------------------ one field, outside the queue
