@@ -338,24 +338,7 @@ def order_fragments(frags: Sequence[Fragment]) -> list[list[Fragment]]:
     A straight fragment joins the current row when it overlaps the row's height by
     :data:`ROW_OVERLAP` of the smaller height; rotated or vertical fragments stand alone.
     """
-    if len(frags) == 1:
-        return [list(frags)]
-    ordered = sorted(frags, key=lambda f: (f.bbox[1] + f.bbox[3]) / 2)
-    rows: list[list[Fragment]] = []
-    top = bottom = 0.0
-    for f in ordered:
-        y0, y1 = f.bbox[1], f.bbox[3]
-        if rows and f.straight and rows[-1][0].straight:
-            overlap = min(bottom, y1) - max(top, y0)
-            if overlap >= ROW_OVERLAP * min(bottom - top, y1 - y0):
-                rows[-1].append(f)
-                top, bottom = min(top, y0), max(bottom, y1)
-                continue
-        rows.append([f])
-        top, bottom = y0, y1
-    for r in rows:
-        r.sort(key=lambda f: f.bbox[0])
-    return rows
+    return visual_rows(frags, lambda f, row: f.straight and row[0].straight)
 
 
 def make_row(frags: list[Fragment], gap: float = SEGMENT_GAP) -> Row:
@@ -471,20 +454,27 @@ def _rows_text(segs: Sequence[Segment]) -> str:
 
 def order_segments(segs: Sequence[Segment]) -> list[list[Segment]]:
     """Segments grouped into visual rows (as :func:`order_fragments` does fragments)."""
-    ordered = sorted(segs, key=lambda s: (s.bbox[1] + s.bbox[3]) / 2)
-    rows: list[list[Segment]] = []
+    return visual_rows(segs, lambda s, row: not s.tall)
+
+
+def visual_rows(items: Sequence, joins) -> list[list]:
+    """Boxed items grouped into rows, top to bottom, each left to right: an item joins the
+    current row when ``joins(item, row)`` allows it and it overlaps the row's height by
+    :data:`ROW_OVERLAP` of the smaller height."""
+    ordered = sorted(items, key=lambda it: (it.bbox[1] + it.bbox[3]) / 2)
+    rows: list[list] = []
     top = bottom = 0.0
-    for s in ordered:
-        y0, y1 = s.bbox[1], s.bbox[3]
-        overlap = min(bottom, y1) - max(top, y0)
-        if rows and not s.tall and overlap >= ROW_OVERLAP * min(bottom - top, y1 - y0):
-            rows[-1].append(s)
+    for it in ordered:
+        y0, y1 = it.bbox[1], it.bbox[3]
+        if rows and joins(it, rows[-1]) and \
+                min(bottom, y1) - max(top, y0) >= ROW_OVERLAP * min(bottom - top, y1 - y0):
+            rows[-1].append(it)
             top, bottom = min(top, y0), max(bottom, y1)
             continue
-        rows.append([s])
+        rows.append([it])
         top, bottom = y0, y1
     for r in rows:
-        r.sort(key=lambda s: s.bbox[0])
+        r.sort(key=lambda it: it.bbox[0])
     return rows
 
 

@@ -52,6 +52,7 @@ import numpy as np
 from ..errors import DocumentLoadError
 from ..model import BBox, Document, Line
 from ..scanpage import OcrPage, OcrRow, read_page_image
+from .pdf import running_keys
 
 MIN_DPI = 150
 MAX_DPI = 300
@@ -59,7 +60,6 @@ DEFAULT_DPI = 200  # a PDF page without one big image (vector drawing) is render
 MAX_PAGES = 100  # more pages than this in one image file is not a report
 MAX_PIXELS = 120_000_000  # a bigger image is refused (decompression bombs)
 A4_SHORT_INCHES = 8.27
-REPEAT_SHARE = 0.3
 
 
 # ---------------------------------------------------------------------------- images
@@ -215,12 +215,7 @@ def assemble(pages: list[tuple[int, OcrPage]]) -> list[Line]:
 
 
 def _running_keys(pages: list[OcrPage]) -> set[str]:
-    count: dict[str, int] = {}
-    for p in pages:
-        for key in {r.furniture_key for r in p.rows if r.furniture_key}:
-            count[key] = count.get(key, 0) + 1
-    with_text = sum(1 for p in pages if p.rows) or 1
-    return {k for k, n in count.items() if n >= 2 and n >= REPEAT_SHARE * with_text}
+    return running_keys([{r.furniture_key for r in p.rows if r.furniture_key} for p in pages if p.rows])
 
 
 __all__ = ["read_image", "ocr_pdf", "load_frames", "render_page", "assemble", "OcrRow"]

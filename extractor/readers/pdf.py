@@ -331,13 +331,17 @@ def _assemble(pages: list[PageResult]) -> list[Line]:
 
 
 def _running_keys(pages: list[PageResult]) -> set[str]:
-    """Margin texts that repeat on enough pages to be running headers or footers."""
+    return running_keys([{it.furniture_key for it in p.items if it.furniture_key} for p in pages if p.items])
+
+
+def running_keys(page_keys: list[set[str]]) -> set[str]:
+    """Margin texts (keys, one set for each page with text) that repeat on enough pages to be
+    running headers or footers."""
     count: dict[str, int] = {}
-    for p in pages:
-        for key in {it.furniture_key for it in p.items if it.furniture_key}:
+    for keys in page_keys:
+        for key in keys:
             count[key] = count.get(key, 0) + 1
-    with_text = sum(1 for p in pages if p.items) or 1
-    return {k for k, n in count.items() if n >= 2 and n >= REPEAT_SHARE * with_text}
+    return {k for k, n in count.items() if n >= 2 and n >= REPEAT_SHARE * max(len(page_keys), 1)}
 
 
 def _cell(c: TableCell, frame: Frame | None) -> Cell:
