@@ -9,6 +9,12 @@ negative, and each equation bounds each of its unknown terms by the others. A te
 bounds meet is forced, and is reported as ``inferred`` with the equation that forced it.
 When the printed values of a table contradict the rules (a failing check, or bounds that
 cross), nothing is inferred in that table: a broken source is reported, never repaired.
+
+When several checks fail and one single field, given one other value, would make every one
+of them hold (and break none that holds), that field alone is doubted (``broken``): one
+misread or dropped digit then sends one field to review, not every field its checks
+touch. The failing checks are still reported as they are, with the value the rules point
+at; nothing is changed.
 """
 
 from __future__ import annotations
@@ -66,6 +72,7 @@ def check_equation(eq: Equation, values: dict[str, Value]) -> Optional[Check]:
 def evaluate(template: Template, values: dict[str, Value]) -> RuleReport:
     report = RuleReport()
     broken_tables: set[str] = set()
+    failing: list[tuple[Equation, int]] = []
     for eq in template.equations:
         chk = check_equation(eq, values)
         if chk is None:
@@ -74,6 +81,15 @@ def evaluate(template: Template, values: dict[str, Value]) -> RuleReport:
         (report.confirmed if chk.ok else report.broken).update(chk.fields)
         if not chk.ok:
             broken_tables.add(eq.lhs[0].split(".")[0])
+            failing.append((eq, len(report.checks) - 1))
+    culprit = single_culprit(template, values, [eq for eq, _ in failing])
+    if culprit is not None:
+        fid, value = culprit
+        report.broken = {fid}
+        for _, i in failing:
+            c = report.checks[i]
+            report.checks[i] = Check(c.rule, c.ok, f"{c.detail}; every failing check would hold with "
+                                                   f"{_short(fid)} = {_fmt(value)}", c.fields)
     for table in ("requests", "appeals"):
         eqs = [e for e in template.equations if e.lhs[0].startswith(table + ".")]
         if not eqs:
@@ -85,6 +101,42 @@ def evaluate(template: Template, values: dict[str, Value]) -> RuleReport:
         elif table not in broken_tables:
             report.inferred.update(forced)
     return report
+
+
+def single_culprit(template: Template, values: dict[str, Value], failing: list[Equation]
+                   ) -> Optional[tuple[str, float]]:
+    """(field, value) when exactly one field, set to one value, makes every failing equation
+    hold and keeps every holding one; None when no field or several fields could."""
+    if len(failing) < 2:
+        return None  # one failing sum: any of its terms could be the wrong one
+    common = set(failing[0].lhs + failing[0].rhs)
+    for eq in failing[1:]:
+        common &= set(eq.lhs + eq.rhs)
+    found = []
+    for fid in sorted(common):
+        value = _value_that_fixes(fid, values, failing)
+        if value is None or (is_count(fid) and value < -EPS):
+            continue
+        trial = {**values, fid: value}
+        if all(ok for eq in template.equations_by_field.get(fid, ())
+               if (chk := check_equation(eq, trial)) is not None for ok in (chk.ok,)):
+            found.append((fid, value))
+    return found[0] if len(found) == 1 else None
+
+
+def _value_that_fixes(fid: str, values: dict[str, Value], eqs: list[Equation]) -> Optional[float]:
+    """The one value of ``fid`` that makes each of ``eqs`` hold, or None when they disagree."""
+    wanted = None
+    for eq in eqs:
+        left = sum(_num(values[t]) for t in eq.lhs)
+        right = sum(_num(values[t]) for t in eq.rhs)
+        own = _num(values[fid])
+        # fid stands once in the equation: on the left it must move by right - left
+        v = own + (right - left) if fid in eq.lhs else own + (left - right)
+        if wanted is not None and not math.isclose(v, wanted, rel_tol=EPS, abs_tol=EPS):
+            return None
+        wanted = v
+    return wanted
 
 
 def propagate(eqs: list[Equation], values: dict[str, Value]

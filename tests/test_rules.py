@@ -53,3 +53,47 @@ def test_blank_counts_as_zero_next_to_numbers_and_all_blank_is_skipped():
     assert not [c for c in evaluate(T, vals).checks if "group review" in c.detail]
     vals["appeals.review.upheld"] = 0.0
     assert [c for c in evaluate(T, vals).checks if "group review" in c.detail and c.ok]
+
+
+def _real_values():
+    """The printed fields of the real report in tests/data (its tables keep every rule)."""
+    import json
+    from pathlib import Path
+    truth = json.loads((Path(__file__).parent / "data/real/truth/101.json").read_text(encoding="utf-8"))
+    return {k: (BLANK if v is None else float(v)) for k, v in truth["fields"].items()}
+
+
+T21 = load_templates()["2021"]
+
+
+def test_one_field_that_explains_every_failing_check_is_the_only_one_doubted():
+    vals = _real_values()
+    assert not [c for c in evaluate(T21, vals).checks if not c.ok]
+    fid = "requests.unable.not_held.total"
+    printed = vals[fid]
+    vals[fid] = printed - 7  # a misread digit: its row and its column both fail
+    rep = evaluate(T21, vals)
+    bad = [c for c in rep.checks if not c.ok]
+    assert len(bad) == 2 and all(fid in c.fields for c in bad)
+    assert rep.broken == {fid}
+    assert all(f"= {int(printed)}" in c.detail for c in bad)  # the value the rules point at
+    assert vals[fid] == printed - 7  # reported, not repaired
+
+
+def test_a_single_failing_check_doubts_all_its_fields():
+    vals = _real_values()
+    vals["requests.granted.total"] += 1
+    vals["requests.new_received.total"] += 1  # the column rule still holds after both
+    vals["requests.total.total"] += 1
+    rep = evaluate(T21, vals)
+    bad = [c for c in rep.checks if not c.ok]
+    assert bad and len(rep.broken) > 1
+
+
+def test_two_misread_fields_are_not_blamed_on_one():
+    vals = _real_values()
+    vals["requests.granted.natural_person"] += 3
+    vals["requests.unable.not_held.commercial"] += 5
+    rep = evaluate(T21, vals)
+    assert len([c for c in rep.checks if not c.ok]) >= 3
+    assert len(rep.broken) > 2
