@@ -18,6 +18,7 @@ too_many                     0.40        more values than columns
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Callable, Iterator, Optional, Sequence
@@ -79,7 +80,9 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
     if len(cells) == ncols:
         return Assignment((tuple(_slot(t) for t in cells),), "positions")
     if any(t.run for t in filled):
-        splits = [r for r in _splits(filled, ncols) if valid(r)]
+        # blanks leave no trace between digits run together: fewer numbers, placed among
+        # the columns, are readings too ("014" in three columns: 0|1|4, or 0|14 and a blank)
+        splits = [r for r in _splits_and_blanks(filled, ncols) if valid(r)]
         if splits:
             return _settle(splits, "split")
     windows = [r for r in _windows(cells, ncols) if valid(r)]
@@ -115,6 +118,22 @@ def _inserts(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
         yield tuple(slots)
 
 
+def _splits_and_blanks(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
+    """Splits into ``ncols`` numbers, then into fewer numbers with blanks among them."""
+    count = 0
+    for k in range(ncols, len(filled) - 1, -1):
+        for reading in _splits(filled, k):
+            numbers = [sl for sl in reading]
+            for positions in combinations(range(ncols), k):
+                count += 1
+                if count > MAX_READINGS:
+                    return
+                slots = [Slot("blank")] * ncols
+                for p, sl in zip(positions, numbers):
+                    slots[p] = sl
+                yield tuple(slots)
+
+
 def _splits(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
     """Split digit runs so that the row has ``ncols`` numbers (no leading zeros)."""
     extra = ncols - len(filled)
@@ -139,7 +158,7 @@ def combo_slots(combo: list[tuple[int, list[str]]], filled: Sequence[Token]) -> 
         if len(pieces) == 1 and pieces[0] == t.text:
             slots.append(_slot(t))
         else:
-            slots.extend(Slot("num", float(p), t, p) for p in pieces)
+            slots.extend(Slot("num", float(p.replace(",", "")), t, p) for p in pieces)
     return tuple(slots)
 
 
@@ -168,18 +187,23 @@ def _compositions(total: int, n: int) -> Iterator[tuple[int, ...]]:
 
 def _cut(digits: str, n: int) -> Iterator[list[str]]:
     """Ways to cut a digit string into ``n`` numbers without leading zeros; a sign
-    belongs to the first number."""
+    belongs to the first number, and a comma group stays whole with 1–3 digits before it."""
     if digits[:1] in ("+", "-"):
         for parts in _cut(digits[1:], n):
             yield [digits[0] + parts[0]] + parts[1:]
         return
     if n == 1:
-        if digits and (digits == "0" or not digits.startswith("0")):
+        if _WHOLE_NUMBER.fullmatch(digits):
             yield [digits]
         return
-    for i in range(1, len(digits) - n + 2):
+    for i in range(1, len(digits)):
+        if not (digits[i - 1].isdigit() and digits[i].isdigit()):
+            continue
         head = digits[:i]
-        if head != "0" and head.startswith("0"):
-            break
+        if not _WHOLE_NUMBER.fullmatch(head):
+            continue
         for rest in _cut(digits[i:], n - 1):
             yield [head] + rest
+
+
+_WHOLE_NUMBER = re.compile(r"0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+")

@@ -4,7 +4,9 @@ A long label in a narrow column wraps ("1. 申请人无正当理由逾期不补�
 政府信息 / 公开申请"). Matched piece by piece, a fragment can resemble another row (the 2021
 (六) sub-rows share most of their words). A label on the next line, starting where this one
 starts, not numbered as a row of its own, is a continuation when at most one of the two lines
-carries values (and the table prints its rows as lines at all); its text is joined to the first piece, and the piece itself stops competing.
+carries values (and the table prints its rows as lines at all), and when the two are not
+each, whole, the label of a row (行政处罚 over a blank 行政强制 row is two rows); its text is
+joined to the first piece, and the piece itself stops competing.
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ def values_follow(tokens: Sequence[Token], i: int) -> bool:
     return False
 
 
-def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int]
-                  ) -> tuple[list[str], list[bool]]:
+def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int],
+                  row_keys: frozenset[str] = frozenset()) -> tuple[list[str], list[bool]]:
     """For each label token index: its matching key (joined with its continuations; ""
-    for a continuation) and whether it, or a continuation, has values on its line."""
+    for a continuation) and whether it, or a continuation, has values on its line.
+    ``row_keys``: the keys of the template's row labels."""
     keys = [label_key(tokens[i].text) for i in labels]
     has = [values_follow(tokens, i) for i in labels]
     if sum(has) < ROW_MODE_SHARE * len(labels):
@@ -45,7 +48,9 @@ def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int]
     head = 0
     pieces = 1
     for k in range(1, len(labels)):
-        if _continues(doc, tokens, labels, head, k, has, first_of_line) and pieces < MAX_PIECES:
+        two_rows = pieces == 1 and keys[head] in row_keys and keys[k] in row_keys
+        if not two_rows and _continues(doc, tokens, labels, head, k, has, first_of_line) \
+                and pieces < MAX_PIECES:
             keys[head] += keys[k]
             keys[k] = ""
             has[head] = has[head] or has[k]

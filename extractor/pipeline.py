@@ -100,7 +100,8 @@ def row_inputs(s: State) -> tuple[list[int], list[Item], list[str], list[bool]]:
     labels = [i for i in range(lo, hi) if s.tokens[i].kind == "label"]
     tables = [t.id for t in s.template.tables if t.id != "appeals"]
     items = template_items(s.template, tables)
-    keys, has_values = joined_labels(s.doc, s.tokens, labels)
+    row_keys = frozenset(k for it in items if it.row for k in it.keys)
+    keys, has_values = joined_labels(s.doc, s.tokens, labels, row_keys)
     return labels, items, keys, has_values
 
 

@@ -80,9 +80,12 @@ def row_validator(table: Table):
 
 
 def _sums(reading: Reading, width: int) -> bool:
+    """The row's values are counts (never negative) and the last is the sum of the others."""
     if len(reading) != width:
         return False
     vals = [s.value or 0.0 for s in reading]
+    if any(v < 0 for v in vals):
+        return False  # "5410000—64": the dash is a blank cell, not a minus sign
     if all(s.kind != "num" for s in reading):
         return True
     return abs(sum(vals[:-1]) - vals[-1]) < 1e-6
@@ -176,7 +179,7 @@ def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
 
 def _capacity(cells: Sequence[Token]) -> int:
     """How many cells a row may hold: a digit run may hold one per digit."""
-    return sum(len(t.text) if t.run else 1 for t in cells if t.kind in ("num", "mark"))
+    return sum(sum(ch.isdigit() for ch in t.text) if t.run else 1 for t in cells if t.kind in ("num", "mark"))
 
 
 def _appeals_evidence(header: list[Token], heading_found: bool) -> float:

@@ -19,7 +19,9 @@ UNITS = ("万元", "亿元", "元", "件", "个", "项", "条", "次", "人", "�
 _UNIT_RE = "|".join(UNITS)
 _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _WHOLE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT_RE})?\s*$")
-_SCAN = re.compile(rf"(?P<num>{_NUMBER})(?P<sp>\s*)(?P<unit>{_UNIT_RE})?")
+# in running text a comma group may close digits of several cells run together
+# ("行政许可0131,809" is 0 | 13 | 1,809): the whole run is one token, split later
+_SCAN = re.compile(rf"(?P<num>[+-]?(?:\d+(?:,\d{{3}})+|\d+)(?:\.\d+)?)(?P<sp>\s*)(?P<unit>{_UNIT_RE})?")
 # a number followed by these belongs to the label ("2020年", "第20条", "3个月")
 _LABEL_AFTER = re.compile(r"\s*(?:年|月|日|号|条|款|项|次会议|个工作日|周|天|%|％|:|：)")
 _NUMBERING_AFTER = re.compile(r"[.、．](?!\d)")
@@ -97,8 +99,10 @@ def _split_mixed(text: str, line: int, cell: int) -> Iterable[Token]:
         glued = bool(before and not before.isspace() and before not in "|") or (
             end < len(text) and is_cjk(text[end]) and not unit)
         value = float(digits.replace(",", ""))
-        yield Token("num", digits, line, cell, value=value, unit=unit,
-                    run=glued and len(digits.lstrip("+-")) > 1 and digits.lstrip("+-").isdigit())
+        bare = digits.lstrip("+-")
+        whole = bare.replace(",", "").isdigit()
+        run = whole and ((glued and len(bare) > 1) or not re.fullmatch(r"\d{1,3}(?:,\d{3})*", bare))
+        yield Token("num", digits, line, cell, value=value, unit=unit, run=run)
         label_start = pos = stop
     rest = text[label_start:]
     if _has_label_text(rest):

@@ -35,7 +35,23 @@ def test_run_together_digits_split_by_the_row_rule():
 
 def test_unsettled_split_is_ambiguous():
     a = assign(cell_tokens("规范性文件1012", 0, 0)[1:], 3)
-    assert not a.settled and a.how == "ambiguous" and len(a.readings) == 2
+    assert not a.settled and a.how == "ambiguous"
+    assert [1, 0, 12] in values(a) and [10, 1, 2] in values(a)
+
+
+def test_a_blank_that_left_no_trace_keeps_a_split_open():
+    """"014" in three columns is 0|1|4, or 0|14 with a blank somewhere: no rule decides."""
+    a = assign(cell_tokens("行政许可014", 0, 0)[1:], 3)
+    assert not a.settled
+    assert [0, 1, 4] in values(a) and [0, 14, None] in values(a) and [0, None, 14] in values(a)
+
+
+def test_a_comma_group_closes_a_run():
+    """"0131,809" is 0 | 13 | 1,809 or 0 | 1 | 31,809, never 131 and 809."""
+    a = assign(cell_tokens("行政许可0131,809", 0, 0)[1:], 3)
+    assert not a.settled
+    assert [0, 13, 1809] in values(a) and [0, 1, 31809] in values(a)
+    assert all(131 not in v for v in values(a))
 
 
 def test_leading_zeros_settle_a_split():
