@@ -66,7 +66,11 @@ def _slot(t: Token) -> Slot:
 
 
 def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None) -> Optional[Assignment]:
-    """Read the cells of one row into ``ncols`` columns; None when nothing is printed."""
+    """Read the cells of one row into ``ncols`` columns; None when nothing is printed.
+
+    Without ``valid`` (a table with no rule), a row printing fewer values than columns, with
+    no empty cells to keep the positions, stays ambiguous: only the rules can place them."""
+    has_rules = valid is not None
     valid = valid or (lambda r: True)
     filled = [t for t in cells if t.kind in ("num", "mark")]
     if len(filled) == ncols:
@@ -85,6 +89,8 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
         splits = [r for r in _splits_and_blanks(filled, ncols) if valid(r)]
         if splits:
             return _settle(splits, "split")
+    if not has_rules:
+        return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous")
     windows = [r for r in _windows(cells, ncols) if valid(r)]
     if windows:
         return _settle(windows, "window")
