@@ -58,21 +58,28 @@ def position(doc: Document, t: Token) -> Optional[float]:
 
 
 def settle_by_position(doc: Document, rows: Sequence[RowRead]) -> None:
-    """Settle ambiguous rows in place, from the positions of the table's full rows."""
+    """Settle ambiguous rows in place, from the positions of the table's full rows. A row
+    read by a window (the rules held for one run of consecutive cells) is placed by position
+    too where positions are known: a stray empty cell inside a row (a shaded or split
+    cell) shifts a window, not the columns."""
     by_table: dict[str, list[RowRead]] = {}
     for r in rows:
         by_table.setdefault(r.table, []).append(r)
     for table_rows in by_table.values():
-        if all(r.assignment.settled for r in table_rows):
+        if not any(_placeable(r) for r in table_rows):
             continue
         centres = _column_centres(doc, table_rows)
         if centres is None:
             continue
         for r in table_rows:
-            if not r.assignment.settled and r.cells:
+            if _placeable(r) and r.cells:
                 reading = _place(doc, r.cells, centres)
                 if reading is not None:
                     r.assignment = Assignment((reading,), "aligned")
+
+
+def _placeable(r: RowRead) -> bool:
+    return not r.assignment.settled or r.assignment.how == "window"
 
 
 def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[float]]:
