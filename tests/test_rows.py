@@ -45,3 +45,23 @@ def test_similarity_is_exact_for_short_keys():
     assert similarity("合计", "总计") == 0.0
     assert similarity("属于国家秘密", "属于国家秘密") == 1.0
     assert 0.7 < similarity("属于国家秘蜜", "属于国家秘密") < 1.0
+
+
+def test_a_blank_row_under_a_row_is_not_its_wrapped_label(tmp_path):
+    """行政处罚 with values, then 行政强制 printed all blank: two rows, not one wrapped label."""
+    from extractor.labels import joined_labels
+    from extractor.readers.text import read_text
+    from extractor.tokens import document_tokens
+    p = tmp_path / "r.txt"
+    p.write_text("信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n"
+                 "行政许可\t3\t1\t2\n其他对外管理服务事项\t5\t0\t7\n"
+                 "行政处罚\t69\t14\t\n行政强制\t\t\t\n", encoding="utf-8")
+    doc = read_text(p)
+    tokens = document_tokens(doc)
+    labels = [i for i, t in enumerate(tokens) if t.kind == "label"]
+    items = template_items(load_templates()["2019"], ["art20_5", "art20_6"])
+    row_keys = frozenset(k for it in items if it.row for k in it.keys)
+    keys, _ = joined_labels(doc, tokens, labels, row_keys)
+    assert "行政处罚" in keys and "行政强制" in keys
+    joined, _ = joined_labels(doc, tokens, labels)  # without the row labels: read as one label
+    assert "行政处罚行政强制" in joined
