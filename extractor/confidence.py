@@ -51,11 +51,15 @@ def with_rules(c: float, confirmed: bool, broken: bool) -> float:
 
 def needs_review(evidence: dict, calibrated: bool) -> bool:
     """Review whatever the confidence: several readings of the row remain (with a calibrated
-    confidence: only where they differ on this field), a rule covering the field fails, or a
+    confidence: only where they differ on this field), the row label shares its cell with
+    another row's (:func:`extractor.rows.doubt_shared_cells`), a rule covering the field
+    fails, or a
     digit was read from an OCR letter and no rule confirms it. The hand formula above already
     sends the last two below the threshold; a learned calibrator, fitted on documents where
     such fields are mostly right, would not, and a person should still look at them."""
     if not evidence.get("settled", True) and (not calibrated or evidence.get("agree", 0.0) < 1):
+        return True
+    if evidence.get("shared_label"):  # a holding rule confirms numbers, not their row
         return True
     if calibrated and evidence.get("broken"):
         return True

@@ -110,7 +110,7 @@ def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, hand: float, fid: s
             "confirmed": fid in report.confirmed, "broken": fid in report.broken,
             "settled": a.settled, "agree": agree, "readings": len(a.readings),
             "split": slot.token is not None and bool(slot.text) and slot.text != slot.token.text,
-            "blank": slot.kind != "num", "table_id": r.table, "kind": doc.kind}
+            "blank": slot.kind != "num", "table_id": r.table, "kind": doc.kind, "shared_label": r.shared}
 
 
 def _calibrate(fields, calibrator) -> None:

@@ -20,6 +20,8 @@ from .template import label_key
 
 MAX_PIECES = 4
 ROW_MODE_SHARE = 0.3  # labels with values on their line, for rows to be printed as lines
+MIN_WHOLE = 2  # a row key this long or longer, found in a piece, names the piece's row
+STRAY_CHARS = 2  # characters (OCR debris, numbering) a whole label may carry besides its key
 SAME_START = 1.0  # display columns (text) or points (PDF) between the starts of two pieces
 _OWN_ROW = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\(?\d{1,2}\)|\d{1,2}[.、．](?!\d)|第)")
 
@@ -36,10 +38,10 @@ def values_follow(tokens: Sequence[Token], i: int) -> bool:
 
 
 def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int],
-                  row_keys: frozenset[str] = frozenset()) -> tuple[list[str], list[bool]]:
+                  row_keys: Optional[dict[str, str]] = None) -> tuple[list[str], list[bool]]:
     """For each label token index: its matching key (joined with its continuations; ""
     for a continuation) and whether it, or a continuation, has values on its line.
-    ``row_keys``: the keys of the template's row labels."""
+    ``row_keys``: the keys of the template's row labels, each with its row."""
     keys = [label_key(tokens[i].text) for i in labels]
     has = [values_follow(tokens, i) for i in labels]
     if sum(has) < ROW_MODE_SHARE * len(labels):
@@ -48,7 +50,7 @@ def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int],
     head = 0
     pieces = 1
     for k in range(1, len(labels)):
-        two_rows = pieces == 1 and keys[head] in row_keys and keys[k] in row_keys
+        two_rows = pieces == 1 and _two_rows(keys[head], keys[k], row_keys or {})
         if not two_rows and _continues(doc, tokens, labels, head, k, has, first_of_line) \
                 and pieces < MAX_PIECES:
             keys[head] += keys[k]
@@ -58,6 +60,22 @@ def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int],
         else:
             head, pieces = k, 1
     return keys, has
+
+
+def _two_rows(a: str, b: str, row_keys: dict[str, str]) -> bool:
+    """Whether two pieces are each, whole, the label of a different row (up to OCR damage:
+    a stray character or two, "((一)予以公开", "(U)部分公开…")."""
+    ra, rb = _whole_row(a, row_keys), _whole_row(b, row_keys)
+    return ra is not None and rb is not None and ra != rb
+
+
+def _whole_row(piece: str, row_keys: dict[str, str]) -> Optional[str]:
+    if piece in row_keys:
+        return row_keys[piece]
+    for key, row in row_keys.items():
+        if len(key) >= MIN_WHOLE and key in piece and len(piece) - len(key) <= STRAY_CHARS:
+            return row
+    return None
 
 
 def _first_label_per_line(tokens: Sequence[Token], labels: Sequence[int]) -> set[int]:

@@ -19,7 +19,7 @@ from .meta import MetaField, find_agency, find_year
 from .model import Check, Document, ErrorItem, FieldResult, Token
 from .positions import settle_by_position
 from .readers import read
-from .rows import Item, RowMatch, Scorer, align, template_items
+from .rows import doubt_shared_cells, Item, RowMatch, Scorer, align, template_items
 from .rules import evaluate
 from .confidence import REVIEW_THRESHOLD
 from .settings import Settings
@@ -100,7 +100,7 @@ def row_inputs(s: State) -> tuple[list[int], list[Item], list[str], list[bool]]:
     labels = [i for i in range(lo, hi) if s.tokens[i].kind == "label"]
     tables = [t.id for t in s.template.tables if t.id != "appeals"]
     items = template_items(s.template, tables)
-    row_keys = frozenset(k for it in items if it.row for k in it.keys)
+    row_keys = {k: f"{it.table}.{it.row}" for it in items if it.row for k in it.keys}
     keys, has_values = joined_labels(s.doc, s.tokens, labels, row_keys)
     return labels, items, keys, has_values
 
@@ -116,8 +116,8 @@ def stage_rows(s: State) -> None:
         from .learn.features import label_contexts
         context = label_contexts(s.doc, s.tokens, s.sections, labels, keys, has_values)
     pairs = align(keys, items, scorer, has_values, context)
-    s.matches = [RowMatch(items[j].table, items[j].row, labels[i], sim)
-                 for i, j, sim in pairs if items[j].row]
+    s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
+                                              for i, j, sim in pairs if items[j].row])
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
     anchors = frozenset(labels[i] for i, _, _ in pairs)
     s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors)

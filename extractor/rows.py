@@ -10,7 +10,7 @@ So one unclear label is settled by its neighbours, header labels that resemble a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -40,6 +40,7 @@ class RowMatch:
     row: str
     token: int  # index of the label token in the token list
     similarity: float
+    shared: bool = False  # its label shares a cell with another row's label
 
 
 class Scorer(Protocol):
@@ -167,3 +168,16 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
         else:
             j -= 1
     return pairs[::-1]
+
+
+def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch]) -> list[RowMatch]:
+    """Labels of two template rows in one cell with no value between them (OCR merged two
+    table rows into one line): which row the values after them belong to is not known, so
+    both matches are marked, and their fields go to review whatever the rules say."""
+    shared: set[int] = set()
+    for a, b in zip(matches, matches[1:]):
+        ta, tb = tokens[a.token], tokens[b.token]
+        if (ta.line, ta.cell) == (tb.line, tb.cell) and \
+                not any(t.kind in ("num", "mark") for t in tokens[a.token + 1:b.token]):
+            shared.update((a.token, b.token))
+    return [replace(m, shared=True) if m.token in shared else m for m in matches]

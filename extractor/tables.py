@@ -36,6 +36,7 @@ class RowRead:
     table_evidence: float  # 0..1
     label_token: Optional[int] = None  # index into the token list
     cells: tuple[Token, ...] = ()  # the value cells the reading came from
+    shared: bool = False  # the label shares a cell with another row's label (rows.doubt_shared_cells)
 
     @property
     def reading(self) -> Reading:
@@ -102,7 +103,7 @@ def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[Row
         if a is None:
             continue
         out.append(RowRead(m.table, m.row, a, m.similarity, table_evidence.get(m.table, 1.0), m.token,
-                           tuple(cells)))
+                           tuple(cells), m.shared))
     return out
 
 

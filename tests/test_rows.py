@@ -60,8 +60,24 @@ def test_a_blank_row_under_a_row_is_not_its_wrapped_label(tmp_path):
     tokens = document_tokens(doc)
     labels = [i for i, t in enumerate(tokens) if t.kind == "label"]
     items = template_items(load_templates()["2019"], ["art20_5", "art20_6"])
-    row_keys = frozenset(k for it in items if it.row for k in it.keys)
+    row_keys = {k: it.row for it in items if it.row for k in it.keys}
     keys, _ = joined_labels(doc, tokens, labels, row_keys)
     assert "行政处罚" in keys and "行政强制" in keys
     joined, _ = joined_labels(doc, tokens, labels)  # without the row labels: read as one label
     assert "行政处罚行政强制" in joined
+
+
+def test_two_row_labels_merged_into_one_cell_are_doubted():
+    """OCR merged two table rows into one line: the values after the two labels may
+    belong to either row, so both go to review whatever the rules say."""
+    from extractor.model import Token
+    from extractor.rows import RowMatch, doubt_shared_cells
+    toks = [Token("label", "1.申请人无正当理由逾期不补正", 4, 0), Token("label", "2.申请人逾期未按收费通知要求缴纳费用", 4, 0),
+            Token("num", "0", 4, 1, value=0.0), Token("label", "3.其他", 5, 0), Token("num", "2", 5, 1, value=2.0)]
+    ms = [RowMatch("requests", "other.overdue_correction", 0, 0.9),
+          RowMatch("requests", "other.overdue_fee", 1, 0.9), RowMatch("requests", "other.other", 3, 1.0)]
+    assert [m.shared for m in doubt_shared_cells(toks, ms)] == [True, True, False]
+    # labels in one cell with values between them (web-crawler text) are separate rows
+    crawler = [Token("label", "行政处罚", 0, 0), Token("num", "12", 0, 0, value=12.0), Token("label", "行政强制", 0, 0)]
+    ms = [RowMatch("art20_6", "administrative_penalty", 0, 1.0), RowMatch("art20_6", "administrative_coercion", 2, 1.0)]
+    assert not any(m.shared for m in doubt_shared_cells(crawler, ms))
