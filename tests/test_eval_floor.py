@@ -37,3 +37,23 @@ def test_floor_breaks_are_reported(generated):
     res = runner.invoke(app, ["eval", str(generated / "docs"), str(generated / "truth"),
                               "--min-accuracy", "1.01"])
     assert res.exit_code in (1, 2)
+
+
+@pytest.fixture(scope="module")
+def generated_pdfs(tmp_path_factory):
+    """Born-digital PDFs: half of the tuned layout families, half of those held out of tuning."""
+    out = tmp_path_factory.mktemp("pdf")
+    generate(out, n=16, seed=20261123, kinds=["pdf"])
+    generate(out, n=14, seed=20261124, families=["cell_boxes", "shaded", "thick_frame", "dense",
+                                                 "split_header", "label_right"])
+    return out
+
+
+def test_generated_pdfs_hold_the_floor(generated_pdfs, tmp_path):
+    report = tmp_path / "report.json"
+    res = runner.invoke(app, ["eval", str(generated_pdfs / "docs"), str(generated_pdfs / "truth"),
+                              "--min-accuracy", "0.99", "--max-silent-rate", "0.001",
+                              "--max-review-rate", "0.03", "--json", str(report)])
+    assert res.exit_code == 0, res.output[-2000:]
+    summary = json.loads(report.read_text())["summary"]
+    assert summary["docs"] == 30
