@@ -38,7 +38,12 @@ class MetaField:
 
 
 def _texts(doc: Document) -> list[str]:
-    return ["".join(c.text for c in line.cells) for line in doc.lines]
+    return [_YEAR_SPACED.sub(lambda m: re.sub(r"\s", "", m.group(1)), "".join(c.text for c in line.cells))
+            for line in doc.lines]
+
+
+# OCR spaces the digits of a title's year: "2 02 3 年度" is 2023年度
+_YEAR_SPACED = re.compile(r"(?<!\d)((?:19|20|1\s+9|2\s+0)\s*\d\s*\d)(?=\s*年)")
 
 
 def _head(texts: list[str], pattern: re.Pattern) -> Iterator[tuple[int, str, re.Match]]:

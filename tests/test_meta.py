@@ -48,3 +48,9 @@ def test_title_wrapped_over_two_lines():
 def test_table_words_are_not_taken_for_a_body():
     d = doc("信息内容\t本年处理决定数量\n行政许可\t3\n")
     assert find_agency(d).value != "信息内容本年处"
+
+
+def test_year_with_digits_spaced_by_ocr():
+    d = doc("乙镇人民政府\n2 02 3 年度政府信息公开工作年度报告\n本报告由乙镇人民政府编制。\n")
+    assert find_agency(d).value == "乙镇人民政府" and find_agency(d).confidence >= 0.9
+    assert find_year(d).value == 2023 and find_year(d).confidence >= 0.9
