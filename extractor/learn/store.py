@@ -23,6 +23,7 @@ and confidence. Without model files the extractor runs without a model.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import json
@@ -230,7 +231,11 @@ def _load_cached(directory: str) -> Optional[Model]:
         if os.environ.get(ENV_VAR, "").strip():
             raise ModelError(f"{ENV_VAR}={directory}: no model there")
         return None  # no shipped model: the hand-made scorer and confidence
-    return load(path)
+    model = load(path)
+    # what is loaded now (scikit-learn, SciPy, the model) lives as long as the process: keep
+    # it out of the garbage collector's full passes, which otherwise rescan it again and again
+    gc.freeze()
+    return model
 
 
 def default_model() -> Optional[Model]:
