@@ -22,17 +22,20 @@ REVIEWERS = {"alice": TOKEN, "bob": OTHER_TOKEN}
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def broken_pdf(out: Path) -> Path:
-    """101.pdf with one printed count changed (予以公开 · 自然人 1288 → 1295), so two of the
-    form's rules break and the fields they cover go to review: a PDF with a review queue."""
+def broken_pdf(out: Path, changes: dict[str, str] | None = None) -> Path:
+    """101.pdf with printed counts of page 4 changed. By default 予以公开 · 自然人 1288 → 1295:
+    its row and its column break, the field that explains both goes to review. With
+    ``{"1288": "1295", "1362": "1369"}`` (its row total too) no single field explains the
+    breaks, and every field of the broken checks goes to review: a long review queue."""
     import pymupdf
     doc = pymupdf.open(REAL_PDF)
     page = doc[3]
-    hits = [pymupdf.Rect(w[:4]) for w in page.get_text("words") if w[4] == "1288"]
-    if len(hits) != 1:
-        pytest.fail("101.pdf page 4 should print the word 1288 once; update broken_pdf()")
-    rect = hits[0]
-    page.add_redact_annot(rect, text="1295", fontsize=rect.height * 0.8, align=pymupdf.TEXT_ALIGN_CENTER)
+    for old, new in (changes or {"1288": "1295"}).items():
+        hits = [pymupdf.Rect(w[:4]) for w in page.get_text("words") if w[4] == old]
+        if len(hits) != 1:
+            pytest.fail(f"101.pdf page 4 should print the word {old} once; update broken_pdf()")
+        rect = hits[0]
+        page.add_redact_annot(rect, text=new, fontsize=rect.height * 0.8, align=pymupdf.TEXT_ALIGN_CENTER)
     page.apply_redactions()
     doc.save(out)
     doc.close()

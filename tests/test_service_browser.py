@@ -43,7 +43,7 @@ def _next_card(page, previous: str) -> str:
 
 def test_review_page_in_chromium(server, tmp_path):
     from playwright.sync_api import sync_playwright
-    pdf = broken_pdf(tmp_path / "淮安市2024年报.pdf")
+    pdf = broken_pdf(tmp_path / "淮安市2024年报.pdf", {"1288": "1295", "1362": "1369"})
     api = httpx.Client(base_url=server.url, headers=AUTH, timeout=10)
 
     with sync_playwright() as p:
