@@ -35,11 +35,13 @@ def read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def jpeg_bytes() -> bytes:
+def damaged_jpeg_bytes() -> bytes:
+    """The first part of a JPEG photo: judged an image by its bytes, and unreadable."""
     import pymupdf
-    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 16, 16), 0)
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 64, 64), 0)
     pix.clear_with(200)
-    return pix.tobytes("jpg")
+    data = pix.tobytes("jpg")
+    return data[: len(data) // 3]
 
 
 def encrypted_copy(pdf: Path, target: Path) -> None:

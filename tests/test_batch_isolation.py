@@ -13,7 +13,7 @@ from extractor.batch.run import BatchOptions, run_batch
 from extractor.batch.worker import Limits
 from extractor.errors import ExtractorError
 
-from .batch_support import FAULTS, corpus, encrypted_copy, jpeg_bytes, read_csv
+from .batch_support import FAULTS, corpus, encrypted_copy, damaged_jpeg_bytes, read_csv
 
 
 def by_name(rows: list[dict]) -> dict[str, dict]:
@@ -31,7 +31,7 @@ def test_broken_files_mixed_in(tmp_path):
     (src / "empty.txt").write_bytes(b"")
     (src / "garbage.txt").write_bytes(bytes(rnd.randrange(256) for _ in range(20000)))
     (src / "truncated.pdf").write_bytes(pdf.read_bytes()[: pdf.stat().st_size // 2])
-    (src / "photo.pdf").write_bytes(jpeg_bytes())  # a JPEG renamed
+    (src / "photo.pdf").write_bytes(damaged_jpeg_bytes())  # a damaged JPEG renamed
     encrypted_copy(pdf, src / "encrypted.pdf")
     (src / "broken.zip").write_bytes(b"PK\x03\x04" + os.urandom(300))
     with zipfile.ZipFile(src / "mixed.zip", "w") as zf:

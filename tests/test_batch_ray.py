@@ -8,7 +8,7 @@ import pytest
 
 from extractor.batch.run import BatchOptions, run_batch
 
-from .batch_support import corpus, jpeg_bytes, read_csv
+from .batch_support import corpus, damaged_jpeg_bytes, read_csv
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'extractor[ray]')")
 
@@ -24,7 +24,7 @@ def local_ray():
 @pytest.mark.slow
 def test_ray_batch_equals_local_batch(tmp_path, local_ray):
     src = corpus(tmp_path, 8)
-    (src / "broken.txt").write_bytes(jpeg_bytes())  # an image named .txt
+    (src / "broken.txt").write_bytes(damaged_jpeg_bytes())  # a damaged image named .txt
     local = run_batch([src], tmp_path / "local", BatchOptions(workers=2))
     out = tmp_path / "ray"
     first = run_batch([src], out, BatchOptions(engine="ray", workers=2))
