@@ -50,9 +50,8 @@ def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int],
     head = 0
     pieces = 1
     for k in range(1, len(labels)):
-        two_rows = pieces == 1 and _two_rows(keys[head], keys[k], row_keys or {})
-        if not two_rows and _continues(doc, tokens, labels, head, k, has, first_of_line) \
-                and pieces < MAX_PIECES:
+        if pieces < MAX_PIECES and _continues(doc, tokens, labels, head, k, has, first_of_line) \
+                and not (pieces == 1 and _two_rows(keys[head], keys[k], row_keys or {})):
             keys[head] += keys[k]
             keys[k] = ""
             has[head] = has[head] or has[k]
