@@ -12,5 +12,5 @@ if ! ldconfig -p | grep -q 'libGL.so.1' && [ "$(id -u)" = 0 ] && command -v apt-
 fi
 python3 -m venv .venv
 . .venv/bin/activate
-pip install -q -e '.[test,service]'
+pip install -q -e '.[test,service,ray]'
 python -m pytest "$@"
