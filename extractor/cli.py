@@ -48,8 +48,12 @@ def extract(
     from .output import to_csv
     from .pipeline import extract as run_extract
     from .settings import Settings
+    from rich.console import Console
+    err = Console(stderr=True)
     try:
-        result = run_extract(file, Settings(review_threshold=review_threshold, ocr=ocr))
+        # a spinner on a terminal: a scanned report takes a few seconds a page
+        with err.status(f"extracting {file.name}", spinner="dots") if err.is_terminal else _nothing():
+            result = run_extract(file, Settings(review_threshold=review_threshold, ocr=ocr))
     except ExtractorError as e:
         _fail(str(e))
     if format is Format.table:
@@ -61,6 +65,11 @@ def extract(
         out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text + ("\n" if not text.endswith("\n") else ""))
+
+
+def _nothing():
+    import contextlib
+    return contextlib.nullcontext()
 
 
 def _fail(message: str, code: int = 2) -> None:
