@@ -17,9 +17,9 @@ Steps (all on a grey image; boxes end in the source's own space):
    of digits, or more digits than its width holds) with a character below
    :data:`REREAD_BELOW` is read again from the crop cut close to its ink (one more
    recognition per unsure number: the whole re-reading costs about 10% over the bare
-   OCR call; a second, enlarged crop cost 20% more for the same accuracy on 100 generated
-   scans); the reading of
-   digits that fit the box with the best
+   OCR call; re-reading more numbers, below 0.93, and from a second, enlarged crop as well
+   cost 20% more for the same accuracy on 100 generated scans); the reading of digits that
+   fit the box with the best
    weakest character wins; readings agreeing on the value shrink the doubt, a reading of
    another value caps the confidence at :data:`DISAGREE_CAP` (so the field goes to
    review unless a rule confirms it).
