@@ -16,7 +16,7 @@ Steps (all on a grey image; boxes end in the source's own space):
 5. **Re-read unsure numbers**: a box that reads as a short number (or letters OCR makes
    of digits, or more digits than its width holds) with a character below
    :data:`REREAD_BELOW` is read again from the crop cut close to its ink (one more
-   recognition per unsure number: the whole re-reading costs about 10% over the bare
+   recognition per unsure number: the whole extraction costs some 15% over the bare
    OCR call; re-reading more numbers, below 0.93, and from a second, enlarged crop as well
    cost 20% more for the same accuracy on 100 generated scans); the reading of digits that
    fit the box with the best
