@@ -4,7 +4,7 @@ export and read by whatever learns from corrections.
 A line records one decision of a reviewer about one field of one document::
 
     {"sha256": "fed2…0a92", "field_id": "requests.total.natural_person",
-     "value_before": 2932, "value_after": 2939, "reviewer": "alice",
+     "value_before": 1520, "value_after": 1526, "reviewer": "alice",
      "time": "2024-05-01T08:30:12.345Z",
      "source": {"page": 5, "bbox": [251.2, 401.3, 284.6, 424.9]}}
 

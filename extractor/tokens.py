@@ -1,6 +1,6 @@
 """Cells → tokens: labels, numbers, empty cells and printed blank marks.
 
-A cell that is all number ("1,234", "542280 元", "9777.6472万元") is one number token;
+A cell that is all number ("1,234", "5280 元", "317.25万元") is one number token;
 a cell such as "规章 0 0 0" (reading-order text) or "一、本年新收…数量120003015"
 (web-crawler text) is split into a label and the numbers after it. Numbering inside
 labels ("1.属于国家秘密", "(三)", "第二十条") stays part of the label.

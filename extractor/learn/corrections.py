@@ -4,7 +4,7 @@ The format is the one of :mod:`extractor.corrections_format` (what the review se
 exports): one JSON object per line,
 
     {"sha256": "<document sha256>", "field_id": "requests.total.natural_person",
-     "value_before": 2932, "value_after": 2939, "reviewer": "alice",
+     "value_before": 1520, "value_after": 1526, "reviewer": "alice",
      "time": "2024-05-01T08:30:12Z", "source": {"line": 53}}
 
 with ``source`` (page/bbox/line) optional; ``value_after`` equal to ``value_before`` confirms

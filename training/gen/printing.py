@@ -1,7 +1,7 @@
 """How each value is printed, and what the truth says about it.
 
 A value may be printed plainly, with a thousands separator ("1,234"), with a sign
-("+3"), with a unit in the cell ("542280 元"), or blank ("", "—", "/"); a blank cell is
+("+3"), with a unit in the cell ("5280 元"), or blank ("", "—", "/"); a blank cell is
 null in the truth. Planting a rule break (one total off by some amount) happens here too.
 """
 
