@@ -69,6 +69,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from .jsonfile import read_object
+
 ExtractFn = Callable[[str], dict]
 Group = Literal["printed", "implied", "missing"]
 Outcome = Literal["correct", "wrong", "recovered", "left_missing"]
@@ -609,13 +611,7 @@ class Case:
 
 
 def load_truth(path: Path) -> dict:
-    try:
-        truth = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ValueError(f"cannot read truth file {path}: {e}") from e
-    if not isinstance(truth, dict):
-        raise ValueError(f"truth file {path} is not a JSON object")
-    return truth
+    return read_object(path, "truth file")
 
 
 def document_path(docs_dir: Path, truth_path: Path, truth: dict) -> Path:

@@ -20,6 +20,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import ExtractorError
+from ..jsonfile import read_object
 
 
 def train_command(
@@ -81,10 +82,10 @@ def correct_command(
     if out is not None and out.resolve() == result.resolve():
         _fail("--out must not be the input result: corrections never edit the original")
     try:
-        data = json.loads(result.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        _fail(f"cannot read result {result}: {e}")
-    if not isinstance(data, dict) or not isinstance(data.get("fields"), dict) or "document" not in data:
+        data = read_object(result, "result")
+    except ValueError as e:
+        _fail(str(e))
+    if not isinstance(data.get("fields"), dict) or "document" not in data:
         _fail(f"{result} is not an extraction result (no document and fields)")
     try:
         corrected = apply_corrections(data, read_corrections(corrections), source=str(corrections))

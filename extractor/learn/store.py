@@ -36,6 +36,7 @@ from typing import Optional
 import numpy as np
 
 from ..errors import ExtractorError
+from ..jsonfile import read_object
 from .calibrate import FieldCalibrator
 from .features import CAL_FEATURES, FEATURE_VERSION
 from .row_model import LearnedScorer, RowClassifier
@@ -146,11 +147,9 @@ def load(directory: str | Path) -> Model:
     if not meta_path.is_file() or not arrays_path.is_file():
         raise ModelError(f"no model in {directory}: {META_FILE} and {ARRAYS_FILE} are needed")
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ModelError(f"cannot read {meta_path}: {e}") from e
-    if not isinstance(meta, dict):
-        raise ModelError(f"{meta_path} is not a JSON object")
+        meta = read_object(meta_path, "model metadata")
+    except ValueError as e:
+        raise ModelError(str(e)) from e
     check_compatible(meta, directory)
     try:
         with np.load(arrays_path, allow_pickle=False) as z:
