@@ -34,7 +34,8 @@ from .walk import Item, materialize
 # no result at all (the input was refused, or the worker timed out, ran out of memory or crashed).
 STATUSES = ("success", "partial", "failure", "failed")
 RETIRE_FRACTION = 0.8  # a worker above this share of its memory cap exits after its document
-THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")  # one BLAS thread per worker
+# (the service's worker processes use it too)
 DEFAULT_FUNCTION = "extractor.batch.worker:process_item"  # the per-document function, as module:name
 
 

@@ -27,11 +27,11 @@ import time
 from pathlib import Path
 from typing import Optional
 
+from ..batch.worker import THREAD_ENV
 from .settings import ServiceSettings
 from .store import Store
 
 log = logging.getLogger("extractor.service")
-THREAD_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 ADDRESS_HEADROOM_MB = 1024  # libraries map more address space than they touch
 MAX_ANSWER_BYTES = 64 << 20  # a result is some 100 kB; more means something went wrong
 
