@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -52,7 +53,7 @@ def extract(
     err = Console(stderr=True)
     try:
         # a spinner on a terminal: a scanned report takes a few seconds a page
-        with err.status(f"extracting {file.name}", spinner="dots") if err.is_terminal else _nothing():
+        with err.status(f"extracting {file.name}", spinner="dots") if err.is_terminal else nullcontext():
             result = run_extract(file, Settings(review_threshold=review_threshold, ocr=ocr))
     except ExtractorError as e:
         _fail(str(e))
@@ -65,11 +66,6 @@ def extract(
         out.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text + ("\n" if not text.endswith("\n") else ""))
-
-
-def _nothing():
-    import contextlib
-    return contextlib.nullcontext()
 
 
 def _fail(message: str, code: int = 2) -> None:
