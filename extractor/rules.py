@@ -118,8 +118,8 @@ def single_culprit(template: Template, values: dict[str, Value], failing: list[E
         if value is None or (is_count(fid) and value < -EPS):
             continue
         trial = {**values, fid: value}
-        if all(ok for eq in template.equations_by_field.get(fid, ())
-               if (chk := check_equation(eq, trial)) is not None for ok in (chk.ok,)):
+        checks = [check_equation(eq, trial) for eq in template.equations_by_field.get(fid, ())]
+        if all(c.ok for c in checks if c is not None):
             found.append((fid, value))
     return found[0] if len(found) == 1 else None
 
