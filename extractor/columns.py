@@ -115,13 +115,19 @@ def _windows(cells: Sequence[Token], ncols: int) -> Iterator[Reading]:
 
 def _inserts(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
     """Every way to place the printed values, in order, among ``ncols`` columns."""
+    values = [_slot(t) for t in filled]
     for n, positions in enumerate(combinations(range(ncols), len(filled))):
         if n >= MAX_READINGS:
             return
-        slots = [Slot("blank")] * ncols
-        for p, t in zip(positions, filled):
-            slots[p] = _slot(t)
-        yield tuple(slots)
+        yield _placed(values, positions, ncols)
+
+
+def _placed(values: Sequence[Slot], positions: Sequence[int], ncols: int) -> Reading:
+    """``values`` in the columns ``positions``; the other columns blank (printed as nothing)."""
+    slots = [Slot("blank")] * ncols
+    for p, sl in zip(positions, values):
+        slots[p] = sl
+    return tuple(slots)
 
 
 def _splits_and_blanks(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
@@ -129,15 +135,11 @@ def _splits_and_blanks(filled: Sequence[Token], ncols: int) -> Iterator[Reading]
     count = 0
     for k in range(ncols, len(filled) - 1, -1):
         for reading in _splits(filled, k):
-            numbers = [sl for sl in reading]
             for positions in combinations(range(ncols), k):
                 count += 1
                 if count > MAX_READINGS:
                     return
-                slots = [Slot("blank")] * ncols
-                for p, sl in zip(positions, numbers):
-                    slots[p] = sl
-                yield tuple(slots)
+                yield _placed(reading, positions, ncols)
 
 
 def _splits(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
