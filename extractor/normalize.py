@@ -24,6 +24,7 @@ _RADICALS = str.maketrans({"⺠": "民", "⻓": "长", "⻅": "见", "⻆": "角
                            "⻋": "车", "⻘": "青", "⻝": "食", "⺟": "母", "⻛": "风", "⻚": "页"})
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
 _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \u3000]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
 
@@ -57,4 +58,4 @@ def tidy_cell(text: str) -> str:
 
 
 def is_cjk(ch: str) -> bool:
-    return bool(re.match(rf"[{_CJK}]", ch))
+    return bool(_CJK_CHAR.match(ch))

@@ -10,7 +10,9 @@ So one unclear label is settled by its neighbours, header labels that resemble a
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -76,16 +78,38 @@ class LabelScorer:
         short = np.array([len(k) <= SHORT_KEY for k in keys])[None, :] | \
             np.array([len(o) <= SHORT_KEY for o in uniq])[:, None]
         sims[short & (sims < 1)] = 0.0
-        for j, k in enumerate(keys):
-            for i, o in enumerate(uniq):
-                if len(o) > len(k) and k in o:
-                    sims[i, j] = _adjust(o, k, float(sims[i, j]))
-                elif len(o) >= 4 and o in k:
-                    sims[i, j] = _adjust(o, k, float(sims[i, j]))
+        for i, j in _containing(uniq, keys):
+            sims[i, j] = _adjust(uniq[i], keys[j], float(sims[i, j]))
         col = {k: j for j, k in enumerate(keys)}
         per_item = np.stack([sims[:, [col[k] for k in it.keys]].max(axis=1) for it in items], axis=1)
         row = {o: i for i, o in enumerate(uniq)}
         return [per_item[row[o]].tolist() for o in observed]
+
+
+def _containing(observed: list[str], keys: list[str]) -> set[tuple[int, int]]:
+    """Pairs (i, j) where observed[i] holds keys[j] and is longer, or keys[j] holds an
+    observed[i] of four characters or more: the pairs :func:`_adjust` may raise. Found with
+    ``str.find`` over the joined strings instead of testing every pair."""
+    pairs: set[tuple[int, int]] = set()
+    for i, j in _occurrences(keys, observed):
+        if len(observed[i]) > len(keys[j]):
+            pairs.add((i, j))
+    for j, i in _occurrences(observed, keys):
+        if len(observed[i]) >= 4:
+            pairs.add((i, j))
+    return pairs
+
+
+def _occurrences(needles: list[str], hay: list[str]):
+    """(index in hay, index in needles) for every needle found inside a hay string."""
+    joined = "\x00".join(hay)
+    starts = list(accumulate((len(h) + 1 for h in hay[:-1]), initial=0))
+    for j, needle in enumerate(needles):
+        at = joined.find(needle) if needle else -1
+        while at >= 0:
+            i = bisect_right(starts, at) - 1
+            yield i, j
+            at = joined.find(needle, starts[i + 1]) if i + 1 < len(hay) else -1
 
 
 def _adjust(obs: str, key: str, ratio: float) -> float:
@@ -149,13 +173,14 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
             if not hv:
                 scores[i] = [s * FRAGMENT_WEIGHT if it.row else s for s, it in zip(scores[i], items)]
     n, m = len(observed), len(items)
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    weights = np.array([it.weight for it in items], dtype=np.float64)
+    best = np.zeros((n + 1, m + 1))
     for i in range(1, n + 1):
-        row, prev, s_row = best[i], best[i - 1], scores[i - 1]
-        for j in range(1, m + 1):
-            s = s_row[j - 1]
-            take = prev[j - 1] + items[j - 1].weight * s if s >= floor else -1.0
-            row[j] = max(prev[j], row[j - 1], take)
+        # best[i][j] = max(best[i-1][j], best[i][j-1], best[i-1][j-1] + w·s): a running maximum
+        s = np.asarray(scores[i - 1], dtype=np.float64)
+        take = np.where(s >= floor, best[i - 1, :-1] + weights * s, -1.0)
+        best[i, 1:] = np.maximum.accumulate(np.maximum(best[i - 1, 1:], take))
+    best = best.tolist()
     pairs: list[tuple[int, int, float]] = []
     i, j = n, m
     while i > 0 and j > 0:

@@ -77,10 +77,9 @@ def _split(line: str) -> list[tuple[int, int, str]]:
 
 def _split_on(line: str, sep: str, outer: bool) -> list[tuple[int, int, str]]:
     parts, start = [], 0
-    for i, ch in enumerate(line + sep):
-        if ch == sep:
-            parts.append((start, i, line[start:i]))
-            start = i + 1
+    for piece in line.split(sep):
+        parts.append((start, start + len(piece), piece))
+        start += len(piece) + 1
     if outer:
         parts = parts[1:-1] if len(parts) > 2 else parts
     return parts
