@@ -168,19 +168,19 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
     else:
         scores = scorer(observed, items)
     floor = getattr(scorer, "min_score", MIN_SIMILARITY)
-    if has_values is not None and any(has_values):
-        for i, hv in enumerate(has_values):
-            if not hv:
-                scores[i] = [s * FRAGMENT_WEIGHT if it.row else s for s, it in zip(scores[i], items)]
     n, m = len(observed), len(items)
+    S = np.asarray(scores, dtype=np.float64).reshape(n, m)
+    if has_values is not None and any(has_values):
+        fragments = ~np.asarray(has_values, dtype=bool)
+        rows = np.asarray([bool(it.row) for it in items], dtype=bool)
+        S[np.ix_(fragments, rows)] *= FRAGMENT_WEIGHT
     weights = np.array([it.weight for it in items], dtype=np.float64)
+    take = np.where(S >= floor, weights * S, -np.inf)
     best = np.zeros((n + 1, m + 1))
     for i in range(1, n + 1):
         # best[i][j] = max(best[i-1][j], best[i][j-1], best[i-1][j-1] + w·s): a running maximum
-        s = np.asarray(scores[i - 1], dtype=np.float64)
-        take = np.where(s >= floor, best[i - 1, :-1] + weights * s, -1.0)
-        best[i, 1:] = np.maximum.accumulate(np.maximum(best[i - 1, 1:], take))
-    best = best.tolist()
+        best[i, 1:] = np.maximum.accumulate(np.maximum(best[i - 1, 1:], best[i - 1, :-1] + take[i - 1]))
+    scores, best = S.tolist(), best.tolist()
     pairs: list[tuple[int, int, float]] = []
     i, j = n, m
     while i > 0 and j > 0:

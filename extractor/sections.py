@@ -85,9 +85,10 @@ def is_prose(text: str) -> bool:
     if len(text) < 40:
         return False
     sentences = text.count("。") + text.count("；")
-    return sentences >= 1 and sum(ch.isdigit() for ch in text) < 0.2 * len(text)
+    return sentences >= 1 and len(_DIGIT.findall(text)) < 0.2 * len(text)
 
 
+_DIGIT = re.compile(r"\d")
 _FURNITURE = re.compile(r"^(?:-\s*\d{1,4}\s*-|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
 
 
