@@ -129,3 +129,14 @@ def test_training_refuses_missing_documents(tmp_path):
     r = runner.invoke(app, ["train", "--corrections", str(c), "--out", str(tmp_path / "m"), "--n-train", "7",
                             "--n-calib", "7", "--n-test", "7", "--jobs", "1", "--workdir", str(tmp_path / "w")])
     assert r.exit_code == 2 and "not found" in r.output
+
+
+def test_train_takes_the_correction_weight(tmp_path, monkeypatch):
+    import training.train as tt
+    seen = {}
+    monkeypatch.setattr(tt, "train", lambda cfg, out, log: seen.update(cfg=cfg))
+    r = runner.invoke(app, ["train", "--correction-weight", "2.5", "--out", str(tmp_path / "m")])
+    assert r.exit_code == 0 and seen["cfg"].correction_weight == 2.5
+    r = runner.invoke(app, ["train", "--out", str(tmp_path / "m")])
+    assert seen["cfg"].correction_weight == tt.CORRECTION_WEIGHT
+    assert runner.invoke(app, ["train", "--correction-weight", "-1"]).exit_code == 2

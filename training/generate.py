@@ -14,7 +14,9 @@ Scanned documents (kind ``scan``, :mod:`training.gen.scan`) are made only when a
 
 The held-out PDF families (``HELD_OUT_FAMILIES``, :mod:`training.gen.pdf_heldout`) are a
 blind test of the PDF reader: they are made only when named with ``--families``, never by
-default or by ``--kinds pdf``.
+default or by ``--kinds pdf``. So is the ``wording`` family (``NAMED_ONLY_FAMILIES``,
+:mod:`training.gen.wording`): tab tables whose row labels are printed in an agency's own
+words, for the held-out experiment of :mod:`training.experiments.heldout_family`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .gen.report import make_report
 from .gen.scan import SCAN_FAMILIES, render_scan
 from .gen.text_render import render_text
 from .gen.truth import truth_dict, truth_json
+from .gen.wording import add_subtotals, reword, shorten
 
 # Layout family -> input kind. Family names are stable: evaluation holds families out by name.
 FAMILIES: dict[str, str] = {
@@ -38,13 +41,15 @@ FAMILIES: dict[str, str] = {
     "ruled": "pdf", "borderless": "pdf", "partly_ruled": "pdf", "vgroup": "pdf", "multipage": "pdf",
     "landscape": "pdf",
     "cell_boxes": "pdf", "shaded": "pdf", "thick_frame": "pdf", "dense": "pdf", "split_header": "pdf",
-    "label_right": "pdf",
+    "label_right": "pdf", "wording": "text",
     **{f: "scan" for f in SCAN_FAMILIES},
 }
 EXTENSIONS = {"text": "txt", "html": "html", "pdf": "pdf", "scan": "pdf"}  # scans: pdf, tif, png or jpg
 OPT_IN_KINDS = {"scan"}  # slow to read (OCR): generated only when asked for by kind or family
 # PDF families the reader was never tuned on (a blind test): generated only when named
 HELD_OUT_FAMILIES = ("cell_boxes", "shaded", "thick_frame", "dense", "split_header", "label_right")
+# Families made only when named: the held-out PDF ones and the agency-wording text family
+NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording",)
 TEXT_ENCODINGS = {"utf-8": 75, "utf-8-sig": 5, "gb18030": 10, "utf-16": 10}
 
 
@@ -58,7 +63,7 @@ def select_families(kinds=None, families=None) -> list[str]:
         raise ValueError(f"families: unknown {sorted(unknown_families)}; choose from {list(FAMILIES)}")
     chosen = [f for f, k in FAMILIES.items()
               if (k in kinds if kinds else (families or k not in OPT_IN_KINDS))
-              and (f in families if families else f not in HELD_OUT_FAMILIES)]
+              and (f in families if families else f not in NAMED_ONLY_FAMILIES)]
     if not chosen:
         raise ValueError("kinds/families: the selection leaves no family to generate")
     return chosen
@@ -97,7 +102,14 @@ def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
     rng = random.Random(seed * 1_000_003 + index)
     kind = FAMILIES[family]
     report = make_report(rng)
+    if family == "wording":
+        shorten(rng, report)
     blocks = build_blocks(rng, report)
+    if family == "wording":
+        reword(rng, report.template, report.style, [b.grid for b in blocks if b.grid is not None])
+        for b in blocks:
+            if b.grid is not None and b.grid.name == "requests":
+                add_subtotals(rng, b.grid, report.printed.value)
     data, notes, ext = render(rng, kind, family, blocks)
     stem = f"g{index:05d}_{kind}_{family}"
     doc_path = out_dir / "docs" / f"{stem}.{ext}"

@@ -40,6 +40,9 @@ def train_command(
     n_train: Annotated[Optional[int], typer.Option(help="Generated documents for the row model.")] = None,
     n_calib: Annotated[Optional[int], typer.Option(help="Generated documents for calibration.")] = None,
     n_test: Annotated[Optional[int], typer.Option(help="Generated documents for the test figures.")] = None,
+    correction_weight: Annotated[Optional[float], typer.Option(
+        min=0.0, help="How many times a corrected document's rows count in the row model's training "
+                      "(default 5: a reviewer's decision is a strong label).")] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes.")] = 2,
     workdir: Annotated[Optional[Path], typer.Option(help="Keep generated documents here (reused when "
                                                          "present) instead of a temporary folder.")] = None,
@@ -57,6 +60,7 @@ def train_command(
         n_train=n_train or defaults.n_train, n_calib=n_calib or defaults.n_calib, n_test=n_test or defaults.n_test,
         kinds=tuple(kind) if kind else defaults.kinds, exclude_families=tuple(exclude_family or ()),
         corrections=tuple(str(c) for c in corrections or ()), documents=tuple(str(d) for d in documents or ()),
+        correction_weight=defaults.correction_weight if correction_weight is None else correction_weight,
         jobs=max(1, jobs), workdir=str(workdir) if workdir else None)
     try:
         cfg.families()

@@ -1,6 +1,6 @@
 """Render a report's blocks as a text file in one of the text families.
 
-Families: tabs, markdown, cells, layout, raw, crawler (see :mod:`.text_tables` and
+Families: tabs, markdown, cells, layout, raw, crawler (and wording, printed as tabs) (see :mod:`.text_tables` and
 :mod:`.text_layout`). ``layout`` and ``raw`` also wrap paragraphs and add page breaks
 (form feeds) with page numbers such as "- 4 -", as pdftotext does.
 """
@@ -16,7 +16,7 @@ from .text_tables import cells_lines, crawler_line, markdown_lines, tabs_lines
 
 def table_lines(rng: random.Random, family: str, block: Block, drifting: bool) -> list[str]:
     grid = block.grid
-    if family == "tabs":
+    if family in ("tabs", "wording"):
         return tabs_lines(rng, grid)
     if family == "markdown":
         return markdown_lines(rng, grid, drifting)
