@@ -85,6 +85,8 @@ class IsolatedWorker:
         self.peak_rss_mb = 0.0  # over every process this worker has run
         self.last_pid: Optional[int] = None
         self.starts = 0  # worker processes started (more than one: after a kill or a crash)
+        self.cpu_s = 0.0  # CPU seconds of the processes that have ended (as last reported)
+        self._cpu_now = 0.0  # CPU seconds of the current process, as of its last answer
 
     # -- process life -------------------------------------------------------------------
     def start(self) -> None:
@@ -110,6 +112,12 @@ class IsolatedWorker:
             self.kill()
             raise WorkerStartError(f"a worker could not start: {detail}")
 
+    @property
+    def total_cpu_s(self) -> float:
+        """CPU seconds of every process this worker has run, as each last reported it
+        (start-up included; the work of a killed process after its last answer is not)."""
+        return self.cpu_s + self._cpu_now
+
     def alive(self) -> bool:
         return self.proc is not None and self.proc.is_alive()
 
@@ -122,6 +130,8 @@ class IsolatedWorker:
                     pass
             self.proc.join(5)
             self.proc.close()
+            self.cpu_s += self._cpu_now
+            self._cpu_now = 0.0
         if self.conn is not None:
             self.conn.close()
         self.proc = self.conn = None
@@ -173,6 +183,7 @@ class IsolatedWorker:
                 except (EOFError, OSError):
                     return self._crashed(item, t0)
                 self.peak_rss_mb = max(self.peak_rss_mb, info.get("peak_rss_mb", 0.0))
+                self._cpu_now = info.get("cpu_s", self._cpu_now)
                 if info.get("retire"):
                     self.stop()
                 return text, info
@@ -222,6 +233,7 @@ class LocalEngine:
         self.settings, self.limits, self.key, self.function = settings, limits, key, function
         self.workers = workers or default_workers()
         self.peak_rss_mb: list[float] = []
+        self.worker_cpu_s = 0.0  # CPU seconds of the worker processes, over the last run
 
     def describe(self) -> str:
         return f"local, {self.workers} worker{'s' if self.workers != 1 else ''}"
@@ -276,3 +288,4 @@ class LocalEngine:
             for t in threads:
                 t.join(10)
             self.peak_rss_mb = [w.peak_rss_mb for w in workers]
+            self.worker_cpu_s = sum(w.total_cpu_s for w in workers)

@@ -80,6 +80,7 @@ class BatchSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (source, reason), failed and failure
     crossyear: list[CrossYearRow] = field(default_factory=list)
     peak_rss_mb: list[float] = field(default_factory=list)  # per worker, this run
+    worker_cpu_s: Optional[float] = None  # CPU of the worker processes, start-up included (local engine)
     outputs: dict[str, str] = field(default_factory=dict)
     note: str = ""
 
@@ -193,6 +194,7 @@ def _run_batch(inputs, out: Path, options: BatchOptions, progress) -> BatchSumma
     built = rebuild(out, entries, store, parquet=options.parquet)
     summary = _summarise(out, key, options, walked, entries, built, done_before, len(todo), extract_s)
     summary.peak_rss_mb = list(getattr(engine, "peak_rss_mb", []))
+    summary.worker_cpu_s = getattr(engine, "worker_cpu_s", None)
     summary.outputs["documents"] = str(write_documents(out, built, entries))
     summary.outputs["crossyear"] = str(_write_crossyear(out, summary.crossyear))
     others = store.other_keys()

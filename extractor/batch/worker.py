@@ -221,7 +221,8 @@ def worker_main(conn, settings, limits: Limits, key: str, parent_pid: Optional[i
     ``("error", reason)`` when the extractor cannot be imported or refuses to work at all
     (see :func:`warm_up`); the run then stops with that reason.
 
-    Each answer is ``(record_json, {"status": …, "peak_rss_mb": …, "retire": bool})``; a worker whose
+    Each answer is ``(record_json, {"status": …, "peak_rss_mb": …, "cpu_s": …, "retire": bool})``
+    (``cpu_s``: CPU seconds of this process so far, start-up included); a worker whose
     resident memory has grown past :data:`RETIRE_FRACTION` of its cap retires after answering,
     and the parent starts a fresh one.
     """
@@ -257,9 +258,11 @@ def worker_main(conn, settings, limits: Limits, key: str, parent_pid: Optional[i
         record["batch"]["cpu_ms"] = round((time.process_time() - cpu0) * 1000, 2)
         now = current_rss_mb()
         retire = bool(limits.memory_mb and now and now > RETIRE_FRACTION * limits.memory_mb)
-        info = {"status": record["batch"]["status"], "peak_rss_mb": peak, "retire": retire}
+        text = json.dumps(record, ensure_ascii=False)
+        info = {"status": record["batch"]["status"], "peak_rss_mb": peak, "retire": retire,
+                "cpu_s": time.process_time()}
         try:
-            conn.send((json.dumps(record, ensure_ascii=False), info))
+            conn.send((text, info))
         except (BrokenPipeError, OSError):
             return
         if retire:
