@@ -18,7 +18,6 @@ gets a fresh worker. The Ray engine uses the same class inside each of its actor
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
 import queue
@@ -32,11 +31,11 @@ from typing import Callable, Iterable, Optional
 
 from ..errors import ExtractorError
 from .walk import Item
-from .worker import DEFAULT_FUNCTION, Limits, current_rss_mb, failed_record, worker_main
+from .worker import DEFAULT_FUNCTION, Limits, current_rss_mb, failed_record, record_bytes, worker_main
 
 POLL_S = 0.1  # how often a busy worker's clock and memory are looked at
 START_TIMEOUT_S = 120.0  # a worker that cannot even start is a broken installation
-Emit = Callable[[Item, str, dict], None]
+Emit = Callable[[Item, bytes, dict], None]  # the record as JSON (UTF-8), facts about it
 
 
 class WorkerStartError(ExtractorError):
@@ -156,8 +155,8 @@ class IsolatedWorker:
         self.kill()
 
     # -- one document -------------------------------------------------------------------
-    def process(self, item: Item) -> tuple[str, dict]:
-        """The record (JSON text) of one document, and facts about the worker."""
+    def process(self, item: Item) -> tuple[bytes, dict]:
+        """The record (JSON, UTF-8 bytes) of one document, and facts about the worker."""
         if item.problem:
             return self._failed(item, item.problem, time.monotonic())
         if not self.alive():
@@ -172,7 +171,7 @@ class IsolatedWorker:
             return self._failed(item, "worker could not be reached", t0)
         return self._wait(item, t0)
 
-    def _wait(self, item: Item, t0: float) -> tuple[str, dict]:
+    def _wait(self, item: Item, t0: float) -> tuple[bytes, dict]:
         timeout = self.limits.timeout_s
         cap = self.limits.memory_mb
         while True:
@@ -201,7 +200,7 @@ class IsolatedWorker:
                     return self._failed(item, f"memory cap exceeded: {rss:.0f} MB resident, cap {cap} MB "
                                               "(the worker was stopped)", t0)
 
-    def _crashed(self, item: Item, t0: float) -> tuple[str, dict]:
+    def _crashed(self, item: Item, t0: float) -> tuple[bytes, dict]:
         self.proc.join(1)
         code = self.proc.exitcode
         if code is not None and code < 0:
@@ -215,10 +214,10 @@ class IsolatedWorker:
         self.kill()
         return self._failed(item, f"worker crashed ({how})", t0)
 
-    def _failed(self, item: Item, reason: str, t0: float) -> tuple[str, dict]:
+    def _failed(self, item: Item, reason: str, t0: float) -> tuple[bytes, dict]:
         extra = {"worker": f"{socket.gethostname()}:{self.last_pid}"} if self.last_pid else {}
         record = failed_record(item, self.key, reason, (time.monotonic() - t0) * 1000, **extra)
-        return json.dumps(record, ensure_ascii=False), {"status": "failed", "peak_rss_mb": self.peak_rss_mb,
+        return record_bytes(record), {"status": "failed", "peak_rss_mb": self.peak_rss_mb,
                                                         "retire": False}
 
 

@@ -20,13 +20,12 @@ Ray is an optional extra: ``pip install 'extractor[ray]'``.
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from typing import Iterable, Optional
 
 from ..errors import ExtractorError
 from .walk import Item
-from .worker import DEFAULT_FUNCTION, Limits, failed_record
+from .worker import DEFAULT_FUNCTION, Limits, failed_record, record_bytes
 
 IN_FLIGHT = 2  # calls queued per actor, so it never waits for the driver
 MAX_ATTEMPTS = 2  # a document whose actor died is tried on a fresh actor once more
@@ -54,7 +53,7 @@ class _Extractor:
         self.worker.start()
         return run_key(self.settings)
 
-    def process(self, item: Item) -> tuple[str, dict]:
+    def process(self, item: Item) -> tuple[bytes, dict]:
         return self.worker.process(item)
 
     def peak_rss_mb(self) -> float:
@@ -146,8 +145,8 @@ class RayEngine:
                 ray.kill(a)
             self.peak_rss_mb = [p for p in peaks if p]
 
-    def _failed(self, item: Item, reason: str) -> tuple[str, dict]:
-        return json.dumps(failed_record(item, self.key, reason), ensure_ascii=False), {"status": "failed"}
+    def _failed(self, item: Item, reason: str) -> tuple[bytes, dict]:
+        return record_bytes(failed_record(item, self.key, reason)), {"status": "failed"}
 
     def _check_keys(self, ray, actors) -> None:
         try:

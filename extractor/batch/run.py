@@ -177,8 +177,8 @@ def _run_batch(inputs, out: Path, options: BatchOptions, progress) -> BatchSumma
     if progress:
         progress.start(len(todo), done_before, engine.describe() if todo else "nothing to do")
 
-    def emit(item: Item, text: str, info: dict) -> None:
-        store.save(item.sha256, text)
+    def emit(item: Item, data: bytes, info: dict) -> None:
+        store.save(item.sha256, data)
         if progress:
             progress.advance(info.get("status", "success"))
 

@@ -113,9 +113,9 @@ class Store:
         record = self.load(sha256)
         return record["batch"]["status"] if record else None
 
-    def save(self, sha256: str, text: str) -> Path:
+    def save(self, sha256: str, data: str | bytes) -> Path:
         target = self.path(sha256)
-        write_atomic(target, text)
+        write_atomic(target, data)
         return target
 
     def clean_temporaries(self) -> int:

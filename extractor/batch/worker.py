@@ -8,7 +8,7 @@ status ``failed`` and the reason.
 
 :func:`worker_main` is the body of a worker process (local pool and Ray actors alike). It
 caps its own address space (``RLIMIT_AS``), asks the kernel to kill it when its parent dies,
-then answers items sent over a pipe with records as JSON text. Timeouts, hard crashes and the
+then answers items sent over a pipe with records as JSON (UTF-8 bytes). Timeouts, hard crashes and the
 resident-memory cap are enforced from the outside, by :class:`~.pool.IsolatedWorker`.
 """
 
@@ -62,6 +62,13 @@ def make_record(item: Item, key: str, status: str, reason: Optional[str], result
              "elapsed_ms": round(elapsed_ms, 2), "worker": f"{socket.gethostname()}:{os.getpid()}"}
     batch.update(extra)
     return {"batch": batch, "result": result}
+
+
+def record_bytes(record: dict) -> bytes:
+    """A record as it is stored and sent: JSON, UTF-8. Sent as bytes, it is pickled as a plain
+    copy (a ``str`` would be encoded by the worker and decoded by the parent, and the parent
+    would encode it again to write it)."""
+    return json.dumps(record, ensure_ascii=False).encode("utf-8")
 
 
 def _record_version() -> int:
@@ -215,7 +222,7 @@ def load_function(spec: str) -> Callable[[Item, object, str], dict]:
 
 def worker_main(conn, settings, limits: Limits, key: str, parent_pid: Optional[int] = None,
                 function: str = DEFAULT_FUNCTION) -> None:
-    """Answer items with records (JSON text) until told to stop or the parent goes away.
+    """Answer items with records (JSON, UTF-8 bytes) until told to stop or the parent goes away.
 
     The first message says whether the worker started: ``("ready", pid)``, or
     ``("error", reason)`` when the extractor cannot be imported or refuses to work at all
@@ -251,18 +258,18 @@ def worker_main(conn, settings, limits: Limits, key: str, parent_pid: Optional[i
             record = process(item, settings, key)
         except BaseException as e:  # noqa: BLE001 — escaped the per-document function
             record = failed_record(item, key, _one_line(f"worker error: {type(e).__name__}: {e}"))
-            conn.send((json.dumps(record, ensure_ascii=False), {"status": "failed", "retire": True}))
+            conn.send((record_bytes(record), {"status": "failed", "retire": True}))
             os._exit(1)  # the process may be in a bad state (out of memory): no clean-up hooks
         peak = peak_rss_mb()
         record["batch"]["peak_rss_mb"] = round(peak, 1)
         record["batch"]["cpu_ms"] = round((time.process_time() - cpu0) * 1000, 2)
         now = current_rss_mb()
         retire = bool(limits.memory_mb and now and now > RETIRE_FRACTION * limits.memory_mb)
-        text = json.dumps(record, ensure_ascii=False)
+        data = record_bytes(record)
         info = {"status": record["batch"]["status"], "peak_rss_mb": peak, "retire": retire,
                 "cpu_s": time.process_time()}
         try:
-            conn.send((text, info))
+            conn.send((data, info))
         except (BrokenPipeError, OSError):
             return
         if retire:
