@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, NamedTuple, Sequence
 
-import pymupdf
+from .mupdf import pymupdf
 
 from .model import BBox
 from .normalize import normalize_cell

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-import pymupdf
+from ..mupdf import pymupdf
 
 from ..errors import DocumentLoadError, UnsupportedInput
 from ..grid import (Lattice, TableCell, TableRow, add_virtual_rules, find_lattices, is_table,
