@@ -118,7 +118,8 @@ def main(argv=None) -> None:
         import pyarrow.parquet  # noqa: F401  (the parent's own imports, before either timed run)
         from extractor.batch.pool import worker_context
         t0 = time.perf_counter()
-        probe = worker_context().Process(target=time.sleep, args=(0,))  # the fork server loads the
+        pdf = any(p.suffix.lower() == ".pdf" for p in docs.rglob("*"))  # as the batch decides
+        probe = worker_context(pdf=pdf).Process(target=time.sleep, args=(0,))  # the fork server loads the
         probe.start()  # extractor once, for both runs; the first fork waits until it has
         probe.join()
         print(f"fork server with the extractor loaded started in {time.perf_counter() - t0:.1f} s "

@@ -53,21 +53,30 @@ _forkserver_lock = threading.Lock()
 _forkserver_started = False
 
 
-def worker_context():
+def worker_context(pdf: bool = False):
     """How worker processes start: from a fork server preloaded with the extractor
     (:mod:`.preload`) where the platform has one, else ``spawn``. Either way a worker shares
-    no threads or locks with the parent; the fork server makes starting one cheap."""
+    no threads or locks with the parent; the fork server makes starting one cheap.
+
+    With ``pdf`` the fork server also loads the PDF reader (:mod:`.preload_pdf`). The fork
+    server is started once per process, by the first call: later calls get it as it is."""
     global _forkserver_started
     if "forkserver" not in mp.get_all_start_methods():
         return mp.get_context("spawn")
     ctx = mp.get_context("forkserver")
     with _forkserver_lock:
         if not _forkserver_started:
-            ctx.set_forkserver_preload(["extractor.batch.preload"])  # ignored if one already runs
+            preload = ["extractor.batch.preload"] + (["extractor.batch.preload_pdf"] if pdf else [])
+            ctx.set_forkserver_preload(preload)  # ignored if one already runs
             from multiprocessing import forkserver
             forkserver.ensure_running()
             _forkserver_started = True
     return ctx
+
+
+def has_pdf(items: Iterable[Item]) -> bool:
+    """Whether some item is named as a PDF (a hint only: a PDF under another name is read all the same)."""
+    return any(item.suffix == ".pdf" for item in items)
 
 
 class IsolatedWorker:
@@ -245,6 +254,7 @@ class LocalEngine:
         lock = threading.Lock()
         stop = threading.Event()
         results: queue.Queue = queue.Queue()
+        worker_context(pdf=has_pdf(pending))  # starts the fork server, if this is the first run
         workers = [IsolatedWorker(self.settings, self.limits, self.key, self.function) for _ in range(n)]
         done = object()
 
