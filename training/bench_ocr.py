@@ -33,7 +33,7 @@ def page_images(path: Path):
     head = path.read_bytes()[:8192]
     if sniff(head) == "image":
         return [img for img, _ in load_frames(str(path))]
-    import pymupdf
+    from extractor.mupdf import pymupdf
     with pymupdf.open(path) as doc:
         return [render_page(p)[0] for p in doc]
 

@@ -24,7 +24,7 @@ import time
 import warnings
 from pathlib import Path
 
-import pymupdf
+from extractor.mupdf import pymupdf
 
 from extractor.pipeline import extract
 from extractor.readers.pdf import read_pdf

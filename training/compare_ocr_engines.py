@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-import pymupdf
+from extractor.mupdf import pymupdf
 from rapidfuzz.distance import Levenshtein
 
 from extractor.normalize import normalize_cell

@@ -141,7 +141,7 @@ def ocr_pdf(doc: Document) -> Document:
     """The PDF Document with its ``needs_ocr`` pages read by OCR (lines put in page order)."""
     if not doc.needs_ocr:
         return doc
-    import pymupdf
+    from ..mupdf import pymupdf
     pages: list[tuple[int, OcrPage]] = []
     warnings = list(doc.warnings)
     with pymupdf.open(doc.path) as pdf:
@@ -179,7 +179,7 @@ def _page_of(warning: str) -> Optional[int]:
 
 def render_page(page) -> tuple[np.ndarray, float]:
     """A PDF page as a grey image at its scan's resolution (clamped), and that dpi."""
-    import pymupdf
+    from ..mupdf import pymupdf
     dpi = DEFAULT_DPI
     area = abs(page.rect) or 1.0
     best = None

@@ -196,7 +196,7 @@ def render_crop(path: Path, page_no: int, bbox: list[float], width_px: int = CRO
     """PNG of the page band around a field (full page width, so the row label shows), with the
     field's box outlined; rendered from the stored original (a PDF, or an image whose boxes
     are in its pixels)."""
-    import pymupdf
+    from ..mupdf import pymupdf
     with MUPDF_LOCK:
         doc = _image_as_pdf(path) if kind == "image" else pymupdf.open(str(path), filetype="pdf")
         try:
@@ -220,7 +220,7 @@ def render_crop(path: Path, page_no: int, bbox: list[float], width_px: int = CRO
 def _image_as_pdf(path: Path):
     """The frames of an image as PDF pages one point to the pixel (as OCR boxes are given)."""
     import cv2
-    import pymupdf
+    from ..mupdf import pymupdf
 
     from ..readers.image import load_frames
     doc = pymupdf.open()

@@ -122,7 +122,7 @@ def _decodes(head: bytes, complete: bool) -> bool:
 
 
 def _pdf_pages(path: str, name: str, max_pages: int) -> int:
-    import pymupdf
+    from ..mupdf import pymupdf
     with MUPDF_LOCK:
         try:
             doc = pymupdf.open(path, filetype="pdf")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-import pymupdf
+from extractor.mupdf import pymupdf
 
 from .document import Block
 from .pdf_text import CJK_FONT, text_width, wrap, write

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import pymupdf
+from extractor.mupdf import pymupdf
 
 CJK_FONT = "china-s"
 NUMERIC = re.compile(r"^[+\-]?[\d,]*\.?\d+$")

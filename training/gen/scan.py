@@ -28,7 +28,7 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
-import pymupdf
+from extractor.mupdf import pymupdf
 
 from .document import Block
 from .pdf_doc import render_pdf
