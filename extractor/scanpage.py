@@ -47,6 +47,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from .cellink import CellReading, read_empty_cells
 from .layout import Frame, Glyph, furniture_key, in_margin, union
 from .model import BBox, Cell
 from .normalize import normalize_cell
@@ -656,7 +657,8 @@ def read_page_image(img: np.ndarray, dpi: float,
     hh, ww = gray.shape[:2]
     frame = Frame(0, ww * scale, hh * scale)
     items = _layout(glyphs, drawings, frame)
-    rows = _rows(items, frame, glyphs, probs, straight, scale, to_source)
+    inked = read_empty_cells(engine(), gray, items, words, scale, text_h)
+    rows = _rows(items, frame, glyphs, probs, straight, scale, to_source, inked)
     return OcrPage(rows, turn=straight.k, skew=angle if straight.m_inv is not None else 0.0,
                    words=len(words))
 
@@ -692,7 +694,10 @@ _DASH_READINGS = {"一", "一一", "ー", "一-", "-一"}
 
 
 def _rows(items, frame: Frame, glyphs: list[Glyph], probs: list[float], straight: Straighten,
-          scale: float, to_source) -> list[OcrRow]:
+          scale: float, to_source, inked: Optional[dict[tuple[int, int], CellReading]] = None) -> list[OcrRow]:
+    """Rows of cells of the page's items; ``inked`` holds what the empty cells with ink
+    turned out to hold (:func:`extractor.cellink.read_empty_cells`)."""
+    inked = inked or {}
     if glyphs:
         cx = np.array([(g.x0 + g.x1) / 2 for g in glyphs])
         cy = np.array([(g.y0 + g.y1) / 2 for g in glyphs])
@@ -706,9 +711,14 @@ def _rows(items, frame: Frame, glyphs: list[Glyph], probs: list[float], straight
         box = to_source(box) if to_source else box
         return tuple(round(v, 2) for v in box)  # type: ignore[return-value]
 
-    for it in items:
+    for i, it in enumerate(items):
         cells = []
-        for c in it.cells:
+        for j, c in enumerate(it.cells):
+            found = inked.get((i, j))
+            if found is not None:
+                cells.append(Cell(text=normalize_cell(found.text), raw=found.text, bbox=source_box(c.bbox),
+                                  confidence=found.conf, unread=found.unread))
+                continue
             conf = 1.0
             if c.raw.strip() and glyphs:
                 x0, y0, x1, y1 = c.bbox
