@@ -18,7 +18,7 @@ cell is printed empty. So after layout every empty cell of a ruled table is look
 3. **Result** (:func:`cell_reading`): a reading that is a number (digits, or the letters
    OCR makes of them) or a printed blank mark becomes the cell's text with the
    reading's weakest character as the cell's confidence, capped at :data:`READ_CAP`
-   (the detector did not see it, so a rule has to confirm it to be ``ok``); anything
+   (the detector did not see it: a rule has to confirm it for it to be ``ok``); anything
    else leaves the cell empty but marked ``unread`` (:attr:`extractor.model.Cell.unread`)
    at confidence :data:`UNREAD_CONF`, and a field read from such a cell goes to
    ``review``, never ``blank`` (:func:`extractor.confidence.needs_review`).
@@ -41,8 +41,10 @@ MAX_HEIGHT = 1.6  # a blob higher than this is not one line of text
 MIN_INK = 0.03  # inked pixels a blob needs, as a share of the font size squared
 RULE_LENGTH = 1.2  # a straight run of ink longer than this many font sizes is a rule
 LINE_THIN = 0.25  # a blob thinner than this share of the font size that runs along a side is a rule
-READ_MARGIN = 0.4  # paper kept around the ink of a re-read cell (share of the font size)
-READ_CAP = 0.9  # confidence ceiling of a number the detector missed and the re-reading found
+READ_MARGIN = 0.3  # paper kept around the ink of a re-read cell (share of the ink height)
+# confidence ceiling of what the detector missed and the re-reading found: below the review
+# threshold (0.80), so such a value is ``ok`` only when a rule of the form confirms it
+READ_CAP = 0.75
 UNREAD_CONF = 0.3  # confidence of a cell holding ink that no reading makes a number of
 
 PixBox = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, end exclusive
@@ -58,6 +60,21 @@ class CellReading:
     unread: bool
 
 
+def interior(box: tuple[float, float, float, float], font: float,
+             shape: tuple[int, ...]) -> Optional[PixBox]:
+    """Cell ``box`` (pixels) within its rules: :data:`INSET` of the font size cut off
+    each side; None when nothing is left."""
+    if font <= 0:
+        return None
+    h, w = shape[:2]
+    inset = max(2, int(round(INSET * font)))
+    x0, y0 = max(int(box[0]) + inset, 0), max(int(box[1]) + inset, 0)
+    x1, y1 = min(int(math.ceil(box[2])) - inset, w), min(int(math.ceil(box[3])) - inset, h)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    return x0, y0, x1, y1
+
+
 def ink_box(ink: np.ndarray, box: tuple[float, float, float, float], font: float,
             covered: Optional[np.ndarray] = None) -> Optional[PixBox]:
     """The box (page pixels) around the character-like ink inside cell ``box`` (pixels),
@@ -65,14 +82,10 @@ def ink_box(ink: np.ndarray, box: tuple[float, float, float, float], font: float
     ``font`` the font size in pixels, ``covered`` (optional, same shape) marks pixels of
     text already read, whose ink does not count."""
     import cv2
-    if font <= 0:
+    inside = interior(box, font, ink.shape)
+    if inside is None:
         return None
-    h, w = ink.shape[:2]
-    inset = max(2, int(round(INSET * font)))
-    x0, y0 = max(int(box[0]) + inset, 0), max(int(box[1]) + inset, 0)
-    x1, y1 = min(int(math.ceil(box[2])) - inset, w), min(int(math.ceil(box[3])) - inset, h)
-    if x1 - x0 < 2 or y1 - y0 < 2:
-        return None
+    x0, y0, x1, y1 = inside
     crop = ink[y0:y1, x0:x1] > 0
     if covered is not None:
         crop &= ~(covered[y0:y1, x0:x1] > 0)
@@ -118,23 +131,30 @@ def _line(x: int, y: int, w: int, h: int, cw: int, ch: int, font: float) -> bool
     return flat or upright
 
 
-def ink_crop_of(gray: np.ndarray, box: PixBox, font: float) -> np.ndarray:
-    """The ink of a cell with :data:`READ_MARGIN` of paper around it, set on a white
-    border as wide again, so that a lone glyph is read in the room the recogniser expects."""
-    import cv2
+def ink_crop_of(gray: np.ndarray, box: PixBox, inside: Optional[PixBox] = None) -> np.ndarray:
+    """The ink of a cell cut close, with :data:`READ_MARGIN` of its height in paper around
+    it (a lone glyph with much paper around it reads as "。" or "o", or as nothing);
+    pixels outside ``inside`` (the cell within its rules) are painted paper, so that no
+    piece of a rule is read with the glyph."""
     h, w = gray.shape[:2]
-    m = max(2, int(round(READ_MARGIN * font)))
+    m = max(2, int(round(READ_MARGIN * (box[3] - box[1]))))
     x0, y0, x1, y1 = max(box[0] - m, 0), max(box[1] - m, 0), min(box[2] + m, w), min(box[3] + m, h)
-    crop = gray[y0:y1, x0:x1]
-    paper = int(np.percentile(crop, 90)) if crop.size else 255
-    return cv2.copyMakeBorder(crop, m, m, m, m, cv2.BORDER_CONSTANT, value=paper)
+    crop = gray[y0:y1, x0:x1].copy()
+    if inside is not None and crop.size:
+        paper = int(np.percentile(gray[box[1]:box[3], box[0]:box[2]], 90))
+        keep = np.zeros(crop.shape, bool)
+        keep[max(inside[1] - y0, 0):max(inside[3] - y0, 0), max(inside[0] - x0, 0):max(inside[2] - x0, 0)] = True
+        crop[~keep] = paper
+    return crop
 
 
-def read_inked(eng, gray: np.ndarray, boxes: Sequence[PixBox], font: float) -> list[CellReading]:
-    """Read the ink of each cell (one recognition batch) into what the cell holds."""
+def read_inked(eng, gray: np.ndarray, boxes: Sequence[PixBox],
+               insides: Sequence[Optional[PixBox]]) -> list[CellReading]:
+    """Read the ink of each cell (one recognition batch) into what the cell holds;
+    ``insides`` are the cells within their rules (:func:`interior`)."""
     if not boxes:
         return []
-    reads = eng.recognize([ink_crop_of(gray, b, font) for b in boxes])
+    reads = eng.recognize([ink_crop_of(gray, b, i) for b, i in zip(boxes, insides)])
     return [cell_reading(r.text, r.probs) for r in reads]
 
 
@@ -154,33 +174,34 @@ def cell_reading(text: str, probs: Sequence[float]) -> CellReading:
 
 
 
-def read_empty_cells(eng, gray: np.ndarray, items, words, scale: float,
+def read_empty_cells(eng, gray: np.ndarray, ink: np.ndarray, items, words, scale: float,
                      font: float) -> dict[tuple[int, int], CellReading]:
     """What the empty cells of the page's ruled tables that hold ink turned out to hold,
-    by (item index, cell index). ``items`` are the layout's rows (boxes in points,
+    by (item index, cell index). ``ink`` is the page's ink mask
+    (:func:`extractor.scanpage.ink_mask`), ``items`` the layout's rows (boxes in points,
     ``scale`` points per pixel), ``words`` the words read on ``gray``, ``font`` the
     font size in pixels."""
     import cv2
-    from .scanpage import ink_mask
     todo = [(i, j, c.bbox) for i, it in enumerate(items) if it.kind == "table"
             for j, c in enumerate(it.cells) if not c.raw.strip()]
     if not todo or font <= 0:
         return {}
-    ink = ink_mask(gray)
     covered = np.zeros(gray.shape[:2], np.uint8)
     pad = 2
     for w in words:
         x0, y0, x1, y1 = w.box
         cv2.rectangle(covered, (int(x0) - pad, int(y0) - pad), (int(math.ceil(x1)) + pad, int(math.ceil(y1)) + pad),
                       255, thickness=-1)
-    keys, boxes = [], []
+    keys, boxes, insides = [], [], []
     seen: set[tuple[float, ...]] = set()
     for i, j, b in todo:
         if tuple(b) in seen:  # a cell spanning rows or columns repeats its box
             continue
         seen.add(tuple(b))
-        found = ink_box(ink, tuple(v / scale for v in b), font, covered)
+        px = tuple(v / scale for v in b)
+        found = ink_box(ink, px, font, covered)
         if found is not None:
             keys.append((i, j))
             boxes.append(found)
-    return dict(zip(keys, read_inked(eng, gray, boxes, font)))
+            insides.append(interior(px, font, gray.shape))
+    return dict(zip(keys, read_inked(eng, gray, boxes, insides)))

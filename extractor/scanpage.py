@@ -584,15 +584,17 @@ def _stacked(w: Word, lid: int, scale: float, glyphs: list[Glyph], probs: list[f
 
 # -------------------------------------------------------------------------- rules
 
-def page_rule_drawings(img: np.ndarray, scale: float, text_height: float) -> list[dict]:
+def page_rule_drawings(img: np.ndarray, scale: float, text_height: float,
+                       ink: Optional[np.ndarray] = None) -> list[dict]:
     """Printed rules of a page as line drawings (points), for the PDF layout.
 
     The inked image (adaptive threshold) is opened with a long horizontal and a long
     vertical kernel (longer than any character stroke); each remaining connected
-    component is a rule segment.
+    component is a rule segment. ``ink``: the page's :func:`ink_mask`, when already made.
     """
     import cv2
-    ink = ink_mask(img)
+    if ink is None:
+        ink = ink_mask(img)
     length = max(int(2.5 * text_height), 25)
     across = max(3, int(0.3 * text_height))  # parallel edges of one thick rule fuse
     out: list[dict] = []
@@ -653,11 +655,12 @@ def read_page_image(img: np.ndarray, dpi: float,
     glyphs, probs = word_glyphs(words, scale)
     heights = sorted(w.box[3] - w.box[1] for w in words if w.box[3] - w.box[1] < w.box[2] - w.box[0])
     text_h = heights[len(heights) // 2] / BOX_PER_EM if heights else 20.0
-    drawings = page_rule_drawings(gray, scale, text_h)
+    ink = ink_mask(gray)
+    drawings = page_rule_drawings(gray, scale, text_h, ink)
     hh, ww = gray.shape[:2]
     frame = Frame(0, ww * scale, hh * scale)
     items = _layout(glyphs, drawings, frame)
-    inked = read_empty_cells(engine(), gray, items, words, scale, text_h)
+    inked = read_empty_cells(engine(), gray, ink, items, words, scale, text_h)
     rows = _rows(items, frame, glyphs, probs, straight, scale, to_source, inked)
     return OcrPage(rows, turn=straight.k, skew=angle if straight.m_inv is not None else 0.0,
                    words=len(words))

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("cv2")
 
 from extractor import confidence as conf  # noqa: E402
-from extractor.cellink import READ_CAP, UNREAD_CONF, cell_reading, ink_box, ink_crop_of  # noqa: E402
+from extractor.cellink import READ_CAP, UNREAD_CONF, cell_reading, ink_box, ink_crop_of, interior  # noqa: E402
 from extractor.scanpage import ink_mask  # noqa: E402
 
 FONT = 24.0  # font size in pixels (about 12 pt at 150 dpi)
@@ -78,13 +78,15 @@ def test_ink_of_words_already_read_does_not_count():
     assert ink_box(ink_mask(img), CELL, FONT, covered) is None
 
 
-def test_the_crop_to_read_has_paper_around_the_ink():
+def test_the_crop_to_read_is_close_to_the_ink_and_free_of_rules():
     img = page(zero=True)
     box = ink_box(ink_mask(img), CELL, FONT)
-    crop = ink_crop_of(img, box, FONT)
+    crop = ink_crop_of(img, box, interior(CELL, FONT, img.shape))
     h, w = box[3] - box[1], box[2] - box[0]
-    assert crop.shape[0] > h + FONT / 2 and crop.shape[1] > w + FONT / 2
-    assert crop[0].min() > 200 and crop[:, 0].min() > 200  # paper at the edges, no rule
+    assert h < crop.shape[0] <= 1.8 * h and w < crop.shape[1] <= w + 1.2 * h
+    assert crop[0].min() > 200 and crop[-1].min() > 200  # paper at the edges, no rule
+    loose = ink_crop_of(img, (box[0], box[1] - 10, box[2], box[3] + 10), interior(CELL, FONT, img.shape))
+    assert loose[0].min() > 200 and loose[-1].min() > 200  # rules outside the cell painted over
 
 
 def test_readings_of_inked_cells():
