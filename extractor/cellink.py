@@ -175,15 +175,17 @@ def cell_reading(text: str, probs: Sequence[float]) -> CellReading:
 
 
 def read_empty_cells(eng, gray: np.ndarray, ink: np.ndarray, items, words, scale: float,
-                     font: float) -> dict[tuple[int, int], CellReading]:
+                     font: float, unsure: frozenset = frozenset()) -> dict[tuple[int, int], CellReading]:
     """What the empty cells of the page's ruled tables that hold ink turned out to hold,
     by (item index, cell index). ``ink`` is the page's ink mask
     (:func:`extractor.scanpage.ink_mask`), ``items`` the layout's rows (boxes in points,
     ``scale`` points per pixel), ``words`` the words read on ``gray``, ``font`` the
-    font size in pixels."""
+    font size in pixels. ``unsure`` (item index, cell index) are cells holding one
+    unsure character that is no digit (:func:`unsure_glyph`): their ink is read again
+    too, and what the reading does not make a number of stays unread ink."""
     import cv2
     todo = [(i, j, c.bbox) for i, it in enumerate(items) if it.kind == "table"
-            for j, c in enumerate(it.cells) if not c.raw.strip()]
+            for j, c in enumerate(it.cells) if not c.raw.strip() or (i, j) in unsure]
     if not todo or font <= 0:
         return {}
     covered = np.zeros(gray.shape[:2], np.uint8)
@@ -199,9 +201,31 @@ def read_empty_cells(eng, gray: np.ndarray, ink: np.ndarray, items, words, scale
             continue
         seen.add(tuple(b))
         px = tuple(v / scale for v in b)
-        found = ink_box(ink, px, font, covered)
+        found = ink_box(ink, px, font, None if (i, j) in unsure else covered)
         if found is not None:
             keys.append((i, j))
             boxes.append(found)
             insides.append(interior(px, font, gray.shape))
-    return dict(zip(keys, read_inked(eng, gray, boxes, insides)))
+        elif (i, j) in unsure:  # a character read where no character-sized ink is: a speck
+            keys.append((i, j))
+            boxes.append(None)
+            insides.append(None)
+    todo_read = [k for k, b in enumerate(boxes) if b is not None]
+    reads = read_inked(eng, gray, [boxes[k] for k in todo_read], [insides[k] for k in todo_read])
+    out = dict.fromkeys(keys, CellReading("", UNREAD_CONF, True))
+    for k, r in zip(todo_read, reads):
+        out[keys[k]] = r
+    return out
+
+
+UNSURE_GLYPH = 0.6  # a lone character (no digit) read less surely than this in a value row is read again
+
+
+def unsure_glyph(text: str, conf: float) -> bool:
+    """A cell of one character that is no digit nor blank mark, read unsurely: in a table
+    row of numbers most likely a digit misread ("口" for a boxed-in "0")."""
+    from .scanpage import _DASH_READINGS
+    from .tokens import BLANK_MARKS, ocr_digits
+    t = text.strip()
+    return len(t) == 1 and not t.isdigit() and t not in BLANK_MARKS and t not in _DASH_READINGS \
+        and ocr_digits(t) is None and conf < UNSURE_GLYPH

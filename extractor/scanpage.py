@@ -47,7 +47,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from .cellink import CellReading, read_empty_cells
+from .cellink import CellReading, read_empty_cells, unsure_glyph
 from .layout import Frame, Glyph, furniture_key, in_margin, union
 from .model import BBox, Cell
 from .normalize import normalize_cell
@@ -660,7 +660,8 @@ def read_page_image(img: np.ndarray, dpi: float,
     hh, ww = gray.shape[:2]
     frame = Frame(0, ww * scale, hh * scale)
     items = _layout(glyphs, drawings, frame)
-    inked = read_empty_cells(engine(), gray, ink, items, words, scale, text_h)
+    inked = read_empty_cells(engine(), gray, ink, items, words, scale, text_h,
+                             unsure_cells(items, glyphs, probs))
     rows = _rows(items, frame, glyphs, probs, straight, scale, to_source, inked)
     return OcrPage(rows, turn=straight.k, skew=angle if straight.m_inv is not None else 0.0,
                    words=len(words))
@@ -691,6 +692,30 @@ def page_words(img: np.ndarray) -> tuple[list[Word], np.ndarray, Straighten, flo
     orphans = orphan_ink(gray, quads, text_height(quads))
     words = recognise(eng, gray, quads + orphans, first_orphan=len(quads))
     return words, gray, Straighten(k, w0, h0, m_inv), angle
+
+
+def unsure_cells(items, glyphs: list[Glyph], probs: list[float]) -> frozenset[tuple[int, int]]:
+    """(item, cell) indexes of the ruled tables' cells holding one unsure character that
+    is no digit (:func:`extractor.cellink.unsure_glyph`), in rows of at least two numbers."""
+    from .tokens import parse_number
+    out = set()
+    for i, it in enumerate(items):
+        if it.kind != "table" or sum(parse_number(normalize_cell(c.raw).strip()) is not None
+                                     for c in it.cells) < 2:
+            continue
+        for j, c in enumerate(it.cells):
+            t = c.raw.strip()
+            if len(t) == 1 and unsure_glyph(t, _weakest_in(c.bbox, glyphs, probs)):
+                out.add((i, j))
+    return frozenset(out)
+
+
+def _weakest_in(box: BBox, glyphs: list[Glyph], probs: list[float]) -> float:
+    """The lowest probability of the glyphs whose centre lies in ``box`` (1.0: none)."""
+    x0, y0, x1, y1 = box
+    ps = [p for g, p in zip(glyphs, probs)
+          if x0 - 1 <= (g.x0 + g.x1) / 2 <= x1 + 1 and y0 - 1 <= (g.y0 + g.y1) / 2 <= y1 + 1]
+    return min(ps) if ps else 1.0
 
 
 _DASH_READINGS = {"一", "一一", "ー", "一-", "-一"}

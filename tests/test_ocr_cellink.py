@@ -107,3 +107,13 @@ def test_a_field_from_unread_ink_is_never_blank_or_ok():
     assert conf.needs_review(evidence, calibrated=False)
     assert conf.needs_review(evidence, calibrated=True)
     assert not conf.needs_review({**evidence, "unread": False}, calibrated=False)
+
+
+def test_a_lone_unsure_character_is_read_again_and_nothing_else():
+    from extractor.cellink import unsure_glyph
+    assert unsure_glyph("口", 0.43)  # a boxed-in "0" read as a character
+    assert not unsure_glyph("口", 0.95)  # read surely: left as printed
+    assert not unsure_glyph("0", 0.3)  # digits and what the tokenizer repairs are kept
+    assert not unsure_glyph("o", 0.3)
+    assert not unsure_glyph("-", 0.3) and not unsure_glyph("无", 0.3)  # printed blank marks
+    assert not unsure_glyph("其他", 0.3)  # words are labels
