@@ -30,7 +30,13 @@ Steps (all on a grey image; boxes end in the source's own space):
    openings of the inked image) → rule segments, handed to the PDF reader's layout as
    line drawings; ruled tables become lattices, the rest is laid out from word
    alignment exactly as a born-digital PDF's text (:func:`extractor.readers.pdf._layout`).
-8. **Cells**: each cell's confidence is the lowest probability of the characters in it;
+8. **Inked cells** (:mod:`extractor.cellink`): an empty cell of a ruled table that holds
+   character-sized ink no word covers (a lone "0" the detector missed), and a cell of
+   one unsure character that is no digit in a row of numbers ("口" for a boxed-in "0"),
+   is read again from its ink; a number or blank mark read there becomes the cell's
+   text, anything else marks the cell ``unread`` (its field goes to review, never
+   ``blank``).
+9. **Cells**: each cell's confidence is the lowest probability of the characters in it;
    text is normalised as every reader does; the OCR text is kept in ``Cell.raw``.
 
 Nothing here corrects a digit: letters read in a number cell ("o", "l", "1s") reach the
