@@ -54,12 +54,16 @@ def needs_review(evidence: dict, calibrated: bool) -> bool:
     confidence: only where they differ on this field), the row label shares its cell with
     another row's (:func:`extractor.rows.doubt_shared_cells`), a rule covering the field
     fails, or a
-    digit was read from an OCR letter and no rule confirms it. The hand formula above already
+    digit was read from an OCR letter and no rule confirms it, or the empty cell the
+    field was read from holds ink that OCR could not read (a scan: likely a digit the
+    detector missed, so "printed empty" would be a guess). The hand formula above already
     sends the last two below the threshold; a learned calibrator, fitted on documents where
     such fields are mostly right, would not, and a person should still look at them."""
     if not evidence.get("settled", True) and (not calibrated or evidence.get("agree", 0.0) < 1):
         return True
     if evidence.get("shared_label"):  # a holding rule confirms numbers, not their row
+        return True
+    if evidence.get("unread"):  # not printed empty: a holding rule cannot tell a 0 from a blank
         return True
     if calibrated and evidence.get("broken"):
         return True

@@ -12,6 +12,7 @@ from .tables import RowRead
 from .template import Template
 
 MAX_SETTLE_READINGS = 200
+UNREAD_NOTE = "the cell holds ink that OCR could not read"
 
 
 def _ids(template: Template, r: RowRead) -> list[str]:
@@ -99,18 +100,20 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
 def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, hand: float, fid: str, report: RuleReport) -> dict:
     """What a printed field's confidence rests on (the calibrator's input, by name)."""
     a = r.assignment
-    reader = 1.0
+    reader, unread = 1.0, False
     if slot.token is not None:
         cells = doc.lines[slot.token.line].cells
         if slot.token.cell < len(cells):
             reader = cells[slot.token.cell].confidence
+            unread = cells[slot.token.cell].unread and slot.kind != "num"
     agree = sum(1 for rd in a.readings if rd[k] == slot) / len(a.readings) if a.readings else 0.0
     return {"row": r.similarity, "columns": a.how, "table": r.table_evidence, "hand": hand,
             "reader": reader, "repaired": slot.token is not None and slot.token.repaired is not None,
             "confirmed": fid in report.confirmed, "broken": fid in report.broken,
             "settled": a.settled, "agree": agree, "readings": len(a.readings),
             "split": slot.token is not None and bool(slot.text) and slot.text != slot.token.text,
-            "blank": slot.kind != "num", "table_id": r.table, "kind": doc.kind, "shared_label": r.shared}
+            "blank": slot.kind != "num", "table_id": r.table, "kind": doc.kind, "shared_label": r.shared,
+            "unread": unread}
 
 
 def _calibrate(fields, calibrator) -> None:
@@ -133,6 +136,8 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
             cells = doc.lines[slot.token.line].cells
             if slot.token.cell < len(cells):
                 reader = cells[slot.token.cell].confidence
+                if cells[slot.token.cell].unread and slot.kind != "num":
+                    own_note = UNREAD_NOTE + (f"; {note}" if note else "")
             if slot.token.repaired is not None and slot.kind == "num":
                 reader *= conf.REPAIRED_NUMBER
                 own_note = f"read {slot.token.repaired!r} as {slot.token.text}" + (f"; {note}" if note else "")

@@ -31,6 +31,8 @@ class Cell:
     span: Optional[tuple[int, int]] = None
     bbox: Optional[BBox] = None
     confidence: float = 1.0  # reader's own confidence (OCR); 1.0 for text layers
+    # the cell holds ink that OCR could not read (a scan's table cell): not printed empty
+    unread: bool = False
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,13 @@ Steps (all on a grey image; boxes end in the source's own space):
    openings of the inked image) → rule segments, handed to the PDF reader's layout as
    line drawings; ruled tables become lattices, the rest is laid out from word
    alignment exactly as a born-digital PDF's text (:func:`extractor.readers.pdf._layout`).
-8. **Cells**: each cell's confidence is the lowest probability of the characters in it;
+8. **Inked cells** (:mod:`extractor.cellink`): an empty cell of a ruled table that holds
+   character-sized ink no word covers (a lone "0" the detector missed), and a cell of
+   one unsure character that is no digit in a row of numbers ("口" for a boxed-in "0"),
+   is read again from its ink; a number or blank mark read there becomes the cell's
+   text, anything else marks the cell ``unread`` (its field goes to review, never
+   ``blank``).
+9. **Cells**: each cell's confidence is the lowest probability of the characters in it;
    text is normalised as every reader does; the OCR text is kept in ``Cell.raw``.
 
 Nothing here corrects a digit: letters read in a number cell ("o", "l", "1s") reach the
@@ -47,6 +53,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from .cellink import CellReading, read_empty_cells, unsure_glyph
 from .layout import Frame, Glyph, furniture_key, in_margin, union
 from .model import BBox, Cell
 from .normalize import normalize_cell
@@ -583,15 +590,17 @@ def _stacked(w: Word, lid: int, scale: float, glyphs: list[Glyph], probs: list[f
 
 # -------------------------------------------------------------------------- rules
 
-def page_rule_drawings(img: np.ndarray, scale: float, text_height: float) -> list[dict]:
+def page_rule_drawings(img: np.ndarray, scale: float, text_height: float,
+                       ink: Optional[np.ndarray] = None) -> list[dict]:
     """Printed rules of a page as line drawings (points), for the PDF layout.
 
     The inked image (adaptive threshold) is opened with a long horizontal and a long
     vertical kernel (longer than any character stroke); each remaining connected
-    component is a rule segment.
+    component is a rule segment. ``ink``: the page's :func:`ink_mask`, when already made.
     """
     import cv2
-    ink = ink_mask(img)
+    if ink is None:
+        ink = ink_mask(img)
     length = max(int(2.5 * text_height), 25)
     across = max(3, int(0.3 * text_height))  # parallel edges of one thick rule fuse
     out: list[dict] = []
@@ -652,11 +661,14 @@ def read_page_image(img: np.ndarray, dpi: float,
     glyphs, probs = word_glyphs(words, scale)
     heights = sorted(w.box[3] - w.box[1] for w in words if w.box[3] - w.box[1] < w.box[2] - w.box[0])
     text_h = heights[len(heights) // 2] / BOX_PER_EM if heights else 20.0
-    drawings = page_rule_drawings(gray, scale, text_h)
+    ink = ink_mask(gray)
+    drawings = page_rule_drawings(gray, scale, text_h, ink)
     hh, ww = gray.shape[:2]
     frame = Frame(0, ww * scale, hh * scale)
     items = _layout(glyphs, drawings, frame)
-    rows = _rows(items, frame, glyphs, probs, straight, scale, to_source)
+    inked = read_empty_cells(engine(), gray, ink, items, words, scale, text_h,
+                             unsure_cells(items, glyphs, probs))
+    rows = _rows(items, frame, glyphs, probs, straight, scale, to_source, inked)
     return OcrPage(rows, turn=straight.k, skew=angle if straight.m_inv is not None else 0.0,
                    words=len(words))
 
@@ -688,11 +700,38 @@ def page_words(img: np.ndarray) -> tuple[list[Word], np.ndarray, Straighten, flo
     return words, gray, Straighten(k, w0, h0, m_inv), angle
 
 
+def unsure_cells(items, glyphs: list[Glyph], probs: list[float]) -> frozenset[tuple[int, int]]:
+    """(item, cell) indexes of the ruled tables' cells holding one unsure character that
+    is no digit (:func:`extractor.cellink.unsure_glyph`), in rows of at least two numbers."""
+    from .tokens import parse_number
+    out = set()
+    for i, it in enumerate(items):
+        if it.kind != "table" or sum(parse_number(normalize_cell(c.raw).strip()) is not None
+                                     for c in it.cells) < 2:
+            continue
+        for j, c in enumerate(it.cells):
+            t = c.raw.strip()
+            if len(t) == 1 and unsure_glyph(t, _weakest_in(c.bbox, glyphs, probs)):
+                out.add((i, j))
+    return frozenset(out)
+
+
+def _weakest_in(box: BBox, glyphs: list[Glyph], probs: list[float]) -> float:
+    """The lowest probability of the glyphs whose centre lies in ``box`` (1.0: none)."""
+    x0, y0, x1, y1 = box
+    ps = [p for g, p in zip(glyphs, probs)
+          if x0 - 1 <= (g.x0 + g.x1) / 2 <= x1 + 1 and y0 - 1 <= (g.y0 + g.y1) / 2 <= y1 + 1]
+    return min(ps) if ps else 1.0
+
+
 _DASH_READINGS = {"一", "一一", "ー", "一-", "-一"}
 
 
 def _rows(items, frame: Frame, glyphs: list[Glyph], probs: list[float], straight: Straighten,
-          scale: float, to_source) -> list[OcrRow]:
+          scale: float, to_source, inked: Optional[dict[tuple[int, int], CellReading]] = None) -> list[OcrRow]:
+    """Rows of cells of the page's items; ``inked`` holds what the empty cells with ink
+    turned out to hold (:func:`extractor.cellink.read_empty_cells`)."""
+    inked = inked or {}
     if glyphs:
         cx = np.array([(g.x0 + g.x1) / 2 for g in glyphs])
         cy = np.array([(g.y0 + g.y1) / 2 for g in glyphs])
@@ -706,9 +745,14 @@ def _rows(items, frame: Frame, glyphs: list[Glyph], probs: list[float], straight
         box = to_source(box) if to_source else box
         return tuple(round(v, 2) for v in box)  # type: ignore[return-value]
 
-    for it in items:
+    for i, it in enumerate(items):
         cells = []
-        for c in it.cells:
+        for j, c in enumerate(it.cells):
+            found = inked.get((i, j))
+            if found is not None:
+                cells.append(Cell(text=normalize_cell(found.text), raw=found.text, bbox=source_box(c.bbox),
+                                  confidence=found.conf, unread=found.unread))
+                continue
             conf = 1.0
             if c.raw.strip() and glyphs:
                 x0, y0, x1, y1 = c.bbox
