@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable, NamedTuple, Sequence
 
 import pymupdf
@@ -99,6 +99,13 @@ class Frame:
             a, b = self.point_back(r[0], r[1]), self.point_back(r[2], r[3])
         x0, y0, x1, y1 = _norm(a, b)
         return (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+
+
+@lru_cache(maxsize=4096)
+def normalized(raw: str) -> str:
+    """:func:`~extractor.normalize.normalize_cell`, remembered: cell texts such as "0" or ""
+    recur on every page, and a segment's text is normalised again when it becomes a cell."""
+    return normalize_cell(raw)
 
 
 def _norm(a: tuple[float, float], b: tuple[float, float]) -> BBox:
@@ -184,10 +191,14 @@ def page_text(page: pymupdf.Page) -> PageText:
 
 def _painted_twice(line: dict, seen: dict[str, list[tuple[float, float]]]) -> bool:
     """A line repeating an earlier one at (almost) the same place: fake bold or shadow."""
-    text = "".join(ch["c"] for s in line["spans"] for ch in s["chars"])
+    spans = line["spans"]
+    text = "".join([ch["c"] for s in spans for ch in s["chars"]])
     x, y = line["bbox"][0], line["bbox"][1]
-    tol = 0.3 * max((s["size"] for s in line["spans"]), default=1.0)
-    places = seen.setdefault(text, [])
+    places = seen.get(text)
+    if places is None:
+        seen[text] = [(x, y)]
+        return False
+    tol = 0.3 * max((s["size"] for s in spans), default=1.0)
     if any(abs(x - px) < tol and abs(y - py) < tol for px, py in places):
         return True
     places.append((x, y))
@@ -199,6 +210,7 @@ def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> None:
     pc, px = "", -1e9
     space = False
     append = out.append
+    new = tuple.__new__  # Glyph(...) without the namedtuple's Python-level __new__
     for span in line["spans"]:
         size = span["size"] or 1.0
         base = span["origin"][1]
@@ -212,7 +224,7 @@ def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> None:
             if c == pc and abs(x0 - px) < twin:
                 continue  # fake bold: the same glyph painted twice, slightly offset
             pc, px = c, x0
-            append(Glyph(x0, top, x1, bottom, c, lid, size, True, space))
+            append(new(Glyph, (x0, top, x1, bottom, c, lid, size, True, space)))
             space = False
 
 
@@ -316,7 +328,7 @@ class Segment:
 
     @cached_property
     def text(self) -> str:
-        return normalize_cell(self.raw)
+        return normalized(self.raw)
 
 
 @dataclass
@@ -495,7 +507,7 @@ MARGIN = 0.09  # top and bottom share of the page where headers and footers live
 
 def is_page_number(text: str) -> bool:
     """Text that is only a page number ("- 4 -", "第4页 共6页", "4/6")."""
-    return bool(_PAGE_NO.match(normalize_cell(text)))
+    return bool(_PAGE_NO.match(normalized(text)))
 
 
 def in_margin(box: Sequence[float], frame: Frame) -> bool:
@@ -506,4 +518,4 @@ def in_margin(box: Sequence[float], frame: Frame) -> bool:
 
 def furniture_key(text: str) -> str:
     """Key under which a running header or footer repeats (digits folded)."""
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", normalize_cell(text)))
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", normalized(text)))
