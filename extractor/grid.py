@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple, Sequence
 
@@ -68,6 +69,7 @@ def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list
     """Horizontal and vertical rules (merged, in the reading frame) of a page's drawings."""
     hs: list[Rule] = []
     vs: list[Rule] = []
+    point = frame.point if frame.turns else None
     for d in drawings:
         typ = d.get("type") or ""
         stroke = "s" in typ and _visible(d.get("color"), d.get("stroke_opacity"))
@@ -75,7 +77,9 @@ def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list
         if not (stroke or fill):
             continue
         for p, q in _path_segments(d, stroke):
-            _add_segment(frame.point(*p), frame.point(*q), hs, vs)
+            if point is not None:
+                p, q = point(*p), point(*q)
+            _add_segment(p, q, hs, vs)
         if len(hs) + len(vs) > 20 * MAX_RULES:
             break
     return _long(merge_rules(hs)), _long(merge_rules(vs))
@@ -210,9 +214,13 @@ def find_lattices(hs: list[Rule], vs: list[Rule]) -> list[Lattice]:
             i = parent[i]
         return i
 
-    for j, v in enumerate(vs):
-        for i, h in enumerate(hs):
-            if _touch(h, v):
+    hs_by_pos = sorted(range(len(hs)), key=lambda i: hs[i].pos)
+    h_pos = [hs[i].pos for i in hs_by_pos]
+    for j, v in enumerate(vs):  # horizontal rules within the vertical one's reach
+        lo = bisect_left(h_pos, v.a - JOIN_TOL)
+        hi = bisect_right(h_pos, v.b + JOIN_TOL)
+        for i in hs_by_pos[lo:hi]:
+            if _touch(hs[i], v):
                 parent[find(i)] = find(len(hs) + j)
     groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, h in enumerate(hs):
@@ -251,10 +259,18 @@ def _by_position(rules: list[Rule], positions: list[float]) -> list[list[Rule]]:
     """The rules lying on each grid position."""
     out: list[list[Rule]] = [[] for _ in positions]
     for r in rules:
-        k = min(range(len(positions)), key=lambda i: abs(positions[i] - r.pos))
+        k = _nearest_position(positions, r.pos)
         if abs(positions[k] - r.pos) <= POS_TOL:
             out[k].append(r)
     return out
+
+
+def _nearest_position(positions: list[float], v: float) -> int:
+    """Index of the sorted ``positions`` nearest to ``v`` (the first one on a tie)."""
+    k = bisect_left(positions, v)
+    if k == len(positions) or (k > 0 and v - positions[k - 1] <= positions[k] - v):
+        return k - 1
+    return k
 
 
 def _covers(rules: list[Rule], a: float, b: float) -> bool:
