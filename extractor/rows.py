@@ -149,13 +149,7 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
             if not hv:
                 scores[i] = [s * FRAGMENT_WEIGHT if it.row else s for s, it in zip(scores[i], items)]
     n, m = len(observed), len(items)
-    best = [[0.0] * (m + 1) for _ in range(n + 1)]
-    for i in range(1, n + 1):
-        row, prev, s_row = best[i], best[i - 1], scores[i - 1]
-        for j in range(1, m + 1):
-            s = s_row[j - 1]
-            take = prev[j - 1] + items[j - 1].weight * s if s >= floor else -1.0
-            row[j] = max(prev[j], row[j - 1], take)
+    best = _best_scores(scores, [it.weight for it in items], floor, n, m)
     pairs: list[tuple[int, int, float]] = []
     i, j = n, m
     while i > 0 and j > 0:
@@ -168,6 +162,22 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
         else:
             j -= 1
     return pairs[::-1]
+
+
+def _best_scores(scores: Sequence[Sequence[float]], weights: Sequence[float], floor: float,
+                 n: int, m: int) -> list[list[float]]:
+    """``best[i][j]``: the best total of matching the first i labels to the first j items,
+    where ``best[i][j] = max(best[i-1][j], best[i][j-1], best[i-1][j-1] + weight_j * s_ij)``
+    (the last only when s_ij reaches the floor). A row at a time: the ``best[i][j-1]`` term
+    is a running maximum."""
+    score = np.array(scores, dtype=np.float64).reshape(n, m)
+    weight = np.array(weights, dtype=np.float64)
+    best = np.zeros((n + 1, m + 1))
+    for i in range(1, n + 1):
+        s, prev = score[i - 1], best[i - 1]
+        take = np.where(s >= floor, prev[:-1] + weight * s, -1.0)
+        np.maximum.accumulate(np.maximum(prev[1:], take), out=best[i, 1:])
+    return best.tolist()
 
 
 def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch]) -> list[RowMatch]:
