@@ -319,20 +319,9 @@ def _merge_cells(lat: Lattice) -> None:
 # ------------------------------------------------------------------ glyphs into cells
 
 def _index(edges: Sequence[float], v: float) -> int:
-    """Index of the interval of ``edges`` holding ``v`` (clamped to the ends)."""
-    lo, hi = 0, len(edges) - 2
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if edges[mid] <= v:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def inside(box: Sequence[float], g: Glyph, tol: float = 1.0) -> bool:
-    cx, cy = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2
-    return box[0] - tol <= cx <= box[2] + tol and box[1] - tol <= cy <= box[3] + tol
+    """Index of the interval of the sorted ``edges`` holding ``v`` (clamped to the ends)."""
+    i = bisect_right(edges, v) - 1
+    return 0 if i < 0 else min(i, len(edges) - 2)
 
 
 def cell_glyphs(lat: Lattice, glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
@@ -650,11 +639,13 @@ def _open_columns(lat: Lattice, glyphs: list[Glyph], x: float, rows: set[int]) -
 
 def lattice_glyphs(lat: Lattice, glyphs: Iterable[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
     """Split glyphs into those inside the lattice and the rest."""
-    box = lat.bbox
+    x0, y0, x1, y1 = lat.bbox
+    x0, y0, x1, y1 = x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0  # glyph centres within 1 pt
     ins: list[Glyph] = []
     rest: list[Glyph] = []
     for g in glyphs:
-        (ins if inside(box, g) else rest).append(g)
+        cx, cy = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2
+        (ins if x0 <= cx <= x1 and y0 <= cy <= y1 else rest).append(g)
     return ins, rest
 
 

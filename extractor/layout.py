@@ -94,10 +94,13 @@ class Frame:
     def to_page(self, r: Sequence[float]) -> BBox:
         """Frame rect → page rect, rounded to 0.01 pt."""
         if self.turns == 0:
-            a, b = (r[0], r[1]), (r[2], r[3])
+            x0, y0, x1, y1 = r[0], r[1], r[2], r[3]
+            if x0 > x1:
+                x0, x1 = x1, x0
+            if y0 > y1:
+                y0, y1 = y1, y0
         else:
-            a, b = self.point_back(r[0], r[1]), self.point_back(r[2], r[3])
-        x0, y0, x1, y1 = _norm(a, b)
+            x0, y0, x1, y1 = _norm(self.point_back(r[0], r[1]), self.point_back(r[2], r[3]))
         return (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
 
 
