@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Iterable, NamedTuple, Sequence
@@ -168,7 +169,7 @@ def page_text(page: pymupdf.Page) -> PageText:
     lines: list[tuple[int, dict]] = []
     weight = [0, 0, 0, 0]
     skewed = 0
-    seen: dict[str, list[tuple[float, float]]] = {}
+    seen: dict[str, tuple[list[float], list[float]]] = {}
     for block in raw["blocks"]:
         for line in block.get("lines", ()):
             axis = _axis(line["dir"])
@@ -192,19 +193,23 @@ def page_text(page: pymupdf.Page) -> PageText:
     return PageText(frame, glyphs, skewed, bad)
 
 
-def _painted_twice(line: dict, seen: dict[str, list[tuple[float, float]]]) -> bool:
-    """A line repeating an earlier one at (almost) the same place: fake bold or shadow."""
+def _painted_twice(line: dict, seen: dict[str, tuple[list[float], list[float]]]) -> bool:
+    """A line repeating an earlier one at (almost) the same place: fake bold or shadow.
+
+    ``seen`` holds, per text, the places (y and x lists, by y) of the lines kept so far; a
+    text such as "0" recurs all over a table, so only the places near in y are compared."""
     spans = line["spans"]
     text = "".join([ch["c"] for s in spans for ch in s["chars"]])
     x, y = line["bbox"][0], line["bbox"][1]
-    places = seen.get(text)
-    if places is None:
-        seen[text] = [(x, y)]
-        return False
     tol = 0.3 * max((s["size"] for s in spans), default=1.0)
-    if any(abs(x - px) < tol and abs(y - py) < tol for px, py in places):
+    ys, xs = seen.setdefault(text, ([], []))
+    lo, hi = bisect_left(ys, y - 2 * tol), bisect_right(ys, y + 2 * tol)  # a wider window
+    if any(abs(x - xs[k]) < tol and abs(y - ys[k]) < tol for k in range(lo, hi)):
         return True
-    places.append((x, y))
+    if x == x and y == y:  # a place with NaN in it matches nothing
+        k = bisect_right(ys, y)
+        ys.insert(k, y)
+        xs.insert(k, x)
     return False
 
 
