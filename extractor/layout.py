@@ -300,8 +300,8 @@ def cell_text(rows: Sequence[Sequence[Fragment]]) -> str:
         for f in row:
             for g in f.glyphs:
                 if prev is not None and ((g.space and g.line == prev.line) or (
-                        prev.straight and g.straight
-                        and g.x0 - prev.x1 > SPACE_GAP * max(prev.size, g.size))):
+                        prev.straight and g.straight and g.x0 - prev.x1 > SPACE_GAP * (
+                            g.size if g.size > prev.size else prev.size))):
                     parts.append(" ")
                 elif prev is None and i and parts and _wordish(parts[-1][-1]) and _wordish(g.c):
                     parts.append(" ")
@@ -481,6 +481,8 @@ def visual_rows(items: Sequence, joins) -> list[list]:
     """Boxed items grouped into rows, top to bottom, each left to right: an item joins the
     current row when ``joins(item, row)`` allows it and it overlaps the row's height by
     :data:`ROW_OVERLAP` of the smaller height."""
+    if len(items) == 1:  # most table cells
+        return [[items[0]]]
     ordered = sorted(items, key=lambda it: (it.bbox[1] + it.bbox[3]) / 2)
     rows: list[list] = []
     top = bottom = 0.0
