@@ -146,11 +146,13 @@ def _rect_axis(r: Sequence[float]) -> Iterable[tuple[Point, Point]]:
 
 def _add_segment(p: Point, q: Point, hs: list[Rule], vs: list[Rule]) -> None:
     """Keep axis-aligned segments (dotted rules come as many short ones: merged later)."""
-    dx, dy = abs(p[0] - q[0]), abs(p[1] - q[1])
+    px, py = p
+    qx, qy = q
+    dx, dy = abs(px - qx), abs(py - qy)
     if dy <= 1.0 and dx > 0.2:
-        hs.append(Rule((p[1] + q[1]) / 2, min(p[0], q[0]), max(p[0], q[0])))
+        hs.append(Rule((py + qy) / 2, min(px, qx), max(px, qx)))
     elif dx <= 1.0 and dy > 0.2:
-        vs.append(Rule((p[0] + q[0]) / 2, min(p[1], q[1]), max(p[1], q[1])))
+        vs.append(Rule((px + qx) / 2, min(py, qy), max(py, qy)))
 
 
 def merge_rules(rules: list[Rule], tol: float = 1.5, gap: float = 2.0) -> list[Rule]:
