@@ -76,11 +76,10 @@ class LabelScorer:
         short = np.array([len(k) <= SHORT_KEY for k in keys])[None, :] | \
             np.array([len(o) <= SHORT_KEY for o in uniq])[:, None]
         sims[short & (sims < 1)] = 0.0
-        for j, k in enumerate(keys):
-            for i, o in enumerate(uniq):
-                if len(o) > len(k) and k in o:
-                    sims[i, j] = _adjust(o, k, float(sims[i, j]))
-                elif len(o) >= 4 and o in k:
+        for i, o in enumerate(uniq):  # containment: a cheap pass finds the few candidates
+            for j in [j for j, k in enumerate(keys) if k in o or o in k]:
+                k = keys[j]
+                if (len(o) > len(k) and k in o) or (len(o) >= 4 and o in k):
                     sims[i, j] = _adjust(o, k, float(sims[i, j]))
         col = {k: j for j, k in enumerate(keys)}
         per_item = np.stack([sims[:, [col[k] for k in it.keys]].max(axis=1) for it in items], axis=1)
