@@ -201,8 +201,12 @@ def _painted_twice(line: dict, seen: dict[str, tuple[list[float], list[float]]])
     spans = line["spans"]
     text = "".join([ch["c"] for s in spans for ch in s["chars"]])
     x, y = line["bbox"][0], line["bbox"][1]
+    places = seen.get(text)
+    if places is None:  # a text not seen before
+        seen[text] = ([y], [x]) if x == x and y == y else ([], [])
+        return False
+    ys, xs = places
     tol = 0.3 * max((s["size"] for s in spans), default=1.0)
-    ys, xs = seen.setdefault(text, ([], []))
     lo, hi = bisect_left(ys, y - 2 * tol), bisect_right(ys, y + 2 * tol)  # a wider window
     if any(abs(x - xs[k]) < tol and abs(y - ys[k]) < tol for k in range(lo, hi)):
         return True
