@@ -189,7 +189,7 @@ def page_text(page: pymupdf.Page) -> PageText:
             _flat_glyphs(line, lid, glyphs)
         else:
             _line_glyphs(line, lid, axis == turns, frame, glyphs)
-    bad = len(_BAD.findall("".join(g.c for g in glyphs)))
+    bad = len(_BAD.findall("".join([g.c for g in glyphs])))
     return PageText(frame, glyphs, skewed, bad)
 
 
