@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, NamedTuple, Sequence
 
@@ -68,6 +69,7 @@ def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list
     """Horizontal and vertical rules (merged, in the reading frame) of a page's drawings."""
     hs: list[Rule] = []
     vs: list[Rule] = []
+    point = frame.point if frame.turns else None
     for d in drawings:
         typ = d.get("type") or ""
         stroke = "s" in typ and _visible(d.get("color"), d.get("stroke_opacity"))
@@ -75,7 +77,9 @@ def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list
         if not (stroke or fill):
             continue
         for p, q in _path_segments(d, stroke):
-            _add_segment(frame.point(*p), frame.point(*q), hs, vs)
+            if point is not None:
+                p, q = point(*p), point(*q)
+            _add_segment(p, q, hs, vs)
         if len(hs) + len(vs) > 20 * MAX_RULES:
             break
     return _long(merge_rules(hs)), _long(merge_rules(vs))
@@ -142,11 +146,13 @@ def _rect_axis(r: Sequence[float]) -> Iterable[tuple[Point, Point]]:
 
 def _add_segment(p: Point, q: Point, hs: list[Rule], vs: list[Rule]) -> None:
     """Keep axis-aligned segments (dotted rules come as many short ones: merged later)."""
-    dx, dy = abs(p[0] - q[0]), abs(p[1] - q[1])
+    px, py = p
+    qx, qy = q
+    dx, dy = abs(px - qx), abs(py - qy)
     if dy <= 1.0 and dx > 0.2:
-        hs.append(Rule((p[1] + q[1]) / 2, min(p[0], q[0]), max(p[0], q[0])))
+        hs.append(Rule((py + qy) / 2, min(px, qx), max(px, qx)))
     elif dx <= 1.0 and dy > 0.2:
-        vs.append(Rule((p[0] + q[0]) / 2, min(p[1], q[1]), max(p[1], q[1])))
+        vs.append(Rule((px + qx) / 2, min(py, qy), max(py, qy)))
 
 
 def merge_rules(rules: list[Rule], tol: float = 1.5, gap: float = 2.0) -> list[Rule]:
@@ -210,9 +216,13 @@ def find_lattices(hs: list[Rule], vs: list[Rule]) -> list[Lattice]:
             i = parent[i]
         return i
 
-    for j, v in enumerate(vs):
-        for i, h in enumerate(hs):
-            if _touch(h, v):
+    hs_by_pos = sorted(range(len(hs)), key=lambda i: hs[i].pos)
+    h_pos = [hs[i].pos for i in hs_by_pos]
+    for j, v in enumerate(vs):  # horizontal rules within the vertical one's reach
+        lo = bisect_left(h_pos, v.a - JOIN_TOL)
+        hi = bisect_right(h_pos, v.b + JOIN_TOL)
+        for i in hs_by_pos[lo:hi]:
+            if _touch(hs[i], v):
                 parent[find(i)] = find(len(hs) + j)
     groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, h in enumerate(hs):
@@ -251,10 +261,18 @@ def _by_position(rules: list[Rule], positions: list[float]) -> list[list[Rule]]:
     """The rules lying on each grid position."""
     out: list[list[Rule]] = [[] for _ in positions]
     for r in rules:
-        k = min(range(len(positions)), key=lambda i: abs(positions[i] - r.pos))
+        k = _nearest_position(positions, r.pos)
         if abs(positions[k] - r.pos) <= POS_TOL:
             out[k].append(r)
     return out
+
+
+def _nearest_position(positions: list[float], v: float) -> int:
+    """Index of the sorted ``positions`` nearest to ``v`` (the first one on a tie)."""
+    k = bisect_left(positions, v)
+    if k == len(positions) or (k > 0 and v - positions[k - 1] <= positions[k] - v):
+        return k - 1
+    return k
 
 
 def _covers(rules: list[Rule], a: float, b: float) -> bool:
@@ -303,20 +321,9 @@ def _merge_cells(lat: Lattice) -> None:
 # ------------------------------------------------------------------ glyphs into cells
 
 def _index(edges: Sequence[float], v: float) -> int:
-    """Index of the interval of ``edges`` holding ``v`` (clamped to the ends)."""
-    lo, hi = 0, len(edges) - 2
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if edges[mid] <= v:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
-
-
-def inside(box: Sequence[float], g: Glyph, tol: float = 1.0) -> bool:
-    cx, cy = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2
-    return box[0] - tol <= cx <= box[2] + tol and box[1] - tol <= cy <= box[3] + tol
+    """Index of the interval of the sorted ``edges`` holding ``v`` (clamped to the ends)."""
+    i = bisect_right(edges, v) - 1
+    return 0 if i < 0 else min(i, len(edges) - 2)
 
 
 def cell_glyphs(lat: Lattice, glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
@@ -634,11 +641,13 @@ def _open_columns(lat: Lattice, glyphs: list[Glyph], x: float, rows: set[int]) -
 
 def lattice_glyphs(lat: Lattice, glyphs: Iterable[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
     """Split glyphs into those inside the lattice and the rest."""
-    box = lat.bbox
+    x0, y0, x1, y1 = lat.bbox
+    x0, y0, x1, y1 = x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0  # glyph centres within 1 pt
     ins: list[Glyph] = []
     rest: list[Glyph] = []
     for g in glyphs:
-        (ins if inside(box, g) else rest).append(g)
+        cx, cy = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2
+        (ins if x0 <= cx <= x1 and y0 <= cy <= y1 else rest).append(g)
     return ins, rest
 
 

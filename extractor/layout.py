@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Iterable, NamedTuple, Sequence
 
 from .mupdf import pymupdf
@@ -94,11 +95,21 @@ class Frame:
     def to_page(self, r: Sequence[float]) -> BBox:
         """Frame rect → page rect, rounded to 0.01 pt."""
         if self.turns == 0:
-            a, b = (r[0], r[1]), (r[2], r[3])
+            x0, y0, x1, y1 = r[0], r[1], r[2], r[3]
+            if x0 > x1:
+                x0, x1 = x1, x0
+            if y0 > y1:
+                y0, y1 = y1, y0
         else:
-            a, b = self.point_back(r[0], r[1]), self.point_back(r[2], r[3])
-        x0, y0, x1, y1 = _norm(a, b)
+            x0, y0, x1, y1 = _norm(self.point_back(r[0], r[1]), self.point_back(r[2], r[3]))
         return (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+
+
+@lru_cache(maxsize=4096)
+def normalized(raw: str) -> str:
+    """:func:`~extractor.normalize.normalize_cell`, remembered: cell texts such as "0" or ""
+    recur on every page, and a segment's text is normalised again when it becomes a cell."""
+    return normalize_cell(raw)
 
 
 def _norm(a: tuple[float, float], b: tuple[float, float]) -> BBox:
@@ -158,7 +169,7 @@ def page_text(page: pymupdf.Page) -> PageText:
     lines: list[tuple[int, dict]] = []
     weight = [0, 0, 0, 0]
     skewed = 0
-    seen: dict[str, list[tuple[float, float]]] = {}
+    seen: dict[str, tuple[list[float], list[float]]] = {}
     for block in raw["blocks"]:
         for line in block.get("lines", ()):
             axis = _axis(line["dir"])
@@ -178,19 +189,31 @@ def page_text(page: pymupdf.Page) -> PageText:
             _flat_glyphs(line, lid, glyphs)
         else:
             _line_glyphs(line, lid, axis == turns, frame, glyphs)
-    bad = len(_BAD.findall("".join(g.c for g in glyphs)))
+    bad = len(_BAD.findall("".join([g.c for g in glyphs])))
     return PageText(frame, glyphs, skewed, bad)
 
 
-def _painted_twice(line: dict, seen: dict[str, list[tuple[float, float]]]) -> bool:
-    """A line repeating an earlier one at (almost) the same place: fake bold or shadow."""
-    text = "".join(ch["c"] for s in line["spans"] for ch in s["chars"])
+def _painted_twice(line: dict, seen: dict[str, tuple[list[float], list[float]]]) -> bool:
+    """A line repeating an earlier one at (almost) the same place: fake bold or shadow.
+
+    ``seen`` holds, per text, the places (y and x lists, by y) of the lines kept so far; a
+    text such as "0" recurs all over a table, so only the places near in y are compared."""
+    spans = line["spans"]
+    text = "".join([ch["c"] for s in spans for ch in s["chars"]])
     x, y = line["bbox"][0], line["bbox"][1]
-    tol = 0.3 * max((s["size"] for s in line["spans"]), default=1.0)
-    places = seen.setdefault(text, [])
-    if any(abs(x - px) < tol and abs(y - py) < tol for px, py in places):
+    places = seen.get(text)
+    if places is None:  # a text not seen before
+        seen[text] = ([y], [x]) if x == x and y == y else ([], [])
+        return False
+    ys, xs = places
+    tol = 0.3 * max((s["size"] for s in spans), default=1.0)
+    lo, hi = bisect_left(ys, y - 2 * tol), bisect_right(ys, y + 2 * tol)  # a wider window
+    if any(abs(x - xs[k]) < tol and abs(y - ys[k]) < tol for k in range(lo, hi)):
         return True
-    places.append((x, y))
+    if x == x and y == y:  # a place with NaN in it matches nothing
+        k = bisect_right(ys, y)
+        ys.insert(k, y)
+        xs.insert(k, x)
     return False
 
 
@@ -199,6 +222,7 @@ def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> None:
     pc, px = "", -1e9
     space = False
     append = out.append
+    new = tuple.__new__  # Glyph(...) without the namedtuple's Python-level __new__
     for span in line["spans"]:
         size = span["size"] or 1.0
         base = span["origin"][1]
@@ -212,7 +236,7 @@ def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> None:
             if c == pc and abs(x0 - px) < twin:
                 continue  # fake bold: the same glyph painted twice, slightly offset
             pc, px = c, x0
-            append(Glyph(x0, top, x1, bottom, c, lid, size, True, space))
+            append(new(Glyph, (x0, top, x1, bottom, c, lid, size, True, space)))
             space = False
 
 
@@ -280,8 +304,8 @@ def cell_text(rows: Sequence[Sequence[Fragment]]) -> str:
         for f in row:
             for g in f.glyphs:
                 if prev is not None and ((g.space and g.line == prev.line) or (
-                        prev.straight and g.straight
-                        and g.x0 - prev.x1 > SPACE_GAP * max(prev.size, g.size))):
+                        prev.straight and g.straight and g.x0 - prev.x1 > SPACE_GAP * (
+                            g.size if g.size > prev.size else prev.size))):
                     parts.append(" ")
                 elif prev is None and i and parts and _wordish(parts[-1][-1]) and _wordish(g.c):
                     parts.append(" ")
@@ -316,7 +340,7 @@ class Segment:
 
     @cached_property
     def text(self) -> str:
-        return normalize_cell(self.raw)
+        return normalized(self.raw)
 
 
 @dataclass
@@ -461,6 +485,8 @@ def visual_rows(items: Sequence, joins) -> list[list]:
     """Boxed items grouped into rows, top to bottom, each left to right: an item joins the
     current row when ``joins(item, row)`` allows it and it overlaps the row's height by
     :data:`ROW_OVERLAP` of the smaller height."""
+    if len(items) == 1:  # most table cells
+        return [[items[0]]]
     ordered = sorted(items, key=lambda it: (it.bbox[1] + it.bbox[3]) / 2)
     rows: list[list] = []
     top = bottom = 0.0
@@ -495,7 +521,7 @@ MARGIN = 0.09  # top and bottom share of the page where headers and footers live
 
 def is_page_number(text: str) -> bool:
     """Text that is only a page number ("- 4 -", "第4页 共6页", "4/6")."""
-    return bool(_PAGE_NO.match(normalize_cell(text)))
+    return bool(_PAGE_NO.match(normalized(text)))
 
 
 def in_margin(box: Sequence[float], frame: Frame) -> bool:
@@ -506,4 +532,4 @@ def in_margin(box: Sequence[float], frame: Frame) -> bool:
 
 def furniture_key(text: str) -> str:
     """Key under which a running header or footer repeats (digits folded)."""
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", normalize_cell(text)))
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", normalized(text)))

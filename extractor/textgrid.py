@@ -21,9 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .grid import TIGHT_GAP, TableCell, column_boxes, is_numeric, row_cuts
-from .layout import Fragment, Glyph, Row, Segment, blocks_text, union
+from .layout import Fragment, Glyph, Row, Segment, blocks_text, normalized, union
 from .model import BBox
-from .normalize import normalize_cell
 
 MAX_BETWEEN = 2  # other rows allowed between two tabular rows of one region
 MAX_GAP = 5.0  # rows further apart than this many font sizes break a region
@@ -102,7 +101,7 @@ def _stack_char(seg: Segment) -> bool:
     """One character (perhaps with trailing punctuation), not a digit, on one line."""
     if seg.tall or len(seg.frags) != 1 or not seg.frags[0].straight:
         return False
-    t = normalize_cell(seg.raw)
+    t = normalized(seg.raw)
     return (len(t) == 1 or (len(t) == 2 and t[1] in _PUNCT)) and not t[0].isdigit()
 
 

@@ -32,10 +32,9 @@ from ..mupdf import pymupdf
 from ..errors import DocumentLoadError, UnsupportedInput
 from ..grid import (Lattice, TableCell, TableRow, add_virtual_rules, find_lattices, is_table,
                     lattice_glyphs, lattice_rows, page_rules, table_box)
-from ..layout import (Frame, Glyph, Row, furniture_key, in_margin, is_page_number, page_text,
-                      text_rows, union)
+from ..layout import (Frame, Glyph, Row, furniture_key, in_margin, is_page_number, normalized,
+                      page_text, text_rows, union)
 from ..model import BBox, Cell, Document, Line
-from ..normalize import normalize_cell
 from ..textgrid import find_text_tables, merge_tall_labels
 
 MAX_PAGES = 500
@@ -289,7 +288,7 @@ def _check_scan(page: pymupdf.Page, items: list[Item], res: PageResult) -> None:
 
 def _text_items(rows: list[Row], frame: Frame) -> list[Item]:
     """Text rows → items: page numbers dropped, text tables laid out, margins tagged."""
-    rows = [r for r in rows if not (is_page_number(r.text) and in_margin(r.bbox, frame))]
+    rows = [r for r in rows if not (in_margin(r.bbox, frame) and is_page_number(r.text))]
     rows = merge_tall_labels(rows)
     items: list[Item] = []
     tables = {t.start: t for t in find_text_tables(rows)}
@@ -346,5 +345,5 @@ def running_keys(page_keys: list[set[str]]) -> set[str]:
 
 def _cell(c: TableCell, frame: Frame | None) -> Cell:
     box: BBox = frame.to_page(c.bbox) if frame else c.bbox
-    return Cell(text=normalize_cell(c.raw), raw=c.raw, bbox=box)
+    return Cell(text=normalized(c.raw), raw=c.raw, bbox=box)
 
