@@ -55,3 +55,10 @@ def test_ocr_letters_in_a_number_cell_are_repaired_and_marked():
     assert cell_tokens("〇", 0, 0)[0].value == 0.0
     assert cell_tokens("so", 0, 0)[0].kind == "label"  # letters only: not a number
     assert cell_tokens("规章", 0, 0)[0].kind == "label"
+
+
+def test_two_numbered_rows_read_as_one_line_are_two_labels():
+    # OCR joined two table rows: their values may belong to either, so each label stands alone
+    assert kinds("（2）没有现成信息需要另行制作（3）补正后申请内容仍不明确 0 0") == [
+        ("label", "(2)没有现成信息需要另行制作"), ("label", "(3)补正后申请内容仍不明确"), ("num", 0), ("num", 0)]
+    assert kinds("(3)补正后申请内容仍不明确") == [("label", "(3)补正后申请内容仍不明确")]
