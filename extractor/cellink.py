@@ -173,7 +173,6 @@ def cell_reading(text: str, probs: Sequence[float]) -> CellReading:
     return CellReading("", UNREAD_CONF, True)
 
 
-
 def read_empty_cells(eng, gray: np.ndarray, ink: np.ndarray, items, words, scale: float,
                      font: float, unsure: frozenset = frozenset()) -> dict[tuple[int, int], CellReading]:
     """What the empty cells of the page's ruled tables that hold ink turned out to hold,

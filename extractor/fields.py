@@ -6,7 +6,7 @@ from typing import Optional, Sequence
 
 from . import confidence as conf
 from .columns import Assignment, Reading, Slot
-from .model import Document, FieldResult, Source, Token
+from .model import Cell, Document, FieldResult, Source, Token
 from .rules import BLANK, RuleReport, Value, consistent
 from .tables import RowRead
 from .template import Template
@@ -100,12 +100,9 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
 def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, hand: float, fid: str, report: RuleReport) -> dict:
     """What a printed field's confidence rests on (the calibrator's input, by name)."""
     a = r.assignment
-    reader, unread = 1.0, False
-    if slot.token is not None:
-        cells = doc.lines[slot.token.line].cells
-        if slot.token.cell < len(cells):
-            reader = cells[slot.token.cell].confidence
-            unread = cells[slot.token.cell].unread and slot.kind != "num"
+    cell = _cell_of(doc, slot)
+    reader = cell.confidence if cell is not None else 1.0
+    unread = cell is not None and cell.unread and slot.kind != "num"
     agree = sum(1 for rd in a.readings if rd[k] == slot) / len(a.readings) if a.readings else 0.0
     return {"row": r.similarity, "columns": a.how, "table": r.table_evidence, "hand": hand,
             "reader": reader, "repaired": slot.token is not None and slot.token.repaired is not None,
@@ -114,6 +111,14 @@ def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, hand: float, fid: s
             "split": slot.token is not None and bool(slot.text) and slot.text != slot.token.text,
             "blank": slot.kind != "num", "table_id": r.table, "kind": doc.kind, "shared_label": r.shared,
             "unread": unread}
+
+
+def _cell_of(doc: Document, slot: Slot) -> Optional[Cell]:
+    """The document cell a slot's token was read from, if any."""
+    if slot.token is None:
+        return None
+    cells = doc.lines[slot.token.line].cells
+    return cells[slot.token.cell] if slot.token.cell < len(cells) else None
 
 
 def _calibrate(fields, calibrator) -> None:
@@ -131,16 +136,13 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
     note = None if a.how == "count" else f"columns read by {a.how}"
     for k, fid in enumerate(ids):
         slot = r.reading[k]
-        reader, own_note = 1.0, note
-        if slot.token is not None:
-            cells = doc.lines[slot.token.line].cells
-            if slot.token.cell < len(cells):
-                reader = cells[slot.token.cell].confidence
-                if cells[slot.token.cell].unread and slot.kind != "num":
-                    own_note = UNREAD_NOTE + (f"; {note}" if note else "")
-            if slot.token.repaired is not None and slot.kind == "num":
-                reader *= conf.REPAIRED_NUMBER
-                own_note = f"read {slot.token.repaired!r} as {slot.token.text}" + (f"; {note}" if note else "")
+        cell = _cell_of(doc, slot)
+        reader, own_note = (cell.confidence if cell is not None else 1.0), note
+        if cell is not None and cell.unread and slot.kind != "num":
+            own_note = UNREAD_NOTE + (f"; {note}" if note else "")
+        if slot.token is not None and slot.token.repaired is not None and slot.kind == "num":
+            reader *= conf.REPAIRED_NUMBER
+            own_note = f"read {slot.token.repaired!r} as {slot.token.text}" + (f"; {note}" if note else "")
         yield fid, slot, base * reader, own_note
 
 
