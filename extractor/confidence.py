@@ -52,7 +52,8 @@ def with_rules(c: float, confirmed: bool, broken: bool) -> float:
 def needs_review(evidence: dict, calibrated: bool) -> bool:
     """Review whatever the confidence: several readings of the row remain (with a calibrated
     confidence: only where they differ on this field), the row label shares its cell with
-    another row's (:func:`extractor.rows.doubt_shared_cells`), a rule covering the field
+    another row's (:func:`extractor.rows.doubt_shared_cells`) or stands apart from the values
+    (:func:`extractor.tables.read_rows`), a rule covering the field
     fails, or a
     digit was read from an OCR letter and no rule confirms it, or the empty cell the
     field was read from holds ink that OCR could not read (a scan: likely a digit the
@@ -61,7 +62,7 @@ def needs_review(evidence: dict, calibrated: bool) -> bool:
     such fields are mostly right, would not, and a person should still look at them."""
     if not evidence.get("settled", True) and (not calibrated or evidence.get("agree", 0.0) < 1):
         return True
-    if evidence.get("shared_label"):  # a holding rule confirms numbers, not their row
+    if evidence.get("shared_label") or evidence.get("apart"):  # a holding rule confirms numbers, not their row
         return True
     if evidence.get("unread"):  # not printed empty: a holding rule cannot tell a 0 from a blank
         return True

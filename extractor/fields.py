@@ -13,6 +13,7 @@ from .template import Template
 
 MAX_SETTLE_READINGS = 200
 UNREAD_NOTE = "the cell holds ink that OCR could not read"
+APART_NOTE = "no row label beside these values: the row is placed by the template's row order"
 
 
 def _ids(template: Template, r: RowRead) -> list[str]:
@@ -110,7 +111,7 @@ def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, hand: float, fid: s
             "settled": a.settled, "agree": agree, "readings": len(a.readings),
             "split": slot.token is not None and bool(slot.text) and slot.text != slot.token.text,
             "blank": slot.kind != "num", "table_id": r.table, "kind": doc.kind, "shared_label": r.shared,
-            "unread": unread}
+            "unread": unread, "apart": r.apart}
 
 
 def _cell_of(doc: Document, slot: Slot) -> Optional[Cell]:
@@ -134,6 +135,8 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
     a = r.assignment
     base = conf.combine(conf.row_match(r.similarity), a.certainty, r.table_evidence)
     note = None if a.how == "count" else f"columns read by {a.how}"
+    if r.apart:
+        note = APART_NOTE + (f"; {note}" if note else "")
     for k, fid in enumerate(ids):
         slot = r.reading[k]
         cell = _cell_of(doc, slot)

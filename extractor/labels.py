@@ -20,6 +20,7 @@ from .template import label_key
 
 MAX_PIECES = 4
 ROW_MODE_SHARE = 0.3  # labels with values on their line, for rows to be printed as lines
+CELL_MODE_SHARE = 0.9  # cells alone on their line, for a table printed one cell per line
 MIN_WHOLE = 2  # a row key this long or longer, found in a piece, names the piece's row
 STRAY_CHARS = 2  # characters (OCR debris, numbering) a whole label may carry besides its key
 SAME_START = 1.0  # display columns (text) or points (PDF) between the starts of two pieces
@@ -34,6 +35,38 @@ def values_follow(tokens: Sequence[Token], i: int) -> bool:
             return False
         if t.kind in ("num", "mark"):
             return True
+    return False
+
+
+def without_values(tokens: Sequence[Token], labels: Sequence[int], stop: int) -> list[bool]:
+    """Labels whose values stand elsewhere, when the table prints one cell per line: no cell
+    (a value or a printed blank) follows the label, or its unnumbered continuations, before
+    the next numbered label or ``stop`` (the end of the tables' tokens). PDF-to-text
+    converters print a label spanning several rows apart from its values. All False unless
+    nearly every cell stands alone on its line (:data:`CELL_MODE_SHARE`)."""
+    if not labels or not _one_cell_per_line(tokens, labels[0], stop):
+        return [False] * len(labels)
+    return [not _cells_after(tokens, labels, k, stop) for k in range(len(labels))]
+
+
+def _one_cell_per_line(tokens: Sequence[Token], start: int, stop: int) -> bool:
+    per_line: dict[int, int] = {}
+    for t in tokens[start:stop]:
+        per_line[t.line] = per_line.get(t.line, 0) + 1
+    cells = [t for t in tokens[start:stop] if t.kind != "label"]
+    alone = sum(1 for t in cells if per_line[t.line] == 1)
+    return bool(cells) and alone >= CELL_MODE_SHARE * len(cells)
+
+
+def _cells_after(tokens: Sequence[Token], labels: Sequence[int], k: int, stop: int) -> bool:
+    """Whether a cell follows label ``k`` before the next numbered label (at most
+    :data:`MAX_PIECES` label pieces on)."""
+    for j in range(k + 1, k + MAX_PIECES + 1):
+        end = labels[j] if j < len(labels) else stop
+        if any(t.kind != "label" for t in tokens[labels[k] + 1:end]):
+            return True
+        if j >= len(labels) or _OWN_ROW.match(tokens[end].text):
+            return False
     return False
 
 

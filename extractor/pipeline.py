@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 from . import __version__
 from .detect import TemplateGuess, detect_template
 from .fields import build_fields, settle_rows
-from .labels import joined_labels
+from .labels import joined_labels, without_values
 from .meta import MetaField, find_agency, find_year
 from .model import Check, Document, ErrorItem, FieldResult, Token
 from .positions import settle_by_position
@@ -115,7 +115,8 @@ def stage_rows(s: State) -> None:
     if getattr(scorer, "uses_context", False):
         from .learn.features import label_contexts
         context = label_contexts(s.doc, s.tokens, s.sections, labels, keys, has_values)
-    pairs = align(keys, items, scorer, has_values, context)
+    apart = without_values(s.tokens, labels, _table_span(s)[1])
+    pairs = align(keys, items, scorer, has_values, context, apart)
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
                                               for i, j, sim in pairs if items[j].row])
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}

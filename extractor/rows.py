@@ -24,6 +24,7 @@ MIN_SIMILARITY = 0.62
 SHORT_KEY = 2  # keys this short must match exactly
 FRAGMENT_WEIGHT = 0.9  # a label with no values on its line, when other labels have some
 SHORT_WEIGHT = 0.6  # and count for less: "其他", "总计" also head columns
+APART_WEIGHT = 0.1  # a label whose values stand elsewhere (labels.without_values): it yields none
 
 
 @dataclass(frozen=True)
@@ -155,13 +156,15 @@ def _table_items(table: Table) -> list[Item]:
 
 
 def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None = None,
-          has_values: Sequence[bool] | None = None, context: Sequence | None = None
-          ) -> list[tuple[int, int, float]]:
+          has_values: Sequence[bool] | None = None, context: Sequence | None = None,
+          apart: Sequence[bool] | None = None) -> list[tuple[int, int, float]]:
     """Order-preserving matching (observed index, item index, similarity).
 
     ``has_values[i]`` tells whether label i has values after it on its own line; when some
     labels do, a row is preferably matched to one of them rather than to a fragment of a
-    wrapped label (weight :data:`FRAGMENT_WEIGHT`)."""
+    wrapped label (weight :data:`FRAGMENT_WEIGHT`). ``apart[i]`` tells that label i has no
+    values near it at all: it still matches a row no other label claims, but counts for
+    :data:`APART_WEIGHT` against a label holding values that competes for the order."""
     scorer = scorer or LabelScorer()
     if context is not None and getattr(scorer, "uses_context", False):
         scores = scorer(observed, items, context=context)
@@ -176,16 +179,19 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
         S[np.ix_(fragments, rows)] *= FRAGMENT_WEIGHT
     weights = np.array([it.weight for it in items], dtype=np.float64)
     take = np.where(S >= floor, weights * S, -np.inf)
+    if apart is not None and any(apart):
+        rows = np.asarray([bool(it.row) for it in items], dtype=bool)
+        take[np.ix_(np.asarray(apart, dtype=bool), rows)] *= APART_WEIGHT
     best = np.zeros((n + 1, m + 1))
     for i in range(1, n + 1):
         # best[i][j] = max(best[i-1][j], best[i][j-1], best[i-1][j-1] + w·s): a running maximum
         best[i, 1:] = np.maximum.accumulate(np.maximum(best[i - 1, 1:], best[i - 1, :-1] + take[i - 1]))
-    scores, best = S.tolist(), best.tolist()
+    scores, best, take = S.tolist(), best.tolist(), take.tolist()
     pairs: list[tuple[int, int, float]] = []
     i, j = n, m
     while i > 0 and j > 0:
-        s = scores[i - 1][j - 1]
-        if s >= floor and best[i][j] == best[i - 1][j - 1] + items[j - 1].weight * s:
+        s, gain = scores[i - 1][j - 1], take[i - 1][j - 1]
+        if s >= floor and best[i][j] == best[i - 1][j - 1] + gain:
             pairs.append((i - 1, j - 1, s))
             i, j = i - 1, j - 1
         elif best[i][j] == best[i - 1][j]:

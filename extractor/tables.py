@@ -37,19 +37,22 @@ class RowRead:
     label_token: Optional[int] = None  # index into the token list
     cells: tuple[Token, ...] = ()  # the value cells the reading came from
     shared: bool = False  # the label shares a cell with another row's label (rows.doubt_shared_cells)
+    apart: bool = False  # no label beside the values: the row is placed by the template's order
 
     @property
     def reading(self) -> Reading:
         return self.assignment.readings[0]
 
 
-def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[int] = frozenset()) -> list[Token]:
+def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[int] = frozenset(),
+              limit: int = 0) -> list[Token]:
     """The value cells that belong to the label token at index ``p``.
 
     Same line first. When the label's line holds nothing else, the cells on the following
     lines, up to the next label; a label fragment that is not itself a row (``anchors``
     are the tokens matched to rows or parent labels) is skipped while no value has been
-    found yet, so a label wrapped over lines still finds its values."""
+    found yet, so a label wrapped over lines still finds its values; at most ``limit`` cells
+    (default two rows' worth) are taken there."""
     line = tokens[p].line
     out: list[Token] = []
     q = p + 1
@@ -59,7 +62,7 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
     if out or (q < len(tokens) and tokens[q].line == line):
         return out
     fragments = 0
-    while q < len(tokens) and len(out) < 2 * ncols:
+    while q < len(tokens) and len(out) < (limit or 2 * ncols):
         t = tokens[q]
         if t.kind == "label":
             fragments += 1
@@ -95,16 +98,51 @@ def _sums(reading: Reading, width: int) -> bool:
 def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[RowMatch],
               table_evidence: dict[str, float], anchors: frozenset[int] = frozenset()) -> list[RowRead]:
     out: list[RowRead] = []
-    for m in matches:
+    for k, m in enumerate(matches):
         table = template.table(m.table)
         ncols = len(table.columns)
+        evidence = table_evidence.get(m.table, 1.0)
+        following = _skipped_rows(table, m, matches[k + 1] if k + 1 < len(matches) else None)
+        apart = _rows_apart(tokens, m, ncols, anchors, following, row_validator(table))
+        if apart:
+            for row, a, cells in zip([m.row] + following, *apart):
+                own = row == m.row
+                out.append(RowRead(m.table, row, a, m.similarity if own else 0.0, evidence, m.token, cells,
+                                   m.shared, apart=not own))
+            continue
         cells = row_cells(tokens, m.token, ncols, anchors)
         a = assign(cells, ncols, row_validator(table))
         if a is None:
             continue
-        out.append(RowRead(m.table, m.row, a, m.similarity, table_evidence.get(m.table, 1.0), m.token,
-                           tuple(cells), m.shared))
+        out.append(RowRead(m.table, m.row, a, m.similarity, evidence, m.token, tuple(cells), m.shared))
     return out
+
+
+def _skipped_rows(table: Table, m: RowMatch, nxt: Optional[RowMatch]) -> list[str]:
+    """The template rows between match ``m`` and the next match of the same table."""
+    if nxt is None or nxt.table != m.table:
+        return []
+    ids = [r.id for r in table.rows]
+    return ids[ids.index(m.row) + 1:ids.index(nxt.row)]
+
+
+def _rows_apart(tokens: Sequence[Token], m: RowMatch, ncols: int, anchors: frozenset[int],
+                following: list[str], valid) -> Optional[tuple[list[Assignment], list[tuple[Token, ...]]]]:
+    """Rows whose labels stand apart from their values (PDF-to-text converters print a label
+    spanning several rows after the values): one cell per line, and exactly one row of cells
+    for the matched row and for each template row skipped before the next match, each row
+    keeping the row rule. Their values go to those rows in the template's order."""
+    if not following:
+        return None
+    n = ncols * (len(following) + 1)
+    cells = row_cells(tokens, m.token, ncols, anchors, limit=n + 1)
+    if len(cells) != n or any(t.line == tokens[m.token].line for t in cells):
+        return None
+    chunks = [tuple(cells[i:i + ncols]) for i in range(0, n, ncols)]
+    found = [assign(c, ncols, valid) for c in chunks]
+    if any(a is None or a.how != "count" or (valid is not None and not valid(a.readings[0])) for a in found):
+        return None
+    return found, chunks
 
 
 def read_appeals(template: Template, tokens: Sequence[Token], start: int, end: int,

@@ -21,3 +21,17 @@ def test_pdftotext_output_reads_like_the_pdf(name):
     assert not wrong
     assert all(c["ok"] for c in result["checks"])
     assert result["fields"]["art20_8.administrative_fees.amount_10k_yuan"]["unit"] == "万元"
+
+
+def test_default_pdftotext_output_places_rows_printed_apart_from_their_labels():
+    """pdftotext without -layout prints one cell per line, and a label spanning several
+    rows after its values; those rows are placed by the template's order, for review."""
+    result = extract(REAL / "101_plain.txt")
+    fields = result["fields"]
+    requests = {f: v for f, v in TRUTH["fields"].items() if f.startswith("requests.")}
+    assert {f: fields[f]["value"] for f in requests} == requests
+    placed = [f for f in requests if "placed by the template's row order" in (fields[f]["source"] or {}).get("note", "")]
+    assert {f.split(".")[1] for f in placed} >= {"granted", "partially_granted"}
+    assert all(fields[f]["status"] == "review" for f in placed)
+    wrong = [f for f, v in TRUTH["fields"].items() if fields[f]["value"] != v]
+    assert all(fields[f]["status"] != "ok" for f in wrong)

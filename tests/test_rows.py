@@ -81,3 +81,15 @@ def test_two_row_labels_merged_into_one_cell_are_doubted():
     crawler = [Token("label", "行政处罚", 0, 0), Token("num", "12", 0, 0, value=12.0), Token("label", "行政强制", 0, 0)]
     ms = [RowMatch("art20_6", "administrative_penalty", 0, 1.0), RowMatch("art20_6", "administrative_coercion", 2, 1.0)]
     assert not any(m.shared for m in doubt_shared_cells(crawler, ms))
+
+
+def test_labels_without_values_give_way_to_labels_with_values():
+    labels = ["(七)总计", "四、结转下年度继续办理", "5.要求行政机关确认或重新出具已获取信息",
+              "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+              "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他"]
+    keys = [label_key(x) for x in labels]
+    plain = {labels[i]: ITEMS[j].row for i, j, _ in align(keys, ITEMS) if ITEMS[j].row}
+    assert "(七)总计" not in plain  # four later labels outweigh two
+    apart = [False, False, True, True, True, True]
+    m = {labels[i]: ITEMS[j].row for i, j, _ in align(keys, ITEMS, apart=apart) if ITEMS[j].row}
+    assert m["(七)总计"] == "total" and m["四、结转下年度继续办理"] == "carried_forward"
