@@ -25,6 +25,7 @@ from .template import Table, Template, label_key
 APPEALS_CHARS = set("行政复议诉讼未经直接起后结果维持纠正其他尚审总计")
 MIN_APPEALS_CELLS = 10
 MAX_FRAGMENTS = 2  # label lines a wrapped row label may run on before its values
+DEBRIS_CHARS = 2  # a label this short between a row label and its values is debris of another
 
 
 @dataclass
@@ -56,8 +57,11 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
     line = tokens[p].line
     out: list[Token] = []
     q = p + 1
-    while q < len(tokens) and tokens[q].line == line and tokens[q].kind != "label":
-        out.append(tokens[q])
+    while q < len(tokens) and tokens[q].line == line:
+        if tokens[q].kind != "label":
+            out.append(tokens[q])
+        elif any(t.kind in ("num", "mark") for t in out) or not _debris(tokens, q, anchors):
+            break  # (a character of a wrapped label that OCR put in a value cell, "情447", is not)
         q += 1
     if out or (q < len(tokens) and tokens[q].line == line):
         return out
@@ -72,6 +76,11 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
             out.append(t)
         q += 1
     return out
+
+
+def _debris(tokens: Sequence[Token], q: int, anchors: frozenset[int]) -> bool:
+    t = tokens[q]
+    return t.kind == "label" and q not in anchors and len(label_key(t.text)) <= DEBRIS_CHARS
 
 
 def row_validator(table: Table):

@@ -93,3 +93,16 @@ def test_labels_without_values_give_way_to_labels_with_values():
     apart = [False, False, True, True, True, True]
     m = {labels[i]: ITEMS[j].row for i, j, _ in align(keys, ITEMS, apart=apart) if ITEMS[j].row}
     assert m["(七)总计"] == "total" and m["四、结转下年度继续办理"] == "carried_forward"
+
+
+def test_a_stray_label_character_before_the_values_is_skipped():
+    """OCR put the last character of a wrapped label into the first value cell ("情447")."""
+    from extractor.model import Token
+    from extractor.tables import row_cells
+    toks = [Token("label", "(二)部分公开(区分处理的,只计这一形,不计其他情形)", 3, 1), Token("blank", "", 3, 2),
+            Token("label", "情", 3, 3), Token("num", "447", 3, 3, value=447.0), Token("num", "454", 3, 4, value=454.0)]
+    assert [t.text for t in row_cells(toks, 0, 2)] == ["", "447", "454"]
+    toks[2] = Token("label", "1.属于国家秘密", 3, 3)  # a label of its own: the values are its
+    assert [t.text for t in row_cells(toks, 0, 2)] == [""]
+    toks[2] = Token("label", "情", 3, 3)
+    assert [t.text for t in row_cells(toks, 0, 2, anchors=frozenset({2}))] == [""]  # matched to a row
