@@ -77,8 +77,10 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
     """One result per field id. ``calibrator`` (see :mod:`extractor.learn.calibrate`), when
     given, maps each field's evidence to its confidence in place of the hand-made formula."""
     out: dict[str, FieldResult] = {}
+    allowed: dict[str, set[float]] = {}  # what the print allows for each field (its readings)
     for r in rows:
         for k, (fid, slot, c, note) in enumerate(_row_fields(template, doc, r)):
+            allowed.setdefault(fid, {rd[k].value or 0.0 for rd in r.assignment.readings})
             if fid in out:
                 continue
             c = conf.with_rules(c, fid in report.confirmed, fid in report.broken)
@@ -92,7 +94,7 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
         f.status = conf.status_for(f.confidence, f.evidence["blank"], threshold)
         if conf.needs_review(f.evidence, calibrator is not None):
             f.status = "review"
-    _inferred(template, out, report, calibrator)
+    _inferred(template, out, report, allowed, calibrator)
     for fid in template.field_ids:
         out.setdefault(fid, FieldResult(fid, None, 0.0, "missing", None))
     return {fid: out[fid] for fid in template.field_ids}
@@ -149,8 +151,11 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
         yield fid, slot, base * reader, own_note
 
 
-def _inferred(template: Template, out: dict[str, FieldResult], report: RuleReport, calibrator=None) -> None:
-    """Forced values; each takes the lowest confidence of the printed fields of its table."""
+def _inferred(template: Template, out: dict[str, FieldResult], report: RuleReport,
+              allowed: dict[str, set[float]], calibrator=None) -> None:
+    """Forced values; each takes the lowest confidence of the printed fields of its table.
+    A field in review takes the forced value only when one of its readings prints it (a blank
+    reads as 0): the rules settle what the print leaves open, never overrule the print."""
     floor: dict[str, float] = {}
     for f in out.values():
         if f.status in ("ok", "blank"):
@@ -159,7 +164,7 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
     added = []
     for fid, (value, how) in report.inferred.items():
         current = out.get(fid)
-        if current is not None and current.status != "review":
+        if current is not None and (current.status != "review" or value not in allowed.get(fid, {value})):
             continue
         printed = floor.get(fid.split(".")[0])
         c = conf.INFERRED_FACTOR * printed if printed is not None else 0.5
