@@ -97,3 +97,27 @@ def test_two_misread_fields_are_not_blamed_on_one():
     rep = evaluate(T21, vals)
     assert len([c for c in rep.checks if not c.ok]) >= 3
     assert len(rep.broken) > 2
+
+
+def test_inference_settles_a_reviewed_field_only_with_a_value_its_print_allows():
+    """An ambiguous row whose readings print 3 or 30 in a column: a rule forcing 30 settles
+    it (inferred); a rule forcing 7 overrules the print, so the field stays in review."""
+    from types import SimpleNamespace
+
+    from extractor.columns import Assignment, Slot
+    from extractor.fields import build_fields
+    from extractor.rules import RuleReport
+    from extractor.tables import RowRead
+    from extractor.template import load_templates
+
+    t = load_templates()["2021"]
+    ncols = len(t.table("appeals").columns)
+    readings = tuple((Slot("num", v),) + (Slot("num", 1.0),) * (ncols - 1) for v in (3.0, 30.0))
+    row = RowRead("appeals", "review", Assignment(readings, "ambiguous"), 1.0, 1.0)
+    doc = SimpleNamespace(kind="text", pages=1, lines=[])
+    fid = t.table("appeals").field_id("review", t.table("appeals").columns[0].id)
+    for forced, status in ((30.0, "inferred"), (7.0, "review")):
+        report = RuleReport(inferred={fid: (forced, "a rule")})
+        f = build_fields(t, doc, [], [row], report, {})[fid]
+        assert f.status == status
+        assert f.value == (30.0 if status == "inferred" else 3.0)
