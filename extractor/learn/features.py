@@ -58,6 +58,8 @@ _NUMBERING = [
     ("circled", re.compile(r"^\s*[①-⑩]")),
     ("article", re.compile(r"^\s*第")),
 ]
+# the patterns above as one, tried in order: the name of the first that matches is the match's group
+_NUMBERING_ANY = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in _NUMBERING))
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ def label_contexts(doc: Document, tokens: Sequence[Token], sections: Mapping[int
             if line < t.line:
                 section = num
         values = cells = 0
-        for u in tokens[i + 1:]:
+        for q in range(i + 1, len(tokens)):
+            u = tokens[q]
             if u.line != t.line or u.kind == "label":
                 break
             cells += 1
@@ -117,17 +120,12 @@ def item_class(item: Item) -> str:
 
 
 def ngrams(key: str) -> list[str]:
-    grams = []
-    for n in NGRAM_SIZES:
-        grams.extend(key[i:i + n] for i in range(len(key) - n + 1))
-    return grams
+    return [key[i:i + n] for n in NGRAM_SIZES for i in range(len(key) - n + 1)]
 
 
 def numbering_style(text: str) -> str:
-    for name, pattern in _NUMBERING:
-        if pattern.match(text):
-            return name
-    return "none"
+    m = _NUMBERING_ANY.match(text)
+    return m.lastgroup if m else "none"
 
 
 def _length_bucket(n: int) -> str:
@@ -155,45 +153,48 @@ def sequence_hints(keys: Sequence[str], items: Sequence[Item], sims: Sequence[Se
     """Hints for every label from the similarity matrix of :class:`rows.LabelScorer`."""
     classes = [item_class(it) for it in items]
     parents = {c for c, it in zip(classes, items) if not it.row and it.table == "requests"}
-    out: list[Hints] = []
+    n = len(keys)
+    S = np.asarray(sims, dtype=np.float64).reshape(n, len(items))
+    by_class: list[dict[str, float]] = [{} for _ in range(n)]
+    hits = np.nonzero(S >= SIM_FEATURE_MIN)
+    for k, j, s in zip(hits[0].tolist(), hits[1].tolist(), S[hits].tolist()):
+        if s > by_class[k].get(classes[j], 0.0):
+            by_class[k][classes[j]] = s
+    if len(items):
+        top = S.argmax(axis=1).tolist()
+        ok = (S.max(axis=1) >= MIN_SIMILARITY).tolist() if n else []
+        best = [classes[j] if good else None for j, good in zip(top, ok)]
+    else:
+        best = [None] * n
+    values = [bool(c.values) for c in context] if context is not None else [False] * n
+    prevs: list[tuple[Optional[str], bool, Optional[str]]] = []  # previous class, its values, group
     prev: Optional[str] = None
     prev_values = False
     group: Optional[str] = None
-    S = np.asarray(sims, dtype=np.float64).reshape(len(keys), len(items))
-    top = S.argmax(axis=1) if len(items) else np.zeros(len(keys), dtype=int)
     for k, key in enumerate(keys):
-        row = S[k]
-        by_class: dict[str, float] = {}
-        for j in np.flatnonzero(row >= SIM_FEATURE_MIN):
-            if row[j] > by_class.get(classes[j], 0.0):
-                by_class[classes[j]] = float(row[j])
-        best = classes[top[k]] if len(items) and row[top[k]] >= MIN_SIMILARITY else None
-        out.append(Hints(by_class, best, prev, group, prev_values=prev_values))
+        prevs.append((prev, prev_values, group))
         if key:
-            prev = best
-            prev_values = bool(context[k].values) if context is not None else False
-            if best in parents:
-                group = best
-            elif best is not None and not best.startswith("requests.") or best in (
+            prev, prev_values = best[k], values[k]
+            if prev in parents:
+                group = prev
+            elif prev is not None and not prev.startswith("requests.") or prev in (
                     "requests.new_received", "requests.carried_over", "requests.total",
                     "requests.carried_forward", "requests.granted", "requests.partially_granted"):
                 group = None
+    out: list[Hints] = [None] * n  # type: ignore[list-item]
     nxt: Optional[str] = None
     nxt_values = False
-    for k in range(len(out) - 1, -1, -1):
-        h = out[k]
-        out[k] = Hints(h.sims, h.best, h.prev, h.group, nxt, h.prev_values, nxt_values)
+    for k in range(n - 1, -1, -1):
+        p, pv, g = prevs[k]
+        out[k] = Hints(by_class[k], best[k], p, g, nxt, pv, nxt_values)
         if keys[k]:
-            nxt = h.best
-            nxt_values = bool(context[k].values) if context is not None else False
+            nxt, nxt_values = best[k], values[k]
     return out
 
 
 def row_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
     """The named features of one label (see the module docstring)."""
-    f: dict[str, float] = {}
-    for g in ngrams(key):
-        f["ng:" + g] = 1.0
+    f = dict.fromkeys(["ng:" + g for g in ngrams(key)], 1.0)
     if not key:
         f["empty"] = 1.0
     for c, s in hints.sims.items():
