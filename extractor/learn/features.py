@@ -23,8 +23,8 @@ A class is the template item's id (:func:`item_class`): ``table.row`` for a row,
 ``table:<key>`` for a parent or title label; :data:`NONE` for a label that is no row.
 
 Calibrator (:mod:`extractor.learn.calibrate`): :data:`CAL_FEATURES` in that order, computed
-from a field's evidence dict (see :func:`extractor.fields.build_fields`) by
-:func:`calibration_vector`.
+from fields' evidence dicts (see :func:`extractor.fields.build_fields`) by
+:func:`calibration_matrix`.
 
 :data:`FEATURE_VERSION` names this feature set; a model built on another one is refused.
 """
@@ -250,36 +250,42 @@ def logit(p: float) -> float:
 _CAL_INDEX = {name: k for k, name in enumerate(CAL_FEATURES)}
 
 
-def calibration_vector(ev: Mapping) -> list[float]:
-    """A field's evidence dict → values in :data:`CAL_FEATURES` order."""
-    v = [0.0] * len(CAL_FEATURES)
+def calibration_matrix(evidence: Sequence[Mapping]) -> np.ndarray:
+    """Fields' evidence dicts → one row each, values in :data:`CAL_FEATURES` order."""
     at = _CAL_INDEX
-
-    def flag(name: str) -> None:
-        k = at.get(name)
-        if k is not None:
-            v[k] = 1.0
-
-    v[at["hand_logit"]] = logit(float(ev.get("hand", 0.0)))
-    flag(f"table={ev.get('table_id')}")
-    if ev.get("inferred"):
-        v[at["inferred"]] = 1.0
-        floor = ev.get("floor")
-        if floor is None:
-            v[at["inferred_no_floor"]] = 1.0
-        else:
-            v[at["floor_logit"]] = logit(float(floor))
-        v[at["replaces_review"]] = float(bool(ev.get("replaces_review")))
-        return v
-    v[at["bias_printed"]] = 1.0
-    v[at["row_doubt"]] = 1.0 - float(ev.get("row", 0.0))
-    v[at["table_doubt"]] = 1.0 - float(ev.get("table", 0.0))
-    v[at["reader_doubt"]] = 1.0 - float(ev.get("reader", 1.0))
+    V = np.zeros((len(evidence), len(CAL_FEATURES)), dtype=np.float64)
+    V[:, at["hand_logit"]] = [logit(float(ev.get("hand", 0.0))) for ev in evidence]
+    inferred = [bool(ev.get("inferred")) for ev in evidence]
+    _flags(V, [f"table={ev.get('table_id')}" for ev in evidence])
+    # an inferred field: how it was forced
+    rows = [r for r, inf in enumerate(inferred) if inf]
+    evs = [evidence[r] for r in rows]
+    V[rows, at["inferred"]] = 1.0
+    V[rows, at["inferred_no_floor"]] = [float(ev.get("floor") is None) for ev in evs]
+    V[rows, at["floor_logit"]] = [0.0 if ev.get("floor") is None else logit(float(ev["floor"])) for ev in evs]
+    V[rows, at["replaces_review"]] = [float(bool(ev.get("replaces_review"))) for ev in evs]
+    # a printed field: what its reading rests on
+    rows = [r for r, inf in enumerate(inferred) if not inf]
+    evs = [evidence[r] for r in rows]
+    V[rows, at["bias_printed"]] = 1.0
+    V[rows, at["row_doubt"]] = [1.0 - float(ev.get("row", 0.0)) for ev in evs]
+    V[rows, at["table_doubt"]] = [1.0 - float(ev.get("table", 0.0)) for ev in evs]
+    V[rows, at["reader_doubt"]] = [1.0 - float(ev.get("reader", 1.0)) for ev in evs]
     for k in ("repaired", "confirmed", "broken", "split", "blank"):
-        v[at[k]] = float(bool(ev.get(k)))
-    v[at["unsettled"]] = float(not ev.get("settled", True))
-    v[at["disagree"]] = 1.0 - float(ev.get("agree", 1.0))
-    v[at["log_readings"]] = math.log(max(int(ev.get("readings", 1)), 1))
-    flag(f"how={ev.get('columns')}")
-    flag(f"kind={ev.get('kind')}")
-    return v
+        V[rows, at[k]] = [float(bool(ev.get(k))) for ev in evs]
+    V[rows, at["unsettled"]] = [float(not ev.get("settled", True)) for ev in evs]
+    V[rows, at["disagree"]] = [1.0 - float(ev.get("agree", 1.0)) for ev in evs]
+    V[rows, at["log_readings"]] = [math.log(max(int(ev.get("readings", 1)), 1)) for ev in evs]
+    _flags(V, [f"how={ev.get('columns')}" for ev in evs], rows)
+    _flags(V, [f"kind={ev.get('kind')}" for ev in evs], rows)
+    return V
+
+
+def _flags(V: np.ndarray, names: list[str], rows: Optional[list[int]] = None) -> None:
+    """Set the named one-hot feature of each row (of ``rows``, default all) to 1; unknown names
+    are left out."""
+    rows = range(len(names)) if rows is None else rows
+    hits = [(r, _CAL_INDEX[n]) for r, n in zip(rows, names) if n in _CAL_INDEX]
+    if hits:
+        V[tuple(zip(*hits))] = 1.0
+
