@@ -63,7 +63,7 @@ def stage_read(s: State) -> None:
 
 def stage_tokens(s: State) -> None:
     from .tokens import document_tokens
-    prose = {i for i, ln in enumerate(s.doc.lines) if is_prose(ln.text) or is_furniture(ln.text)}
+    prose = {i for i, text in enumerate(ln.text for ln in s.doc.lines) if is_prose(text) or is_furniture(text)}
     s.sections = find_sections(s.doc)
     heads = {sec.line for sec in s.sections.values()}
     s.tokens = document_tokens(s.doc, skip_lines=prose | heads)

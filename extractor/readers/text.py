@@ -71,7 +71,8 @@ def _split(line: str) -> list[tuple[int, int, str]]:
         return _split_on(line, "|", outer=True)
     if "\t" in line:
         return _split_on(line.rstrip(" "), "\t", outer=False)
-    line = _HEADING.sub(lambda m: " " * len(m.group()), line)
+    if line.startswith("#"):
+        line = _HEADING.sub(lambda m: " " * len(m.group()), line)
     return [(a, b, t) for a, b, t in _split_regex(line, _WIDE_GAP) if t.strip()] or [(0, len(line), line)]
 
 
