@@ -15,7 +15,7 @@ from . import __version__
 from .detect import TemplateGuess, detect_template
 from .fields import build_fields, settle_rows
 from .labels import joined_labels
-from .meta import MetaField, find_agency, find_year
+from .meta import MetaField, find_year_and_agency
 from .model import Check, Document, ErrorItem, FieldResult, Token
 from .positions import settle_by_position
 from .readers import read
@@ -70,8 +70,7 @@ def stage_tokens(s: State) -> None:
 
 
 def stage_meta(s: State) -> None:
-    s.year = find_year(s.doc)
-    s.agency = find_agency(s.doc)
+    s.year, s.agency = find_year_and_agency(s.doc)
 
 
 def stage_template(s: State) -> None:

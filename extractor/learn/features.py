@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
@@ -83,6 +84,7 @@ def label_contexts(doc: Document, tokens: Sequence[Token], sections: Mapping[int
                    ) -> list[LabelContext]:
     """One :class:`LabelContext` per label token index in ``labels``."""
     heads = sorted((sec.line, n) for n, sec in sections.items())
+    head_lines = [line for line, _ in heads]
     per_line: dict[int, int] = {}
     for i in labels:
         per_line[tokens[i].line] = per_line.get(tokens[i].line, 0) + 1
@@ -92,10 +94,8 @@ def label_contexts(doc: Document, tokens: Sequence[Token], sections: Mapping[int
     n = max(len(labels), 1)
     for k, i in enumerate(labels):
         t = tokens[i]
-        section = 0
-        for line, num in heads:
-            if line < t.line:
-                section = num
+        above = bisect_left(head_lines, t.line)  # the headings before the label's line
+        section = heads[above - 1][1] if above else 0
         values = cells = 0
         for q in range(i + 1, len(tokens)):
             u = tokens[q]
@@ -194,7 +194,7 @@ def sequence_hints(keys: Sequence[str], items: Sequence[Item], sims: Sequence[Se
 
 def row_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
     """The named features of one label (see the module docstring)."""
-    f = dict.fromkeys(["ng:" + g for g in ngrams(key)], 1.0)
+    f = dict.fromkeys(map("ng:".__add__, ngrams(key)), 1.0)
     if not key:
         f["empty"] = 1.0
     for c, s in hints.sims.items():

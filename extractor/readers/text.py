@@ -58,7 +58,7 @@ def read_text_bytes(data: bytes, path: str = "<bytes>") -> Document:
 
 def _line(folded: str, raw: str, page: int, number: int) -> Line:
     same = len(raw) == len(folded)
-    cells = [Cell(text=tidy_cell(t), raw=raw[a:b] if same else t, span=(a, b)) for a, b, t in _split(folded)]
+    cells = [Cell(tidy_cell(t), raw[a:b] if same else t, (a, b)) for a, b, t in _split(folded)]
     return Line(cells=tuple(cells), page=page, number=number)
 
 
