@@ -95,9 +95,11 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
         if conf.needs_review(f.evidence, calibrator is not None):
             f.status = "review"
     _inferred(template, out, report, allowed, calibrator)
-    for fid in template.field_ids:
-        out.setdefault(fid, FieldResult(fid, None, 0.0, "missing", None))
-    return {fid: out[fid] for fid in template.field_ids}
+    field_ids = template.field_ids
+    for fid in field_ids:
+        if fid not in out:
+            out[fid] = FieldResult(fid, None, 0.0, "missing", None)
+    return {fid: out[fid] for fid in field_ids}
 
 
 def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, hand: float, fid: str, report: RuleReport) -> dict:
@@ -106,7 +108,10 @@ def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, hand: float, fid: s
     cell = _cell_of(doc, slot)
     reader = cell.confidence if cell is not None else 1.0
     unread = cell is not None and cell.unread and slot.kind != "num"
-    agree = sum(1 for rd in a.readings if rd[k] == slot) / len(a.readings) if a.readings else 0.0
+    if len(a.readings) == 1:
+        agree = 1.0  # the one reading is the slot's own
+    else:
+        agree = sum(1 for rd in a.readings if rd[k] == slot) / len(a.readings) if a.readings else 0.0
     return {"row": r.similarity, "columns": a.how, "table": r.table_evidence, "hand": hand,
             "reader": reader, "repaired": slot.token is not None and slot.token.repaired is not None,
             "confirmed": fid in report.confirmed, "broken": fid in report.broken,

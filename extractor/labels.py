@@ -30,7 +30,8 @@ _OWN_ROW = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\(?[�
 def values_follow(tokens: Sequence[Token], i: int) -> bool:
     """Whether label ``i`` has values after it on its own line."""
     line = tokens[i].line
-    for t in tokens[i + 1:]:
+    for q in range(i + 1, len(tokens)):
+        t = tokens[q]
         if t.line != line or t.kind == "label":
             return False
         if t.kind in ("num", "mark"):

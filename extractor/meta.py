@@ -57,8 +57,14 @@ def _head(texts: list[str], pattern: re.Pattern) -> Iterator[tuple[int, str, re.
             yield i, joined, m
 
 
-def find_year(doc: Document) -> MetaField:
+def find_year_and_agency(doc: Document) -> tuple[MetaField, MetaField]:
+    """Both, from one pass over the lines' text."""
     texts = _texts(doc)
+    return find_year(doc, texts), find_agency(doc, texts)
+
+
+def find_year(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
+    texts = _texts(doc) if texts is None else texts
     for i, t, m in _head(texts, _TITLE):
         return MetaField(int(m.group("year")), 0.95, i, t)
     for i, t in enumerate(texts):
@@ -76,8 +82,8 @@ def find_year(doc: Document) -> MetaField:
     return MetaField(None, 0.0)
 
 
-def find_agency(doc: Document) -> MetaField:
-    texts = _texts(doc)
+def find_agency(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
+    texts = _texts(doc) if texts is None else texts
     for i, t, y in _head(texts, _YEAR_FIRST):
         m = _TITLE.search(t)
         name = y.group("agency")

@@ -27,6 +27,7 @@ _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \u3000]+(?=[{_CJK}])")
 _SPACES = re.compile(r"[ \u00a0\u3000]+")
+_TIDY_SPACE = re.compile(r"[\t \u00a0\u3000]")
 
 
 _TABLE = {**_DROP, **_RADICALS}
@@ -53,6 +54,8 @@ def normalize_cell(text: str) -> str:
 
 def tidy_cell(text: str) -> str:
     """The white-space part of :func:`normalize_cell`, for text already folded by line."""
+    if not _TIDY_SPACE.search(text):
+        return text.strip()  # nothing for the substitutions below to do
     text = _SPACES.sub(" ", text.replace("\t", " ")).strip()
     return _SPACE_IN_CJK.sub("", text)
 

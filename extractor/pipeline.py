@@ -15,7 +15,7 @@ from . import __version__
 from .detect import TemplateGuess, detect_template
 from .fields import build_fields, settle_rows
 from .labels import joined_labels, without_values
-from .meta import MetaField, find_agency, find_year
+from .meta import MetaField, find_year_and_agency
 from .model import Check, Document, ErrorItem, FieldResult, Token
 from .positions import settle_by_position
 from .readers import read
@@ -63,15 +63,14 @@ def stage_read(s: State) -> None:
 
 def stage_tokens(s: State) -> None:
     from .tokens import document_tokens
-    prose = {i for i, ln in enumerate(s.doc.lines) if is_prose(ln.text) or is_furniture(ln.text)}
+    prose = {i for i, text in enumerate(ln.text for ln in s.doc.lines) if is_prose(text) or is_furniture(text)}
     s.sections = find_sections(s.doc)
     heads = {sec.line for sec in s.sections.values()}
     s.tokens = document_tokens(s.doc, skip_lines=prose | heads)
 
 
 def stage_meta(s: State) -> None:
-    s.year = find_year(s.doc)
-    s.agency = find_agency(s.doc)
+    s.year, s.agency = find_year_and_agency(s.doc)
 
 
 def stage_template(s: State) -> None:

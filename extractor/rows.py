@@ -82,9 +82,11 @@ class LabelScorer:
         for i, j in _containing(uniq, keys):
             sims[i, j] = _adjust(uniq[i], keys[j], float(sims[i, j]))
         col = {k: j for j, k in enumerate(keys)}
-        per_item = np.stack([sims[:, [col[k] for k in it.keys]].max(axis=1) for it in items], axis=1)
+        # the best over each item's keys: one maximum over the items' runs of key columns
+        starts = list(accumulate((len(it.keys) for it in items[:-1]), initial=0))
+        per_item = np.maximum.reduceat(sims[:, [col[k] for it in items for k in it.keys]], starts, axis=1)
         row = {o: i for i, o in enumerate(uniq)}
-        return [per_item[row[o]].tolist() for o in observed]
+        return per_item[[row[o] for o in observed]].tolist()
 
 
 def _containing(observed: list[str], keys: list[str]) -> set[tuple[int, int]]:

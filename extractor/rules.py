@@ -57,12 +57,12 @@ def _short(fid: str) -> str:
 def check_equation(eq: Equation, values: dict[str, Value]) -> Optional[Check]:
     """A check when every term is printed (and at least one is a number), else None."""
     terms = eq.lhs + eq.rhs
-    if any(values.get(t) is None for t in terms):
+    vals = [values.get(t) for t in terms]
+    if None in vals or vals.count(BLANK) == len(vals):
         return None
-    if all(values[t] == BLANK for t in terms):
-        return None
-    left = sum(_num(values[t]) for t in eq.lhs)
-    right = sum(_num(values[t]) for t in eq.rhs)
+    n = len(eq.lhs)
+    left = sum([0.0 if v == BLANK else float(v) for v in vals[:n]])
+    right = sum([0.0 if v == BLANK else float(v) for v in vals[n:]])
     ok = math.isclose(left, right, rel_tol=EPS, abs_tol=EPS)
     detail = (f"{eq.where}: {' + '.join(_short(t) for t in eq.lhs)} = {_fmt(left)}, "
               f"{' + '.join(_short(t) for t in eq.rhs)} = {_fmt(right)}")
@@ -151,10 +151,18 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
                 lo[t], hi[t] = (0.0, math.inf) if is_count(t) else (-math.inf, math.inf)
     if not lo:
         return {}, None
+    # what the passes do not change: each equation's terms, its unknown ones, the sum of the known
+    sides = []
+    for eq in eqs:
+        terms = [(t, 1.0) for t in eq.lhs] + [(t, -1.0) for t in eq.rhs]
+        unknown = [(t, a) for t, a in terms if values.get(t) is None]
+        if unknown:
+            known = sum(a * _num(values[t]) for t, a in terms if values.get(t) is not None)
+            sides.append((eq, terms, unknown, known))
     for _ in range(MAX_PASSES):
         changed = False
-        for eq in eqs:
-            result = _tighten(eq, values, lo, hi, how)
+        for eq, terms, unknown, known in sides:
+            result = _tighten(eq, terms, unknown, known, lo, hi, how)
             if isinstance(result, Check):
                 return {}, result
             changed |= result
@@ -165,13 +173,10 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
     return forced, None
 
 
-def _tighten(eq: Equation, values: dict[str, Value], lo: dict, hi: dict, how: dict) -> Union[bool, Check]:
-    """One pass of interval propagation over one equation; a Check when bounds cross."""
-    terms = [(t, 1.0) for t in eq.lhs] + [(t, -1.0) for t in eq.rhs]
-    unknown = [(t, a) for t, a in terms if values.get(t) is None]
-    if not unknown:
-        return False
-    known = sum(a * _num(values[t]) for t, a in terms if values.get(t) is not None)
+def _tighten(eq: Equation, terms: list[tuple[str, float]], unknown: list[tuple[str, float]], known: float,
+             lo: dict, hi: dict, how: dict) -> Union[bool, Check]:
+    """One pass of interval propagation over one equation (its signed ``terms``, the
+    ``unknown`` ones among them, and the sum of the ``known`` ones); a Check when bounds cross."""
     # sums of the unknown terms' lower / upper ends; infinities counted apart so that one
     # term can be taken out again (the lower ends are finite or -inf, the upper +inf)
     lows = [min(b * lo[u], b * hi[u]) for u, b in unknown]

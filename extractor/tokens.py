@@ -40,7 +40,7 @@ def cell_tokens(text: str, line: int, cell: int) -> list[Token]:
     stripped = text.strip()
     if not stripped:
         return [Token("blank", "", line, cell)]
-    if stripped in BLANK_MARKS or set(stripped) <= set("-/"):
+    if stripped in BLANK_MARKS or not stripped.strip("-/"):  # or dashes and slashes only
         return [Token("mark", stripped, line, cell)]
     whole = parse_number(stripped)
     if whole is not None:

@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from threadpoolctl import threadpool_limits
 
-from .features import CAL_FEATURES, calibration_vector
+from .features import CAL_FEATURES, calibration_matrix
 
 TARGET_OK_PRECISION = 0.999  # share of ok fields that must be right
 MIN_OK_SUPPORT = 200  # a threshold is judged on at least this many would-be ok fields
@@ -79,7 +79,7 @@ class FieldCalibrator(ClassifierMixin, BaseEstimator):
         return self
 
     def _vectors(self, X: Sequence[Mapping]) -> np.ndarray:
-        return np.asarray([calibration_vector(ev) for ev in X], dtype=np.float64).reshape(len(X), len(CAL_FEATURES))
+        return calibration_matrix(X)
 
     def _score(self, V: np.ndarray) -> np.ndarray:
         return V @ self.coef_ + self.intercept_

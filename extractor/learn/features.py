@@ -23,8 +23,8 @@ A class is the template item's id (:func:`item_class`): ``table.row`` for a row,
 ``table:<key>`` for a parent or title label; :data:`NONE` for a label that is no row.
 
 Calibrator (:mod:`extractor.learn.calibrate`): :data:`CAL_FEATURES` in that order, computed
-from a field's evidence dict (see :func:`extractor.fields.build_fields`) by
-:func:`calibration_vector`.
+from fields' evidence dicts (see :func:`extractor.fields.build_fields`) by
+:func:`calibration_matrix`.
 
 :data:`FEATURE_VERSION` names this feature set; a model built on another one is refused.
 """
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Mapping, Optional, Sequence
 
@@ -58,6 +59,8 @@ _NUMBERING = [
     ("circled", re.compile(r"^\s*[①-⑩]")),
     ("article", re.compile(r"^\s*第")),
 ]
+# the patterns above as one, tried in order: the name of the first that matches is the match's group
+_NUMBERING_ANY = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in _NUMBERING))
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ def label_contexts(doc: Document, tokens: Sequence[Token], sections: Mapping[int
                    ) -> list[LabelContext]:
     """One :class:`LabelContext` per label token index in ``labels``."""
     heads = sorted((sec.line, n) for n, sec in sections.items())
+    head_lines = [line for line, _ in heads]
     per_line: dict[int, int] = {}
     for i in labels:
         per_line[tokens[i].line] = per_line.get(tokens[i].line, 0) + 1
@@ -90,12 +94,11 @@ def label_contexts(doc: Document, tokens: Sequence[Token], sections: Mapping[int
     n = max(len(labels), 1)
     for k, i in enumerate(labels):
         t = tokens[i]
-        section = 0
-        for line, num in heads:
-            if line < t.line:
-                section = num
+        above = bisect_left(head_lines, t.line)  # the headings before the label's line
+        section = heads[above - 1][1] if above else 0
         values = cells = 0
-        for u in tokens[i + 1:]:
+        for q in range(i + 1, len(tokens)):
+            u = tokens[q]
             if u.line != t.line or u.kind == "label":
                 break
             cells += 1
@@ -117,17 +120,12 @@ def item_class(item: Item) -> str:
 
 
 def ngrams(key: str) -> list[str]:
-    grams = []
-    for n in NGRAM_SIZES:
-        grams.extend(key[i:i + n] for i in range(len(key) - n + 1))
-    return grams
+    return [key[i:i + n] for n in NGRAM_SIZES for i in range(len(key) - n + 1)]
 
 
 def numbering_style(text: str) -> str:
-    for name, pattern in _NUMBERING:
-        if pattern.match(text):
-            return name
-    return "none"
+    m = _NUMBERING_ANY.match(text)
+    return m.lastgroup if m else "none"
 
 
 def _length_bucket(n: int) -> str:
@@ -155,45 +153,48 @@ def sequence_hints(keys: Sequence[str], items: Sequence[Item], sims: Sequence[Se
     """Hints for every label from the similarity matrix of :class:`rows.LabelScorer`."""
     classes = [item_class(it) for it in items]
     parents = {c for c, it in zip(classes, items) if not it.row and it.table == "requests"}
-    out: list[Hints] = []
+    n = len(keys)
+    S = np.asarray(sims, dtype=np.float64).reshape(n, len(items))
+    by_class: list[dict[str, float]] = [{} for _ in range(n)]
+    hits = np.nonzero(S >= SIM_FEATURE_MIN)
+    for k, j, s in zip(hits[0].tolist(), hits[1].tolist(), S[hits].tolist()):
+        if s > by_class[k].get(classes[j], 0.0):
+            by_class[k][classes[j]] = s
+    if len(items):
+        top = S.argmax(axis=1).tolist()
+        ok = (S.max(axis=1) >= MIN_SIMILARITY).tolist() if n else []
+        best = [classes[j] if good else None for j, good in zip(top, ok)]
+    else:
+        best = [None] * n
+    values = [bool(c.values) for c in context] if context is not None else [False] * n
+    prevs: list[tuple[Optional[str], bool, Optional[str]]] = []  # previous class, its values, group
     prev: Optional[str] = None
     prev_values = False
     group: Optional[str] = None
-    S = np.asarray(sims, dtype=np.float64).reshape(len(keys), len(items))
-    top = S.argmax(axis=1) if len(items) else np.zeros(len(keys), dtype=int)
     for k, key in enumerate(keys):
-        row = S[k]
-        by_class: dict[str, float] = {}
-        for j in np.flatnonzero(row >= SIM_FEATURE_MIN):
-            if row[j] > by_class.get(classes[j], 0.0):
-                by_class[classes[j]] = float(row[j])
-        best = classes[top[k]] if len(items) and row[top[k]] >= MIN_SIMILARITY else None
-        out.append(Hints(by_class, best, prev, group, prev_values=prev_values))
+        prevs.append((prev, prev_values, group))
         if key:
-            prev = best
-            prev_values = bool(context[k].values) if context is not None else False
-            if best in parents:
-                group = best
-            elif best is not None and not best.startswith("requests.") or best in (
+            prev, prev_values = best[k], values[k]
+            if prev in parents:
+                group = prev
+            elif prev is not None and not prev.startswith("requests.") or prev in (
                     "requests.new_received", "requests.carried_over", "requests.total",
                     "requests.carried_forward", "requests.granted", "requests.partially_granted"):
                 group = None
+    out: list[Hints] = [None] * n  # type: ignore[list-item]
     nxt: Optional[str] = None
     nxt_values = False
-    for k in range(len(out) - 1, -1, -1):
-        h = out[k]
-        out[k] = Hints(h.sims, h.best, h.prev, h.group, nxt, h.prev_values, nxt_values)
+    for k in range(n - 1, -1, -1):
+        p, pv, g = prevs[k]
+        out[k] = Hints(by_class[k], best[k], p, g, nxt, pv, nxt_values)
         if keys[k]:
-            nxt = h.best
-            nxt_values = bool(context[k].values) if context is not None else False
+            nxt, nxt_values = best[k], values[k]
     return out
 
 
 def row_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
     """The named features of one label (see the module docstring)."""
-    f: dict[str, float] = {}
-    for g in ngrams(key):
-        f["ng:" + g] = 1.0
+    f = dict.fromkeys(map("ng:".__add__, ngrams(key)), 1.0)
     if not key:
         f["empty"] = 1.0
     for c, s in hints.sims.items():
@@ -249,36 +250,42 @@ def logit(p: float) -> float:
 _CAL_INDEX = {name: k for k, name in enumerate(CAL_FEATURES)}
 
 
-def calibration_vector(ev: Mapping) -> list[float]:
-    """A field's evidence dict → values in :data:`CAL_FEATURES` order."""
-    v = [0.0] * len(CAL_FEATURES)
+def calibration_matrix(evidence: Sequence[Mapping]) -> np.ndarray:
+    """Fields' evidence dicts → one row each, values in :data:`CAL_FEATURES` order."""
     at = _CAL_INDEX
-
-    def flag(name: str) -> None:
-        k = at.get(name)
-        if k is not None:
-            v[k] = 1.0
-
-    v[at["hand_logit"]] = logit(float(ev.get("hand", 0.0)))
-    flag(f"table={ev.get('table_id')}")
-    if ev.get("inferred"):
-        v[at["inferred"]] = 1.0
-        floor = ev.get("floor")
-        if floor is None:
-            v[at["inferred_no_floor"]] = 1.0
-        else:
-            v[at["floor_logit"]] = logit(float(floor))
-        v[at["replaces_review"]] = float(bool(ev.get("replaces_review")))
-        return v
-    v[at["bias_printed"]] = 1.0
-    v[at["row_doubt"]] = 1.0 - float(ev.get("row", 0.0))
-    v[at["table_doubt"]] = 1.0 - float(ev.get("table", 0.0))
-    v[at["reader_doubt"]] = 1.0 - float(ev.get("reader", 1.0))
+    V = np.zeros((len(evidence), len(CAL_FEATURES)), dtype=np.float64)
+    V[:, at["hand_logit"]] = [logit(float(ev.get("hand", 0.0))) for ev in evidence]
+    inferred = [bool(ev.get("inferred")) for ev in evidence]
+    _flags(V, [f"table={ev.get('table_id')}" for ev in evidence])
+    # an inferred field: how it was forced
+    rows = [r for r, inf in enumerate(inferred) if inf]
+    evs = [evidence[r] for r in rows]
+    V[rows, at["inferred"]] = 1.0
+    V[rows, at["inferred_no_floor"]] = [float(ev.get("floor") is None) for ev in evs]
+    V[rows, at["floor_logit"]] = [0.0 if ev.get("floor") is None else logit(float(ev["floor"])) for ev in evs]
+    V[rows, at["replaces_review"]] = [float(bool(ev.get("replaces_review"))) for ev in evs]
+    # a printed field: what its reading rests on
+    rows = [r for r, inf in enumerate(inferred) if not inf]
+    evs = [evidence[r] for r in rows]
+    V[rows, at["bias_printed"]] = 1.0
+    V[rows, at["row_doubt"]] = [1.0 - float(ev.get("row", 0.0)) for ev in evs]
+    V[rows, at["table_doubt"]] = [1.0 - float(ev.get("table", 0.0)) for ev in evs]
+    V[rows, at["reader_doubt"]] = [1.0 - float(ev.get("reader", 1.0)) for ev in evs]
     for k in ("repaired", "confirmed", "broken", "split", "blank"):
-        v[at[k]] = float(bool(ev.get(k)))
-    v[at["unsettled"]] = float(not ev.get("settled", True))
-    v[at["disagree"]] = 1.0 - float(ev.get("agree", 1.0))
-    v[at["log_readings"]] = math.log(max(int(ev.get("readings", 1)), 1))
-    flag(f"how={ev.get('columns')}")
-    flag(f"kind={ev.get('kind')}")
-    return v
+        V[rows, at[k]] = [float(bool(ev.get(k))) for ev in evs]
+    V[rows, at["unsettled"]] = [float(not ev.get("settled", True)) for ev in evs]
+    V[rows, at["disagree"]] = [1.0 - float(ev.get("agree", 1.0)) for ev in evs]
+    V[rows, at["log_readings"]] = [math.log(max(int(ev.get("readings", 1)), 1)) for ev in evs]
+    _flags(V, [f"how={ev.get('columns')}" for ev in evs], rows)
+    _flags(V, [f"kind={ev.get('kind')}" for ev in evs], rows)
+    return V
+
+
+def _flags(V: np.ndarray, names: list[str], rows: Optional[list[int]] = None) -> None:
+    """Set the named one-hot feature of each row (of ``rows``, default all) to 1; unknown names
+    are left out."""
+    rows = range(len(names)) if rows is None else rows
+    hits = [(r, _CAL_INDEX[n]) for r, n in zip(rows, names) if n in _CAL_INDEX]
+    if hits:
+        V[tuple(zip(*hits))] = 1.0
+

@@ -22,6 +22,7 @@ item whose class the model never saw gets the transparent similarity.
 
 from __future__ import annotations
 
+from itertools import chain, repeat
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
@@ -88,17 +89,14 @@ class RowClassifier(ClassifierMixin, BaseEstimator):
         return np.asarray(self.feature_names_, dtype=object)
 
     def _matrix(self, X: Sequence[Mapping[str, float]]) -> sparse.csr_matrix:
-        get = self.vocabulary_.get
-        indptr, cols, vals = [0], [], []
-        for x in X:
-            for name, v in x.items():
-                c = get(name)
-                if c is not None:
-                    cols.append(c)
-                    vals.append(v)
-            indptr.append(len(cols))
-        m = sparse.csr_matrix((np.asarray(vals, dtype=np.float64), np.asarray(cols, dtype=np.int64), indptr),
-                              shape=(len(X), len(self.vocabulary_)))
+        counts = [len(x) for x in X]
+        total = sum(counts)
+        cols = np.fromiter(map(self.vocabulary_.get, chain.from_iterable(X), repeat(-1)), dtype=np.int64, count=total)
+        vals = np.fromiter(chain.from_iterable(x.values() for x in X), dtype=np.float64, count=total)
+        known = cols >= 0  # names outside the vocabulary are dropped
+        rows = np.repeat(np.arange(len(X)), counts)[known]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(X)))])
+        m = sparse.csr_matrix((vals[known], cols[known], indptr), shape=(len(X), len(self.vocabulary_)))
         m.sum_duplicates()
         return m
 

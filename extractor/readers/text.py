@@ -58,7 +58,7 @@ def read_text_bytes(data: bytes, path: str = "<bytes>") -> Document:
 
 def _line(folded: str, raw: str, page: int, number: int) -> Line:
     same = len(raw) == len(folded)
-    cells = [Cell(text=tidy_cell(t), raw=raw[a:b] if same else t, span=(a, b)) for a, b, t in _split(folded)]
+    cells = [Cell(tidy_cell(t), raw[a:b] if same else t, (a, b)) for a, b, t in _split(folded)]
     return Line(cells=tuple(cells), page=page, number=number)
 
 
@@ -71,7 +71,8 @@ def _split(line: str) -> list[tuple[int, int, str]]:
         return _split_on(line, "|", outer=True)
     if "\t" in line:
         return _split_on(line.rstrip(" "), "\t", outer=False)
-    line = _HEADING.sub(lambda m: " " * len(m.group()), line)
+    if line.startswith("#"):
+        line = _HEADING.sub(lambda m: " " * len(m.group()), line)
     return [(a, b, t) for a, b, t in _split_regex(line, _WIDE_GAP) if t.strip()] or [(0, len(line), line)]
 
 
