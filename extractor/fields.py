@@ -77,12 +77,13 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
     """One result per field id. ``calibrator`` (see :mod:`extractor.learn.calibrate`), when
     given, maps each field's evidence to its confidence in place of the hand-made formula."""
     out: dict[str, FieldResult] = {}
-    allowed: dict[str, set[float]] = {}  # what the print allows for each field (its readings)
+    allowed: dict[str, set[float]] = {}  # what the print allows for a field of several readings
     for r in rows:
         for k, (fid, slot, c, note) in enumerate(_row_fields(template, doc, r)):
-            allowed.setdefault(fid, {rd[k].value or 0.0 for rd in r.assignment.readings})
             if fid in out:
                 continue
+            if len(r.assignment.readings) > 1:
+                allowed[fid] = {rd[k].value or 0.0 for rd in r.assignment.readings}
             c = conf.with_rules(c, fid in report.confirmed, fid in report.broken)
             blank = slot.kind != "num"
             unit = units.get(fid) or (slot.token.unit if slot.token is not None and slot.kind == "num" else None)
@@ -169,7 +170,7 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
     added = []
     for fid, (value, how) in report.inferred.items():
         current = out.get(fid)
-        if current is not None and (current.status != "review" or value not in allowed.get(fid, {value})):
+        if current is not None and (current.status != "review" or value not in allowed.get(fid, {current.value or 0.0})):
             continue
         printed = floor.get(fid.split(".")[0])
         c = conf.INFERRED_FACTOR * printed if printed is not None else 0.5
