@@ -163,53 +163,62 @@ _BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff\U000f0000-\U0010ff
 
 
 def page_text(page: pymupdf.Page) -> PageText:
-    """Glyphs of ``page`` in the reading frame chosen from its dominant text direction."""
+    """Glyphs of ``page`` in the reading frame chosen from its dominant text direction.
+
+    Horizontal lines get their glyphs for an upright frame at once (the common case); if
+    another frame wins, all lines are laid out again in it."""
     raw = page.get_text("rawdict", flags=TEXT_FLAGS)
     unrot = page.rect * page.derotation_matrix
-    lines: list[tuple[int, dict]] = []
+    lines: list[tuple[int, dict, list[Glyph]]] = []
     weight = [0, 0, 0, 0]
     skewed = 0
     seen: dict[str, tuple[list[float], list[float]]] = {}
     for block in raw["blocks"]:
         for line in block.get("lines", ()):
             axis = _axis(line["dir"])
-            n = sum(len(s["chars"]) for s in line["spans"])
+            n = sum([len(s["chars"]) for s in line["spans"]])
             if axis is None:
                 skewed += n
                 continue
-            if n and _painted_twice(line, seen):
+            flat: list[Glyph] = []
+            text = _flat_glyphs(line, len(lines), flat) if axis == 0 else _line_text(line)
+            if n and _painted_twice(line, text, seen):
                 continue
             weight[axis] += n
-            lines.append((axis, line))
+            lines.append((axis, line, flat))
     turns = max(range(4), key=lambda k: weight[k]) if any(weight) else 0
     frame = Frame(turns, abs(unrot.width), abs(unrot.height))
     glyphs: list[Glyph] = []
-    for lid, (axis, line) in enumerate(lines):
+    for lid, (axis, line, flat) in enumerate(lines):
         if axis == turns == 0:
-            _flat_glyphs(line, lid, glyphs)
+            glyphs += flat
         else:
             _line_glyphs(line, lid, axis == turns, frame, glyphs)
     bad = len(_BAD.findall("".join([g.c for g in glyphs])))
     return PageText(frame, glyphs, skewed, bad)
 
 
-def _painted_twice(line: dict, seen: dict[str, tuple[list[float], list[float]]]) -> bool:
-    """A line repeating an earlier one at (almost) the same place: fake bold or shadow.
+def _line_text(line: dict) -> str:
+    return "".join([ch["c"] for s in line["spans"] for ch in s["chars"]])
+
+
+def _painted_twice(line: dict, text: str, seen: dict[str, tuple[list[float], list[float]]]) -> bool:
+    """A line (all of whose characters make ``text``) repeating an earlier one at (almost)
+    the same place: fake bold or shadow.
 
     ``seen`` holds, per text, the places (y and x lists, by y) of the lines kept so far; a
     text such as "0" recurs all over a table, so only the places near in y are compared."""
-    spans = line["spans"]
-    text = "".join([ch["c"] for s in spans for ch in s["chars"]])
-    x, y = line["bbox"][0], line["bbox"][1]
+    x, y = line["bbox"][:2]
     places = seen.get(text)
     if places is None:  # a text not seen before
         seen[text] = ([y], [x]) if x == x and y == y else ([], [])
         return False
     ys, xs = places
-    tol = 0.3 * max((s["size"] for s in spans), default=1.0)
+    tol = 0.3 * max([s["size"] for s in line["spans"]], default=1.0)
     lo, hi = bisect_left(ys, y - 2 * tol), bisect_right(ys, y + 2 * tol)  # a wider window
-    if any(abs(x - xs[k]) < tol and abs(y - ys[k]) < tol for k in range(lo, hi)):
-        return True
+    for k in range(lo, hi):
+        if abs(x - xs[k]) < tol and abs(y - ys[k]) < tol:
+            return True
     if x == x and y == y:  # a place with NaN in it matches nothing
         k = bisect_right(ys, y)
         ys.insert(k, y)
@@ -217,18 +226,21 @@ def _painted_twice(line: dict, seen: dict[str, tuple[list[float], list[float]]])
     return False
 
 
-def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> None:
-    """:func:`_line_glyphs` for the common case: horizontal text on an upright page."""
+def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> str:
+    """:func:`_line_glyphs` for the common case: horizontal text on an upright page.
+    Returns the text of all the line's characters (spaces and repeats too)."""
     pc, px = "", -1e9
     space = False
     append = out.append
     new = tuple.__new__  # Glyph(...) without the namedtuple's Python-level __new__
+    texts: list[str] = []
     for span in line["spans"]:
         size = span["size"] or 1.0
         base = span["origin"][1]
         top, bottom, twin = base - 0.8 * size, base + 0.2 * size, 0.3 * size
         for ch in span["chars"]:
             c = ch["c"]
+            texts.append(c)
             if not c or c.isspace():
                 space = bool(pc)
                 continue
@@ -238,6 +250,7 @@ def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> None:
             pc, px = c, x0
             append(new(Glyph, (x0, top, x1, bottom, c, lid, size, True, space)))
             space = False
+    return "".join(texts)
 
 
 def _line_glyphs(line: dict, lid: int, straight: bool, frame: Frame, out: list[Glyph]) -> None:
