@@ -175,14 +175,13 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
     floor = getattr(scorer, "min_score", MIN_SIMILARITY)
     n, m = len(observed), len(items)
     S = np.asarray(scores, dtype=np.float64).reshape(n, m)
+    rows = np.asarray([bool(it.row) for it in items], dtype=bool)
     if has_values is not None and any(has_values):
         fragments = ~np.asarray(has_values, dtype=bool)
-        rows = np.asarray([bool(it.row) for it in items], dtype=bool)
         S[np.ix_(fragments, rows)] *= FRAGMENT_WEIGHT
     weights = np.array([it.weight for it in items], dtype=np.float64)
     take = np.where(S >= floor, weights * S, -np.inf)
     if apart is not None and any(apart):
-        rows = np.asarray([bool(it.row) for it in items], dtype=bool)
         take[np.ix_(np.asarray(apart, dtype=bool), rows)] *= APART_WEIGHT
     best = np.zeros((n + 1, m + 1))
     for i in range(1, n + 1):

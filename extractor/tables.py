@@ -57,10 +57,12 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
     line = tokens[p].line
     out: list[Token] = []
     q = p + 1
+    found = False  # a value among them yet
     while q < len(tokens) and tokens[q].line == line:
         if tokens[q].kind != "label":
             out.append(tokens[q])
-        elif any(t.kind in ("num", "mark") for t in out) or not _debris(tokens, q, anchors):
+            found = found or tokens[q].kind in ("num", "mark")
+        elif found or not _debris(tokens, q, anchors):
             break  # (a character of a wrapped label that OCR put in a value cell, "情447", is not)
         q += 1
     if out or (q < len(tokens) and tokens[q].line == line):
@@ -111,8 +113,9 @@ def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[Row
         table = template.table(m.table)
         ncols = len(table.columns)
         evidence = table_evidence.get(m.table, 1.0)
+        valid = row_validator(table)
         following = _skipped_rows(table, m, matches[k + 1] if k + 1 < len(matches) else None)
-        apart = _rows_apart(tokens, m, ncols, anchors, following, row_validator(table))
+        apart = _rows_apart(tokens, m, ncols, anchors, following, valid)
         if apart:
             for row, a, cells in zip([m.row] + following, *apart):
                 own = row == m.row
@@ -120,7 +123,7 @@ def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[Row
                                    m.shared, apart=not own))
             continue
         cells = row_cells(tokens, m.token, ncols, anchors)
-        a = assign(cells, ncols, row_validator(table))
+        a = assign(cells, ncols, valid)
         if a is None:
             continue
         out.append(RowRead(m.table, m.row, a, m.similarity, evidence, m.token, tuple(cells), m.shared))

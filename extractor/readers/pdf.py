@@ -21,13 +21,11 @@ one-line reason. Boxes are in pymupdf page space (unrotated page, points, y down
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
 from ..mupdf import pymupdf
 
@@ -66,18 +64,17 @@ def read_pdf(path: str | os.PathLike, max_pages: int = MAX_PAGES,
     path = str(path)
     sha, complete = _check_file(path)
     warnings: list[str] = []
-    with _gc_paused():
-        with _quiet_mupdf():
-            doc = _open(path, complete)
-            if doc.is_repaired:
-                warnings.append("the file is damaged (its cross-reference table was rebuilt); "
-                                "some content may be missing")
-            try:
-                n = _page_budget(doc, path, max_pages, truncate, warnings)
-                pages = [_read_page_safe(doc, i) for i in range(n)]
-            finally:
-                doc.close()
-        lines = _assemble(pages)
+    with _quiet_mupdf():
+        doc = _open(path, complete)
+        if doc.is_repaired:
+            warnings.append("the file is damaged (its cross-reference table was rebuilt); "
+                            "some content may be missing")
+        try:
+            n = _page_budget(doc, path, max_pages, truncate, warnings)
+            pages = [_read_page_safe(doc, i) for i in range(n)]
+        finally:
+            doc.close()
+    lines = _assemble(pages)
     needs_ocr = [p.number for p in pages if p.needs_ocr]
     for p in pages:
         warnings.extend(p.warnings)
@@ -165,23 +162,6 @@ class _quiet_mupdf:
     def __exit__(self, *exc: object) -> None:
         pymupdf.TOOLS.mupdf_display_errors(self.errors)
         pymupdf.TOOLS.mupdf_display_warnings(self.warnings)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Cyclic garbage collection off while the pages are read.
-
-    Reading makes many small objects that reference counting frees (MuPDF's character
-    dicts, glyph tuples), and their number alone keeps triggering the collector, which
-    then walks the whole heap again and again: about a tenth of the reading time. Any
-    cycles made meanwhile are collected once it is back on."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------------- pages
