@@ -68,11 +68,24 @@ def ocr_digits(text: str) -> Optional[str]:
     return digits if digits.isdigit() and (digits == "0" or not digits.startswith("0")) else None
 
 
+# a blank mark standing alone among the values of running text ("本年新收 10 0 - - 1 11"):
+# it keeps its cell's place. Only symbols: a lone 无 may be a shredded label character.
+_INLINE_MARK = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/{1,2}|×|…|\.{3})(?=\s*$|\s+(?:\d|[-—/×…]))")
+
+
 def _split_mixed(text: str, line: int, cell: int) -> Iterable[Token]:
     label_start = 0
     pos = 0
-    for m in _SCAN.finditer(text):
+    found = sorted([*_SCAN.finditer(text), *_INLINE_MARK.finditer(text)], key=lambda m: m.start())
+    for m in found:
         if m.start() < pos:
+            continue
+        if m.re is _INLINE_MARK:
+            label = text[label_start:m.start()]
+            if _has_label_text(label):
+                yield from _labels(label.strip(), line, cell)
+            yield Token("mark", m.group(), line, cell)
+            label_start = pos = m.end()
             continue
         start, end = m.start("num"), m.end("num")
         digits = m.group("num")

@@ -26,6 +26,17 @@ def test_reading_order_row_splits_label_and_numbers():
     assert kinds("规章 0 12 3") == [("label", "规章"), ("num", 0), ("num", 12), ("num", 3)]
 
 
+def test_blank_marks_among_running_values_keep_their_places():
+    # pdftotext -raw prints a row's cells on one line; a printed "—" is a blank cell
+    assert kinds("一.本年新收政府信 10 0 — - 1 11") == [
+        ("label", "一.本年新收政府信"), ("num", 10), ("num", 0), ("mark", None), ("mark", None),
+        ("num", 1), ("num", 11)]
+    assert kinds("- 0 / 2") == [("mark", None), ("num", 0), ("mark", None), ("num", 2)]
+    # a dash inside a label, or before more label text, is not a cell
+    assert kinds("第一项-第二项 5") == [("label", "第一项-第二项"), ("num", 5)]
+    assert kinds("甲 - 乙 5") == [("label", "甲 - 乙"), ("num", 5)]
+
+
 def test_numbering_stays_in_the_label():
     assert kinds("1. 属于国家秘密") == [("label", "1. 属于国家秘密")]
     assert kinds("第二十条第（一）项") == [("label", "第二十条第(一)项")]
