@@ -19,7 +19,7 @@ too_many                     0.40        more values than columns
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Callable, Iterator, Optional, Sequence
 
@@ -69,7 +69,11 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
     """Read the cells of one row into ``ncols`` columns; None when nothing is printed.
 
     Without ``valid`` (a table with no rule), a row printing fewer values than columns, with
-    no empty cells to keep the positions, stays ambiguous: only the rules can place them."""
+    no empty cells to keep the positions, stays ambiguous: only the rules can place them.
+    There a dash glued between digits ("12-35") may be a blank cell or a minus sign
+    (本年增/减): the row is settled only when one of the two leaves no reading."""
+    if valid is None and any(t.minus for t in cells):
+        return _either(assign([replace(t, minus=False) for t in cells], ncols), assign(_signed(cells), ncols))
     has_rules = valid is not None
     valid = valid or (lambda r: True)
     filled = [t for t in cells if t.kind in ("num", "mark")]
@@ -84,6 +88,11 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
     if len(cells) == ncols:
         return Assignment((tuple(_slot(t) for t in cells),), "positions")
     if any(t.run for t in filled):
+        if any(t.kind == "mark" for t in filled):
+            # this row prints its blanks ("2100—1022"): readings with no blank left out first
+            exact = [r for r in _splits(filled, ncols) if valid(r)]
+            if exact:
+                return _settle(exact, "split")
         # blanks leave no trace between digits run together: fewer numbers, placed among
         # the columns, are readings too ("014" in three columns: 0|1|4, or 0|14 and a blank)
         splits = [r for r in _splits_and_blanks(filled, ncols) if valid(r)]
@@ -98,6 +107,29 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
     if inserts:
         return _settle(inserts, "insert")
     return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous")
+
+
+def _signed(cells: Sequence[Token]) -> list[Token]:
+    """The cells with each dash glued between digits read as the sign of the next number."""
+    out: list[Token] = []
+    for t in cells:
+        if out and out[-1].minus and t.kind == "num" and t.value is not None:
+            out[-1] = replace(t, text="-" + t.text, value=-t.value)
+        else:
+            out.append(t)
+    return [replace(t, minus=False) for t in out]
+
+
+def _either(a: Optional[Assignment], b: Optional[Assignment]) -> Optional[Assignment]:
+    """One assignment from two ways of reading the same cells."""
+    fits = [x for x in (a, b) if x is not None and x.how != "too_many"]
+    if len(fits) == 1:
+        return fits[0]
+    if not fits:
+        return a or b
+    if fits[0].settled and fits[1].settled and fits[0].readings == fits[1].readings:
+        return fits[0]
+    return Assignment(tuple(dict.fromkeys(fits[0].readings + fits[1].readings))[:MAX_READINGS], "ambiguous")
 
 
 def _settle(readings: list[Reading], how: str) -> Assignment:

@@ -75,6 +75,8 @@ class Token:
     may hold the digits of several adjacent cells (web-crawler text). ``repaired`` holds
     the printed text when a number was read through OCR letter-for-digit confusions
     ("1s" → 15, "O" → 0); such a value is never trusted without the rules' support.
+    ``minus`` is true for a blank mark glued between digits ("12-3"), which may instead be
+    the sign of the number after it, in a column that can fall (本年增/减).
     """
 
     kind: TokenKind
@@ -85,6 +87,7 @@ class Token:
     unit: Optional[str] = None
     run: bool = False
     repaired: Optional[str] = None
+    minus: bool = False
 
 
 @dataclass(frozen=True)

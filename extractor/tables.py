@@ -192,11 +192,11 @@ def _appeals_by_rows(table: Table, tokens: Sequence[Token], start: int, end: int
                 cells = row_cells(tokens, i, len(table.columns))
                 if tokens[i + 1:i + 2] and tokens[i + 1].line == t.line and len(cells) >= 3:
                     found = (i, cells, max(similarity(label_key(t.text), k) for k in row.keys))
-        if found is None:
-            return []
+        if found is None or any(r.label_token == found[0] for r in out):
+            return []  # one label (a header run together with its values) is not three rows
         i, cells, sim = found
         a = assign(cells, len(table.columns), lambda r: _sums(r, len(table.columns)))
-        if a is None:
+        if a is None or a.how == "too_many":
             return []
         out.append(RowRead("appeals", row.id, a, sim, evidence, i, tuple(cells)))
     return out

@@ -21,7 +21,7 @@ _NUMBER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _WHOLE = re.compile(rf"^\s*(?P<num>{_NUMBER})\s*(?P<unit>{_UNIT_RE})?\s*$")
 # in running text a comma group may close digits of several cells run together
 # ("行政许可0131,809" is 0 | 13 | 1,809): the whole run is one token, split later
-_SCAN = re.compile(rf"(?P<num>[+-]?(?:\d+(?:,\d{{3}})+|\d+)(?:\.\d+)?)(?P<sp>\s*)(?P<unit>{_UNIT_RE})?")
+_SCAN = re.compile(rf"(?P<num>(?:\+|(?<!\S)-)?(?:\d+(?:,\d{{3}})+|\d+)(?:\.\d+)?)(?P<sp>\s*)(?P<unit>{_UNIT_RE})?")
 # a number followed by these belongs to the label ("2020年", "第20条", "3个月")
 _LABEL_AFTER = re.compile(r"\s*(?:年|月|日|号|条|款|项|次会议|个工作日|周|天|%|％|:|：)")
 _NUMBERING_AFTER = re.compile(r"[.、．](?!\d)")
@@ -35,7 +35,7 @@ def parse_number(text: str) -> Optional[tuple[float, Optional[str]]]:
     return float(m.group("num").replace(",", "")), m.group("unit")
 
 
-def cell_tokens(text: str, line: int, cell: int) -> list[Token]:
+def cell_tokens(text: str, line: int, cell: int, widths: Optional[dict[str, int]] = None) -> list[Token]:
     """Split one normalised cell into tokens."""
     stripped = text.strip()
     if not stripped:
@@ -48,7 +48,7 @@ def cell_tokens(text: str, line: int, cell: int) -> list[Token]:
     repaired = ocr_digits(stripped)
     if repaired is not None:
         return [Token("num", repaired, line, cell, value=float(repaired), repaired=stripped)]
-    return list(_split_mixed(stripped, line, cell))
+    return list(_split_mixed(stripped, line, cell, widths))
 
 
 # letters OCR reads for digits, in a cell that is otherwise a number
@@ -71,20 +71,44 @@ def ocr_digits(text: str) -> Optional[str]:
 # a blank mark standing alone among the values of running text ("本年新收 10 0 - - 1 11"):
 # it keeps its cell's place. Only symbols: a lone 无 may be a shredded label character.
 _INLINE_MARK = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/{1,2}|×|…|\.{3})(?=\s*$|\s+(?:\d|[-—/×…]))")
+# blank marks glued to digits in web-crawler text ("2100-1022", "属于国家秘密--000-0")
+_GLUED_MARKS = re.compile(r"(?<=\d)(?:-+|/+)|(?<=[^\s\d])(?:-+|/+)(?=\d)")
 
 
-def _split_mixed(text: str, line: int, cell: int) -> Iterable[Token]:
+EVEN_SHARE = 0.8  # of a mark's glued runs, for its blanks to be read as two characters each
+
+
+def mark_width(texts: Iterable[str]) -> dict[str, int]:
+    """Characters per printed blank, for each mark glued to digits in a document: 2 when
+    nearly every glued run of that mark has an even length (cells printed "——"; a lone
+    "-" may be a minus sign of 本年增/减), else 1."""
+    runs: dict[str, list[int]] = {}
+    for text in texts:
+        for m in _GLUED_MARKS.finditer(text):
+            runs.setdefault(m.group()[0], []).append(len(m.group()))
+    widths = {}
+    for ch, ns in runs.items():
+        even = sum(n % 2 == 0 for n in ns)
+        widths[ch] = 2 if even >= 2 and even >= EVEN_SHARE * len(ns) else 1
+    return widths
+
+
+def _split_mixed(text: str, line: int, cell: int, widths: Optional[dict[str, int]] = None) -> Iterable[Token]:
     label_start = 0
     pos = 0
-    found = sorted([*_SCAN.finditer(text), *_INLINE_MARK.finditer(text)], key=lambda m: m.start())
+    numbers = list(_SCAN.finditer(text))
+    inline = list(_INLINE_MARK.finditer(text))
+    if inline and len(numbers) < 2 and not any(is_cjk(ch) for ch in text):
+        inline = []  # "/ 0" in one cell of a ruled grid: a speck beside the value, not a cell
+    found = sorted([*numbers, *inline, *_GLUED_MARKS.finditer(text)], key=lambda m: (m.start(), m.re is _SCAN))
     for m in found:
         if m.start() < pos:
             continue
-        if m.re is _INLINE_MARK:
+        if m.re is not _SCAN:
             label = text[label_start:m.start()]
             if _has_label_text(label):
                 yield from _labels(label.strip(), line, cell)
-            yield Token("mark", m.group(), line, cell)
+            yield from _marks(m, text, line, cell, widths)
             label_start = pos = m.end()
             continue
         start, end = m.start("num"), m.end("num")
@@ -122,6 +146,17 @@ def _split_mixed(text: str, line: int, cell: int) -> Iterable[Token]:
         yield from _labels(rest.strip(), line, cell)
 
 
+def _marks(m: re.Match, text: str, line: int, cell: int, widths: Optional[dict[str, int]]) -> Iterable[Token]:
+    if m.re is _INLINE_MARK:
+        yield Token("mark", m.group(), line, cell)
+        return
+    run = m.group()
+    n = max(1, len(run) // (widths or {}).get(run[0], 1))
+    between = m.start() > 0 and text[m.start() - 1].isdigit() and text[m.end():m.end() + 1].isdigit()
+    for i in range(n):
+        yield Token("mark", run[0], line, cell, minus=between and run == "-")
+
+
 _VERTICAL = re.compile(r"^([\u4e00-\u9fff])\s+(?=\S{2})")
 # inner numbering starts a new label: "年(四)无法提供 2. 没有现成信息" → 年 | (四)无法提供 | 2. 没有现成信息;
 # "(2)没有现成信息需要另行制作(3)补正后申请内容仍不明确" (two rows OCR read as one line) → two labels
@@ -153,9 +188,9 @@ def _has_label_text(s: str) -> bool:
 def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> list[Token]:
     """All tokens of a document in reading order (lines in ``skip_lines`` left out)."""
     out: list[Token] = []
-    for i, line in enumerate(doc.lines):
-        if skip_lines and i in skip_lines:
-            continue
+    lines = [(i, line) for i, line in enumerate(doc.lines) if not (skip_lines and i in skip_lines)]
+    widths = mark_width(cell.text for _, line in lines for cell in line.cells)
+    for i, line in lines:
         for j, cell in enumerate(line.cells):
-            out.extend(cell_tokens(cell.text, i, j))
+            out.extend(cell_tokens(cell.text, i, j, widths))
     return out

@@ -78,3 +78,19 @@ def test_a_sign_belongs_to_the_first_number_of_a_split():
     a = assign(toks, 3)
     assert not a.settled
     assert [99, -13, 0] in values(a)
+
+
+def test_a_dash_between_digits_is_a_blank_where_counts_cannot_fall():
+    # requests row "21 0 0 — 1 0 22" run together: the dash is the blank cell, not a minus
+    toks = [t for t in cell_tokens("申请数量2100-1022", 0, 0) if t.kind != "label"]
+    a = assign(toks, 7, row_sum)
+    assert a.settled and values(a) == [[21, 0, 0, None, 1, 0, 22]]
+
+
+def test_a_dash_between_digits_in_a_column_that_can_fall_stays_open():
+    # 上一年项目数量 | 本年增/减 | 处理决定数量: "12-35" is 12 — 35, or 12 −3 5
+    a = assign(cell_tokens("行政许可12-35", 0, 0)[1:], 3)
+    assert not a.settled
+    assert [12, None, 35] in values(a) and [12, -3, 5] in values(a)
+    # with a space after the sign only the minus reading has three cells
+    assert values(assign(cell_tokens("行政许可12-3 5", 0, 0)[1:], 3)) == [[12, -3, 5]]

@@ -1,7 +1,7 @@
 """Cells → tokens."""
 
 from extractor.normalize import normalize_cell
-from extractor.tokens import cell_tokens, parse_number
+from extractor.tokens import cell_tokens, mark_width, parse_number
 
 
 def kinds(text):
@@ -35,6 +35,22 @@ def test_blank_marks_among_running_values_keep_their_places():
     # a dash inside a label, or before more label text, is not a cell
     assert kinds("第一项-第二项 5") == [("label", "第一项-第二项"), ("num", 5)]
     assert kinds("甲 - 乙 5") == [("label", "甲 - 乙"), ("num", 5)]
+
+
+def test_blank_marks_glued_to_digits_are_cells():
+    # web-crawler text: "21 0 0 — 1 0 22" printed with no separators
+    toks = cell_tokens("申请数量2100-1022二、上年结转", 0, 0)
+    assert [t.kind for t in toks] == ["label", "num", "mark", "num", "label"]
+    assert toks[2].minus  # between digits: in a 本年增/减 column it may be a minus sign
+    assert [t.kind for t in cell_tokens("属于国家秘密--000/0", 0, 0)] == ["label", "mark", "mark", "num", "mark", "num"]
+    # a minus sign standing apart stays a sign
+    assert kinds("本年增/减 5 -3") == [("label", "本年增/减"), ("num", 5), ("num", -3)]
+
+
+def test_a_document_printing_blanks_as_double_dashes_reads_each_pair_as_one_cell():
+    assert mark_width(["秘密----000--0", "数量89--000089", "0--1"]) == {"-": 2}
+    assert mark_width(["秘密--000-0", "数量89-000089"]) == {"-": 1}
+    assert [t.kind for t in cell_tokens("秘密----000--0", 0, 0, {"-": 2})] == ["label", "mark", "mark", "num", "mark", "num"]
 
 
 def test_numbering_stays_in_the_label():
