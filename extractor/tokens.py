@@ -98,7 +98,7 @@ def _split_mixed(text: str, line: int, cell: int, widths: Optional[dict[str, int
     pos = 0
     numbers = list(_SCAN.finditer(text))
     inline = list(_INLINE_MARK.finditer(text))
-    if inline and len(numbers) < 2 and not any(is_cjk(ch) for ch in text):
+    if inline and len(numbers) == 1 and not any(is_cjk(ch) for ch in text):
         inline = []  # "/ 0" in one cell of a ruled grid: a speck beside the value, not a cell
     found = sorted([*numbers, *inline, *_GLUED_MARKS.finditer(text)], key=lambda m: (m.start(), m.re is _SCAN))
     for m in found:
