@@ -20,7 +20,7 @@ Steps, all seeded (the same seed gives the same model):
 PDF documents: add ``pdf`` to ``--kinds`` once the PDF reader is fast enough for training
 runs; nothing else changes.
 
-    python -m training.train --out extractor/models            (= extractor train)
+    python -m training.train --out models            (= extractor train)
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from ..jsonfile import read_object
 
 def train_command(
     out: Annotated[Optional[Path], typer.Option(help="Model folder to write (default: the shipped "
-                                                     "model, extractor/models).")] = None,
+                                                     "model, models/).")] = None,
     corrections: Annotated[Optional[list[Path]], typer.Option(
         help="Corrections JSONL file, or folder of *.jsonl (repeatable): corrected documents "
              "become training rows.")] = None,

@@ -16,7 +16,8 @@ first hex digits of the SHA-256 of the arrays and of the JSON without the card, 
 training gives the same version. A model of another format or feature set is refused with
 :class:`ModelVersionError`, which says how to rebuild it.
 
-The default model lives in ``extractor/models/`` (:data:`MODEL_DIR`); the environment
+The default model lives in the project's top-level ``models/`` (:data:`MODEL_DIR`; an
+installed wheel carries it in ``<prefix>/share/extractor/models``); the environment
 variable ``EXTRACTOR_MODEL`` names another directory, or ``none`` for the hand-made scorer
 and confidence. Without model files the extractor runs without a model.
 """
@@ -28,6 +29,7 @@ import hashlib
 import io
 import json
 import os
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -42,7 +44,15 @@ from .features import CAL_FEATURES, FEATURE_VERSION
 from .row_model import LearnedScorer, RowClassifier
 
 FORMAT_VERSION = 1
-MODEL_DIR = Path(__file__).resolve().parent.parent / "models"
+def _shipped_model_dir() -> Path:
+    """``models/`` beside the package in a clone (an editable install), else where a wheel
+    installed it."""
+    clone = Path(__file__).resolve().parents[2] / "models"
+    installed = Path(sys.prefix) / "share" / "extractor" / "models"
+    return clone if clone.is_dir() or not installed.is_dir() else installed
+
+
+MODEL_DIR = _shipped_model_dir()
 ENV_VAR = "EXTRACTOR_MODEL"
 META_FILE = "model.json"
 ARRAYS_FILE = "model.npz"
