@@ -69,10 +69,10 @@ def test_hang_crash_exit_and_memory_hog(tmp_path):
     for i, fault in enumerate(["HANG", "CRASH", "EXIT", "HOG"]):
         (src / f"{fault}.txt").write_bytes(text + f"\n{i}\n".encode())  # distinct content
     out = tmp_path / "out"
-    options = BatchOptions(workers=2, limits=Limits(timeout_s=3, memory_mb=300), function=FAULTS)
+    options = BatchOptions(workers=2, limits=Limits(timeout_s=6, memory_mb=300), function=FAULTS)
     summary = run_batch([src], out, options)
     docs = by_name(read_csv(out / "documents.csv"))
-    assert "timed out after 3 s" in docs["HANG.txt"]["reason"]
+    assert "timed out after 6 s" in docs["HANG.txt"]["reason"]
     assert "crashed (killed by SIGSEGV)" in docs["CRASH.txt"]["reason"]
     assert "crashed (exited with code 3)" in docs["EXIT.txt"]["reason"]
     assert "memory cap exceeded" in docs["HOG.txt"]["reason"]
