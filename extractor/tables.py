@@ -65,8 +65,10 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
         elif found or not _debris(tokens, q, anchors):
             break  # (a character of a wrapped label that OCR put in a value cell, "情447", is not)
         q += 1
-    if out or (q < len(tokens) and tokens[q].line == line):
+    if found or (q < len(tokens) and tokens[q].line == line):
         return out
+    # the line holds nothing, or only empty cells (values centred beside a wrapped label)
+    empty, out = out, []
     fragments = 0
     while q < len(tokens) and len(out) < (limit or 2 * ncols):
         t = tokens[q]
@@ -77,7 +79,7 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
         else:
             out.append(t)
         q += 1
-    return out
+    return out if not empty or any(t.kind in ("num", "mark") for t in out) else empty
 
 
 def _debris(tokens: Sequence[Token], q: int, anchors: frozenset[int]) -> bool:
@@ -216,16 +218,17 @@ def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
             order.append(t.line)
         by_line[t.line].append(t)
     for line in order:
-        row = by_line[line]
-        if _capacity(row) >= MIN_APPEALS_CELLS or len(row) >= want:
-            return row, header
+        if _capacity(by_line[line]) >= MIN_APPEALS_CELLS:
+            return by_line[line], header
     # one cell per line: the value cells that follow the last header label
     stream = [t for t in tokens[start:end] if t.kind != "label"]
     filled = [t for t in stream if t.kind in ("num", "mark")]
     if len(filled) >= MIN_APPEALS_CELLS:
         first = stream.index(filled[0])
         return stream[first:first + want] if len(stream) - first >= want else stream[first:], header
-    return None, header
+    # a row printed all blank: the last wide enough line (a heading's empty cells come first)
+    blank = [by_line[line] for line in order if len(by_line[line]) >= want]
+    return (blank[-1] if blank else None), header
 
 
 def _capacity(cells: Sequence[Token]) -> int:

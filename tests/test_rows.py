@@ -106,3 +106,28 @@ def test_a_stray_label_character_before_the_values_is_skipped():
     assert [t.text for t in row_cells(toks, 0, 2)] == [""]
     toks[2] = Token("label", "情", 3, 3)
     assert [t.text for t in row_cells(toks, 0, 2, anchors=frozenset({2}))] == [""]  # matched to a row
+
+
+def test_values_centred_beside_a_wrapped_label_follow_its_empty_cells():
+    """The label's first line has only empty cells; its values sit on the next line, after a
+    fragment of the wrapped label. A row printed all blank keeps its blanks."""
+    from extractor.model import Token
+    from extractor.tables import row_cells
+    label = Token("label", "(1)申请人无正当理由逾期不补正", 52, 2)
+    blanks = [Token("blank", "", 52, 3 + i) for i in range(3)]
+    wrapped = [Token("label", "、行政机关不再处", 53, 0)] + [Token("num", "0", 53, 1 + i, value=0.0) for i in range(3)]
+    assert [t.kind for t in row_cells([label, *blanks, *wrapped], 0, 3)] == ["num"] * 3
+    nxt = [Token("label", "(2)申请人逾期未按收费通知要求缴纳费用", 53, 0), Token("num", "4", 53, 1, value=4.0)]
+    assert [t.kind for t in row_cells([label, *blanks, *nxt], 0, 3, anchors=frozenset({4}))] == ["blank"] * 3
+
+
+def test_the_appeals_values_are_not_taken_from_a_heading_of_empty_cells():
+    from extractor.model import Token
+    from extractor.tables import read_appeals
+    from extractor.template import load_templates
+    heading = [Token("label", "四、政府信息公开行政复议、行政诉讼情况", 0, 0)] + [Token("blank", "", 0, i) for i in range(1, 17)]
+    header = [Token("label", "结果维持", 1, 0), Token("label", "总计", 1, 1)]
+    values = [Token("num", str(v), 2, i, value=float(v)) for i, v in enumerate([0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 4, 1, 0, 6, 11])]
+    toks = heading + header + values
+    rows = read_appeals(load_templates()["2021"], toks, 0, len(toks), True)
+    assert [s.value for r in rows for s in r.reading] == [0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 4, 1, 0, 6, 11]
