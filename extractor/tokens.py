@@ -70,7 +70,10 @@ def ocr_digits(text: str) -> Optional[str]:
 
 # a blank mark standing alone among the values of running text ("本年新收 10 0 - - 1 11"):
 # it keeps its cell's place. Only symbols: a lone 无 may be a shredded label character.
-_INLINE_MARK = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/{1,2}|×|…|\.{3})(?=\s*$|\s+(?:\d|[-—/×…]))")
+# OCR reads a printed "—" as the character 一: so it counts only right after a value or mark.
+_INLINE_MARK = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/{1,2}|×|…|\.{3}|(?<=[\d\-—/一ー] )(?:一{1,2}|ー))"
+                          r"(?=\s*$|\s+(?:\d|[-—/×…一ー]))")
+DASH_READINGS = {"一", "一一", "ー"}  # a printed "—" as OCR reads it
 # blank marks glued to digits in web-crawler text ("2100-1022", "属于国家秘密--000-0")
 _GLUED_MARKS = re.compile(r"(?<=\d)(?:-+|/+)|(?<=[^\s\d])(?:-+|/+)(?=\d)")
 
@@ -191,6 +194,11 @@ def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> lis
     lines = [(i, line) for i, line in enumerate(doc.lines) if not (skip_lines and i in skip_lines)]
     widths = mark_width(cell.text for _, line in lines for cell in line.cells)
     for i, line in lines:
-        for j, cell in enumerate(line.cells):
-            out.extend(cell_tokens(cell.text, i, j, widths))
+        cells = [cell_tokens(cell.text, i, j, widths) for j, cell in enumerate(line.cells)]
+        if len(cells) > 1 and any(t.kind == "num" for ts in cells for t in ts):
+            # a value cell that OCR read as 一 in a row of numbers is a printed "—"
+            cells = [[Token("mark", "-", i, j)] if j and len(ts) == 1 and ts[0].text in DASH_READINGS else ts
+                     for j, ts in enumerate(cells)]
+        for ts in cells:
+            out.extend(ts)
     return out

@@ -91,3 +91,19 @@ def test_two_numbered_rows_read_as_one_line_are_two_labels():
     assert kinds("（2）没有现成信息需要另行制作（3）补正后申请内容仍不明确 0 0") == [
         ("label", "(2)没有现成信息需要另行制作"), ("label", "(3)补正后申请内容仍不明确"), ("num", 0), ("num", 0)]
     assert kinds("(3)补正后申请内容仍不明确") == [("label", "(3)补正后申请内容仍不明确")]
+
+
+def test_ocr_reads_a_printed_dash_as_the_character_yi(tmp_path):
+    """Text pasted out of OCR: "—" comes out as 一. Between values it is a blank cell; in a
+    label (一、本年新收…) it stays text."""
+    from extractor.readers.text import read_text
+    from extractor.tokens import document_tokens
+    p = tmp_path / "ocr.txt"
+    p.write_text("1.属于国家秘密\t0\t一\t2\n2.其他法律行政法规禁止公开 0 一 0 0\n一、本年新收政府信息公开申请数量\t5\n",
+                 encoding="utf-8")
+    toks = document_tokens(read_text(p))
+    by_line = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t.kind)
+    assert list(by_line.values()) == [["label", "num", "mark", "num"], ["label", "num", "mark", "num", "num"],
+                                      ["label", "num"]]
