@@ -74,8 +74,10 @@ def ocr_digits(text: str) -> Optional[str]:
 _INLINE_MARK = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/{1,2}|×|…|\.{3}|(?<=[\d\-—/一ー] )(?:一{1,2}|ー))"
                           r"(?=\s*$|\s+(?:\d|[-—/×…一ー]))")
 DASH_READINGS = {"一", "一一", "ー"}  # a printed "—" as OCR reads it
-# blank marks glued to digits in web-crawler text ("2100-1022", "属于国家秘密--000-0")
-_GLUED_MARKS = re.compile(r"(?<=\d)(?:-+|/+)|(?<=[^\s\d])(?:-+|/+)(?=\d)")
+# blank marks glued to digits in web-crawler text ("2100-1022", "属于国家秘密--000-0"), or a
+# row printed all blank between two labels ("部分公开（…）///////（三）不予公开")
+_GLUED_MARKS = re.compile(r"(?<=\d)(?:-+|/+)|(?<=[^\s\d])(?:-+|/+)(?=\d)"
+                          r"|(?<=[\u4e00-\u9fff)）])(?:-{2,}|/{2,})(?=[\u4e00-\u9fff(（]|$)")
 
 
 EVEN_SHARE = 0.8  # of a mark's glued runs, for its blanks to be read as two characters each

@@ -107,3 +107,13 @@ def test_ocr_reads_a_printed_dash_as_the_character_yi(tmp_path):
         by_line.setdefault(t.line, []).append(t.kind)
     assert list(by_line.values()) == [["label", "num", "mark", "num"], ["label", "num", "mark", "num", "num"],
                                       ["label", "num"]]
+
+
+def test_a_row_printed_all_blank_between_two_labels_is_a_run_of_marks():
+    # web-crawler text: "部分公开(…)" then its seven "/" cells, then the next label
+    toks = cell_tokens("部分公开(区分处理的)///////(三)不予公开", 0, 0)
+    assert [t.kind for t in toks] == ["label"] + ["mark"] * 7 + ["label"]
+    assert [t.kind for t in cell_tokens("结转下年度继续办理//////", 0, 0)] == ["label"] + ["mark"] * 6
+    # a slash inside a label, or in an address, is not a cell
+    assert kinds("本年增/减") == [("label", "本年增/减")]
+    assert kinds("http://www.example.gov.cn") == [("label", "http://www.example.gov.cn")]
