@@ -73,9 +73,12 @@ def _source(doc: Document, tokens: Sequence[Token], slot: Slot, note: Optional[s
 
 def build_fields(template: Template, doc: Document, tokens: Sequence[Token], rows: list[RowRead],
                  report: RuleReport, units: dict[str, str],
-                 threshold: float = conf.REVIEW_THRESHOLD, calibrator=None) -> dict[str, FieldResult]:
+                 threshold: float = conf.REVIEW_THRESHOLD, calibrator=None,
+                 empty_rows: Optional[dict[str, Token]] = None) -> dict[str, FieldResult]:
     """One result per field id. ``calibrator`` (see :mod:`extractor.learn.calibrate`), when
-    given, maps each field's evidence to its confidence in place of the hand-made formula."""
+    given, maps each field's evidence to its confidence in place of the hand-made formula.
+    ``empty_rows``: the fields of rows whose label stands with nothing printed beside it, by
+    field id, with the label token."""
     out: dict[str, FieldResult] = {}
     allowed: dict[str, set[float]] = {}  # what the print allows for a field of several readings
     for r in rows:
@@ -96,6 +99,7 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
         if conf.needs_review(f.evidence, calibrator is not None):
             f.status = "review"
     _inferred(template, out, report, allowed, calibrator)
+    _blank_rows(doc, out, empty_rows or {})
     field_ids = template.field_ids
     for fid in field_ids:
         if fid not in out:
@@ -180,3 +184,20 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
                                          "replaces_review": current is not None, "table_id": fid.split(".")[0]})
         added.append(out[fid])
     _calibrate(added, calibrator)
+
+
+def _blank_rows(doc: Document, out: dict[str, FieldResult], empty_rows: dict[str, Token]) -> None:
+    """A row whose label is printed with no value beside it, and whose every cell the rules
+    force to 0, is a row printed blank (raw and crawler text print a blank cell as nothing):
+    its fields are blank, not numbers the document does not show."""
+    for fid, label in empty_rows.items():
+        f = out.get(fid)
+        if f is None or f.status != "inferred" or f.value != 0:
+            continue
+        line = doc.lines[label.line]
+        out[fid] = FieldResult(fid, None, f.confidence, "blank",
+                               Source(line=line.number if doc.kind not in ("pdf", "image") else None,
+                                      page=line.page, bbox=line.bbox if doc.kind in ("pdf", "image") else None,
+                                      text=label.text, derivation=f"{f.source.derivation}; nothing is printed "
+                                                                  "beside the row's label: a blank row"),
+                               evidence=f.evidence)

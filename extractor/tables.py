@@ -46,14 +46,19 @@ class RowRead:
 
 
 def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[int] = frozenset(),
-              limit: int = 0) -> list[Token]:
+              limit: int = 0, breaks: frozenset[int] = frozenset(),
+              rows_at: frozenset[int] = frozenset()) -> list[Token]:
     """The value cells that belong to the label token at index ``p``.
 
     Same line first. When the label's line holds nothing else, the cells on the following
     lines, up to the next label; a label fragment that is not itself a row (``anchors``
     are the tokens matched to rows or parent labels) is skipped while no value has been
     found yet, so a label wrapped over lines still finds its values; at most ``limit`` cells
-    (default two rows' worth) are taken there."""
+    (default two rows' worth) are taken there; ``breaks`` are the lines after an empty line,
+    where a full row of cells ends (one cell per line: the next row's group cells follow).
+    Another label in the label's own cell, where that cell holds no value, is passed over
+    unless it is a row's (``rows_at``): "4、保护第三方合法权" and the vertical "(三)不予公开"
+    of its group read into one cell of a grid."""
     line = tokens[p].line
     out: list[Token] = []
     q = p + 1
@@ -62,7 +67,7 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
         if tokens[q].kind != "label":
             out.append(tokens[q])
             found = found or tokens[q].kind in ("num", "mark")
-        elif found or not _debris(tokens, q, anchors):
+        elif found or not (_debris(tokens, q, anchors) or _beside(tokens, p, q, rows_at)):
             break  # (a character of a wrapped label that OCR put in a value cell, "情447", is not)
         q += 1
     if found or (q < len(tokens) and tokens[q].line == line):
@@ -76,6 +81,8 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
             fragments += 1
             if out or q in anchors or fragments > MAX_FRAGMENTS or t.line - line > MAX_FRAGMENTS + 1:
                 break
+        elif not limit and len(out) == ncols and any(n in breaks for n in range(out[-1].line + 1, t.line + 1)):
+            break
         else:
             out.append(t)
         q += 1
@@ -85,6 +92,18 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
 def _debris(tokens: Sequence[Token], q: int, anchors: frozenset[int]) -> bool:
     t = tokens[q]
     return t.kind == "label" and q not in anchors and len(label_key(t.text)) <= DEBRIS_CHARS
+
+
+def _beside(tokens: Sequence[Token], p: int, q: int, rows_at: frozenset[int]) -> bool:
+    """Label ``q`` shares the cell of label ``p``, a cell of labels only, and is no row's."""
+    if not rows_at or q in rows_at or tokens[q].cell != tokens[p].cell:
+        return False
+    end = q
+    while end < len(tokens) and tokens[end].line == tokens[p].line and tokens[end].cell == tokens[p].cell:
+        if tokens[end].kind != "label":
+            return False
+        end += 1
+    return True
 
 
 def row_validator(table: Table):
@@ -109,7 +128,9 @@ def _sums(reading: Reading, width: int) -> bool:
 
 
 def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[RowMatch],
-              table_evidence: dict[str, float], anchors: frozenset[int] = frozenset()) -> list[RowRead]:
+              table_evidence: dict[str, float], anchors: frozenset[int] = frozenset(),
+              breaks: frozenset[int] = frozenset()) -> list[RowRead]:
+    rows_at = frozenset(m.token for m in matches)
     out: list[RowRead] = []
     for k, m in enumerate(matches):
         table = template.table(m.table)
@@ -124,7 +145,7 @@ def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[Row
                 out.append(RowRead(m.table, row, a, m.similarity if own else 0.0, evidence, m.token, cells,
                                    m.shared, apart=not own))
             continue
-        cells = row_cells(tokens, m.token, ncols, anchors)
+        cells = row_cells(tokens, m.token, ncols, anchors, breaks=breaks, rows_at=rows_at)
         a = assign(cells, ncols, valid)
         if a is None:
             continue

@@ -131,3 +131,35 @@ def test_the_appeals_values_are_not_taken_from_a_heading_of_empty_cells():
     toks = heading + header + values
     rows = read_appeals(load_templates()["2021"], toks, 0, len(toks), True)
     assert [s.value for r in rows for s in r.reading] == [0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 4, 1, 0, 6, 11]
+
+
+def test_a_full_row_of_cells_ends_at_an_empty_line():
+    """One cell per line, rows apart by an empty line: the next row's empty group cells, after
+    the empty line, are not taken as more cells of this row."""
+    from extractor.model import Token
+    from extractor.tables import row_cells
+    label = Token("label", "6. 属于四类过程性信息", 10, 0)
+    own = [Token("blank", "", 11, 0), Token("num", "0", 12, 0, value=0.0), Token("num", "0", 13, 0, value=0.0)]
+    own += [Token("blank", "", 14 + i, 0) for i in range(4)]
+    group = [Token("blank", "", 18, 0), Token("blank", "", 19, 0)]  # line 18 follows an empty line
+    toks = [label, *own, *group, Token("label", "7. 属于行政执法案卷", 20, 0)]
+    assert row_cells(toks, 0, 7, breaks=frozenset({18})) == own
+    assert len(row_cells(toks, 0, 7)) == 9  # without the empty line there is no telling
+
+
+def test_a_row_label_with_nothing_beside_it_is_a_blank_row(tmp_path):
+    """Reading-order text prints a blank cell as nothing: a row label alone on its lines, inside
+    the table, with the rules forcing 0, is a row printed blank, not numbers inferred."""
+    from extractor.pipeline import extract
+    rows = ["一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3", "二、上年结转政府信息公开申请数量",
+            "（一）予以公开 2 0 0 0 0 0 2", "（二）部分公开 1 0 0 0 0 0 1"]
+    text = "\n".join(["某某局2021年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况",
+                      "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计", *rows,
+                      "（七）总计 3 0 0 0 0 0 3", "四、结转下年度继续办理 0 0 0 0 0 0 0"])
+    p = tmp_path / "r.txt"
+    p.write_text(text, encoding="utf-8")
+    f = extract(p)["fields"]
+    carried = [f[f"requests.carried_over.{c}"] for c in ("natural_person", "commercial", "total")]
+    assert all(x["status"] == "blank" and x["value"] is None for x in carried)
+    assert "blank row" in carried[0]["source"]["derivation"]
+    assert f["requests.granted.total"]["value"] == 2
