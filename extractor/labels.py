@@ -4,9 +4,10 @@ A long label in a narrow column wraps ("1. 申请人无正当理由逾期不补�
 政府信息 / 公开申请"). Matched piece by piece, a fragment can resemble another row (the 2021
 (六) sub-rows share most of their words). A label on the next line, starting where this one
 starts, not numbered as a row of its own, is a continuation when at most one of the two lines
-carries values (and the table prints its rows as lines at all), and when the two are not
-each, whole, the label of a row (行政处罚 over a blank 行政强制 row is two rows); its text is
-joined to the first piece, and the piece itself stops competing.
+carries values (and the table does not print one cell per line), and when it is not, whole,
+the label of another row (行政处罚 over a blank 行政强制 row is two rows; 规章 under a table
+heading wrapped over two lines is a row); its text is joined to the first piece, and the
+piece itself stops competing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from .positions import cell_left
 from .template import label_key
 
 MAX_PIECES = 4
-ROW_MODE_SHARE = 0.3  # labels with values on their line, for rows to be printed as lines
 CELL_MODE_SHARE = 0.9  # cells alone on their line, for a table printed one cell per line
 MIN_WHOLE = 2  # a row key this long or longer, found in a piece, names the piece's row
 STRAY_CHARS = 2  # characters (OCR debris, numbering) a whole label may carry besides its key
@@ -78,14 +78,14 @@ def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int],
     ``row_keys``: the keys of the template's row labels, each with its row."""
     keys = [label_key(tokens[i].text) for i in labels]
     has = [values_follow(tokens, i) for i in labels]
-    if sum(has) < ROW_MODE_SHARE * len(labels):
+    if not any(has) or _one_cell_per_line(tokens, labels[0], labels[-1] + 1):
         return keys, has  # one cell per line: nothing wraps
     first_of_line = _first_label_per_line(tokens, labels)
     head = 0
     pieces = 1
     for k in range(1, len(labels)):
         if pieces < MAX_PIECES and _continues(doc, tokens, labels, head, k, has, first_of_line) \
-                and not (pieces == 1 and _two_rows(keys[head], keys[k], row_keys or {})):
+                and not _another_row(keys[head], keys[k], row_keys or {}):
             keys[head] += keys[k]
             keys[k] = ""
             has[head] = has[head] or has[k]
@@ -95,11 +95,15 @@ def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int],
     return keys, has
 
 
-def _two_rows(a: str, b: str, row_keys: dict[str, str]) -> bool:
-    """Whether two pieces are each, whole, the label of a different row (up to OCR damage:
-    a stray character or two, "((一)予以公开", "(U)部分公开…")."""
-    ra, rb = _whole_row(a, row_keys), _whole_row(b, row_keys)
-    return ra is not None and rb is not None and ra != rb
+def _another_row(a: str, b: str, row_keys: dict[str, str]) -> bool:
+    """Whether piece ``b`` is, whole, the label of a row other than the one ``a`` (the label
+    joined so far) names, up to OCR damage (a stray character or two, "((一)予以公开"):
+    行政处罚 over a blank 行政强制 row, or 规章 under a table's heading and column header
+    ("第二十条第(一 / )项 / 信息内容 本年新制作数量…"), are not one label."""
+    rb = _whole_row(b, row_keys)
+    if rb is None or _whole_row(a, row_keys) == rb:
+        return False
+    return not any(a in key for key, row in row_keys.items() if row == rb)  # "申请人无正当" + "理由逾期不补正"
 
 
 def _whole_row(piece: str, row_keys: dict[str, str]) -> Optional[str]:

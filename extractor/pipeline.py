@@ -85,9 +85,10 @@ def stage_template(s: State) -> None:
 
 
 def _table_span(s: State) -> tuple[int, int]:
-    """Token range where tables of 二 and 三 may stand: from 二 (or the start) to 五."""
+    """Token range where tables of 二 and 三 may stand: from 二 (or the start) to 四 (the
+    appeals table, read on its own; its header's 总计 and 其他 are no rows of 三), else 五."""
     first = s.sections.get(2) or s.sections.get(3)
-    last = s.sections.get(5) or s.sections.get(6)
+    last = s.sections.get(4) or s.sections.get(5) or s.sections.get(6)
     lo = first.line if first else -1
     hi = last.line if last else len(s.doc.lines)
     idx = [i for i, t in enumerate(s.tokens) if lo < t.line < hi]

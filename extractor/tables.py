@@ -24,7 +24,7 @@ from .template import Table, Template, label_key
 
 APPEALS_CHARS = set("行政复议诉讼未经直接起后结果维持纠正其他尚审总计")
 MIN_APPEALS_CELLS = 10
-MAX_FRAGMENTS = 2  # label lines a wrapped row label may run on before its values
+MAX_FRAGMENTS = 3  # label lines a wrapped row label may run on before its values (labels.MAX_PIECES - 1)
 DEBRIS_CHARS = 2  # a label this short between a row label and its values is debris of another
 
 

@@ -163,3 +163,37 @@ def test_a_row_label_with_nothing_beside_it_is_a_blank_row(tmp_path):
     assert all(x["status"] == "blank" and x["value"] is None for x in carried)
     assert "blank row" in carried[0]["source"]["derivation"]
     assert f["requests.granted.total"]["value"] == 2
+
+
+def _joined(tmp_path, text, template, tables):
+    from extractor.labels import joined_labels
+    from extractor.readers.text import read_text
+    from extractor.tokens import document_tokens
+    p = tmp_path / "r.txt"
+    p.write_text(text, encoding="utf-8")
+    doc = read_text(p)
+    tokens = document_tokens(doc)
+    labels = [i for i, t in enumerate(tokens) if t.kind == "label"]
+    items = template_items(load_templates()[template], tables)
+    row_keys = {k: it.row for it in items if it.row for k in it.keys}
+    return joined_labels(doc, tokens, labels, row_keys)[0]
+
+
+def test_a_row_under_a_wrapped_table_heading_is_not_part_of_it(tmp_path):
+    """pdftotext -raw: the heading 第二十条第（一）项 wrapped over two lines, the column header,
+    then 规章 with its values: 规章 stays a label of its own."""
+    keys = _joined(tmp_path, "第二十条第（一\n）项\n信息内容 本年新制作数量 本年新公开数量 对外公开总数量\n"
+                             "规章 0 0 0\n规范性文件 7 7 7\n", "2021", ["art20_1"])
+    assert "规章" in keys and "规范性文件" in keys
+
+
+def test_labels_wrapped_over_many_lines_are_joined_in_space_aligned_text(tmp_path):
+    """pdftotext -layout of a narrow label column: most label lines carry no values (they are
+    fragments), yet the table prints its rows as lines, so the fragments are joined."""
+    rows = ["    （5）要求行政       0    0    0    0    0    0    0", "    机关确认或重新",
+            "    1、申请人无正当", "    理由逾期不补正", "    、行政机关不再     4    0    0    0    0    0    4",
+            "    处理其政府信息", "    公开申请", "    2、申请人逾期未", "    按收费通知要求",
+            "    缴纳费用、行政     0    0    0    0    0    0    0", "    机关不再处理其", "    政府信息公开申"]
+    keys = _joined(tmp_path, "\n".join(rows) + "\n", "2021", ["requests"])
+    assert any(k.startswith("申请人无正当理由逾期不补正行政机关不再") for k in keys)
+    assert any(k.startswith("申请人逾期未按收费通知要求缴纳费用行政") for k in keys)
