@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from . import confidence as conf
+from . import joint
 from .columns import Assignment, Reading, Slot
 from .model import Cell, Document, FieldResult, Source, Token
 from .rules import BLANK, RuleReport, Value, consistent
@@ -44,7 +45,29 @@ def settle_rows(template: Template, rows: list[RowRead]) -> dict[str, Value]:
             if len(fits) == 1:
                 r.assignment = Assignment((fits[0],), "insert")
                 values.update(_as_values(ids, fits[0]))
+    for table in dict.fromkeys(r.table for r in rows):
+        _narrow_jointly(template, [r for r in rows if r.table == table], values)
     return values
+
+
+def _narrow_jointly(template: Template, rows: list[RowRead], values: dict[str, Value]) -> None:
+    """The open rows of one table taken together (:mod:`extractor.joint`): each keeps the
+    readings some fitting combination uses, and is settled when one is left."""
+    open_rows = [r for r in rows if not r.assignment.settled
+                 and _touches_printed(template, values, _ids(template, r))]  # not just its own rule
+    if not open_rows or any(len(r.assignment.readings) > MAX_SETTLE_READINGS for r in open_rows):
+        return
+    ids = [_ids(template, r) for r in open_rows]
+    if any(f in values for fids in ids for f in fids):
+        return  # a row read twice
+    keep = joint.narrow(template.equations, ids, [r.assignment.readings for r in open_rows], values)
+    for r, kept, fids in zip(open_rows, keep or (), ids):
+        readings = tuple(rd for j, rd in enumerate(r.assignment.readings) if j in kept)
+        if len(readings) == 1:
+            r.assignment = Assignment(readings, "insert")
+            values.update(_as_values(fids, readings[0]))
+        elif len(readings) < len(r.assignment.readings):
+            r.assignment = Assignment(readings, r.assignment.how)
 
 
 def _touches_printed(template: Template, values: dict[str, Value], ids: list[str]) -> bool:
