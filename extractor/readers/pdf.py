@@ -30,6 +30,7 @@ from typing import Sequence
 from ..mupdf import pymupdf
 
 from ..errors import DocumentLoadError, UnsupportedInput
+from ..gcpause import gc_paused
 from ..grid import (Lattice, TableCell, TableRow, add_virtual_rules, find_lattices, is_table,
                     lattice_glyphs, lattice_rows, page_rules, table_box)
 from ..layout import (Frame, Glyph, Row, furniture_key, in_margin, is_page_number, normalized,
@@ -59,9 +60,14 @@ def read_pdf(path: str | os.PathLike, max_pages: int = MAX_PAGES,
 
     A file with more than ``max_pages`` pages raises :class:`DocumentLoadError`, unless
     ``truncate`` is true: then only the first ``max_pages`` pages are read and a warning
-    says so. Pages are loaded one at a time.
+    says so. Pages are loaded one at a time. Cyclic GC is paused meanwhile (see
+    :mod:`extractor.gcpause`).
     """
-    path = str(path)
+    with gc_paused():
+        return _read_pdf(str(path), max_pages, truncate)
+
+
+def _read_pdf(path: str, max_pages: int, truncate: bool) -> Document:
     sha, complete = _check_file(path)
     warnings: list[str] = []
     with _quiet_mupdf():
