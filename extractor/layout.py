@@ -17,7 +17,8 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
 
 from .mupdf import pymupdf
@@ -32,6 +33,7 @@ AXIS_COS = math.cos(math.radians(10))  # lines within 10° of an axis count as s
 SEGMENT_GAP = 1.0  # a gap wider than this many font sizes starts a new segment
 SPACE_GAP = 0.25  # a gap wider than this many font sizes becomes a space in the text
 ROW_OVERLAP = 0.3  # fragments overlapping this share of the smaller height share a row
+_X0 = itemgetter(0)  # Glyph.x0 as a sort key
 
 
 class Glyph(NamedTuple):
@@ -168,7 +170,6 @@ def page_text(page: pymupdf.Page) -> PageText:
     Horizontal lines get their glyphs for an upright frame at once (the common case); if
     another frame wins, all lines are laid out again in it."""
     raw = page.get_text("rawdict", flags=TEXT_FLAGS)
-    unrot = page.rect * page.derotation_matrix
     lines: list[tuple[int, dict, list[Glyph]]] = []
     weight = [0, 0, 0, 0]
     skewed = 0
@@ -176,18 +177,18 @@ def page_text(page: pymupdf.Page) -> PageText:
     for block in raw["blocks"]:
         for line in block.get("lines", ()):
             axis = _axis(line["dir"])
-            n = sum([len(s["chars"]) for s in line["spans"]])
             if axis is None:
-                skewed += n
+                skewed += sum([len(s["chars"]) for s in line["spans"]])
                 continue
             flat: list[Glyph] = []
             text = _flat_glyphs(line, len(lines), flat) if axis == 0 else _line_text(line)
+            n = len(text)  # each char is one character
             if n and _painted_twice(line, text, seen):
                 continue
             weight[axis] += n
             lines.append((axis, line, flat))
     turns = max(range(4), key=lambda k: weight[k]) if any(weight) else 0
-    frame = Frame(turns, abs(unrot.width), abs(unrot.height))
+    frame = Frame(turns, *_unrotated_size(page))
     glyphs: list[Glyph] = []
     for lid, (axis, line, flat) in enumerate(lines):
         if axis == turns == 0:
@@ -196,6 +197,15 @@ def page_text(page: pymupdf.Page) -> PageText:
             _line_glyphs(line, lid, axis == turns, frame, glyphs)
     bad = len(_BAD.findall("".join([g.c for g in glyphs])))
     return PageText(frame, glyphs, skewed, bad)
+
+
+def _unrotated_size(page: pymupdf.Page) -> tuple[float, float]:
+    """Width and height of the unrotated page (``page.rect * page.derotation_matrix``,
+    which is ``page.rect`` itself on an upright page)."""
+    rect = page.rect
+    if page.rotation:
+        rect = rect * page.derotation_matrix
+    return abs(rect.width), abs(rect.height)
 
 
 def _line_text(line: dict) -> str:
@@ -288,7 +298,11 @@ class Fragment:
 
     @property
     def size(self) -> float:
-        return max(g.size for g in self.glyphs)
+        size = self.glyphs[0].size  # max() of the glyph sizes, without a generator
+        for g in self.glyphs:
+            if g.size > size:
+                size = g.size
+        return size
 
 
 def fragments(glyphs: Iterable[Glyph]) -> list[Fragment]:
@@ -300,7 +314,7 @@ def fragments(glyphs: Iterable[Glyph]) -> list[Fragment]:
     for gs in by_line.values():
         straight = gs[0].straight
         if straight:
-            gs.sort(key=lambda g: g.x0)
+            gs.sort(key=_X0)
         out.append(Fragment(gs, union(gs), straight))
     return out
 
@@ -312,17 +326,19 @@ def cell_text(rows: Sequence[Sequence[Fragment]]) -> str:
     stacked one per line) nothing is inserted unless both sides are Latin letters/digits.
     """
     parts: list[str] = []
+    append = parts.append
     for i, row in enumerate(rows):
         prev: Glyph | None = None
         for f in row:
             for g in f.glyphs:
-                if prev is not None and ((g.space and g.line == prev.line) or (
-                        prev.straight and g.straight and g.x0 - prev.x1 > SPACE_GAP * (
-                            g.size if g.size > prev.size else prev.size))):
-                    parts.append(" ")
-                elif prev is None and i and parts and _wordish(parts[-1][-1]) and _wordish(g.c):
-                    parts.append(" ")
-                parts.append(g.c)
+                if prev is not None:
+                    if (g.space and g.line == prev.line) or (
+                            prev.straight and g.straight and g.x0 - prev.x1 > SPACE_GAP * (
+                                g.size if g.size > prev.size else prev.size)):
+                        append(" ")
+                elif i and parts and _wordish(parts[-1][-1]) and _wordish(g.c):
+                    append(" ")
+                append(g.c)
                 prev = g
     return "".join(parts)
 
@@ -332,6 +348,23 @@ def _wordish(c: str) -> bool:
 
 
 # -------------------------------------------------------------------------------- rows
+
+class _cached:
+    """A value computed on first use and kept in the instance dict: what
+    ``functools.cached_property`` does, without its lock (reader objects stay in one
+    thread), which made it cost more than many of the values it holds."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
 
 @dataclass
 class Segment:
@@ -347,11 +380,11 @@ class Segment:
     joined: str | None = None
     tall: bool = False
 
-    @cached_property
+    @_cached
     def raw(self) -> str:
         return self.joined if self.joined is not None else cell_text([self.frags])
 
-    @cached_property
+    @_cached
     def text(self) -> str:
         return normalized(self.raw)
 
@@ -382,15 +415,23 @@ def make_row(frags: list[Fragment], gap: float = SEGMENT_GAP) -> Row:
     """One visual row (fragments left to right) cut into segments at wide gaps."""
     segs: list[Segment] = []
     cur: list[Fragment] = []
+    right: Glyph | None = None  # the glyph of cur[:seen] furthest right (first of equals)
+    seen = 0
     for f in frags:
         if f.straight and cur and cur[-1].straight:
-            g_prev, g_next = _nearest(cur, f)
-            if g_next.x0 - g_prev.x1 > gap * max(g_prev.size, g_next.size):
+            for x in cur[seen:]:
+                for g in x.glyphs:
+                    if right is None or g.x1 > right.x1:
+                        right = g
+            seen = len(cur)
+            g_next = f.glyphs[0]
+            a, b = right.size, g_next.size
+            if g_next.x0 - right.x1 > gap * (b if b > a else a):  # max(a, b)
                 segs.append(Segment(cur, union(x.bbox for x in cur)))
-                cur = []
+                cur, right, seen = [], None, 0
         elif cur:
             segs.append(Segment(cur, union(x.bbox for x in cur)))
-            cur = []
+            cur, right, seen = [], None, 0
         cur.append(f)
     if cur:
         segs.append(Segment(cur, union(x.bbox for x in cur)))
@@ -398,18 +439,19 @@ def make_row(frags: list[Fragment], gap: float = SEGMENT_GAP) -> Row:
     return Row(segs, union(s.bbox for s in segs), max(f.size for f in frags))
 
 
-def _nearest(cur: list[Fragment], f: Fragment) -> tuple[Glyph, Glyph]:
-    right = max((g for x in cur for g in x.glyphs), key=lambda g: g.x1)
-    return right, f.glyphs[0]
-
-
 def _split_segment(seg: Segment, gap: float) -> list[Segment]:
     """Cut a segment whose own line holds a wide gap (cells typeset in one text line)."""
     if len(seg.frags) != 1 or not seg.frags[0].straight:
         return [seg]
     gs = seg.frags[0].glyphs
-    cuts = [i for i in range(1, len(gs))
-            if gs[i].x0 - gs[i - 1].x1 > gap * max(gs[i].size, gs[i - 1].size)]
+    cuts: list[int] = []
+    prev = gs[0]
+    for i in range(1, len(gs)):
+        g = gs[i]
+        a, b = g.size, prev.size
+        if g.x0 - prev.x1 > gap * (b if b > a else a):  # max(a, b)
+            cuts.append(i)
+        prev = g
     if not cuts:
         return [seg]
     out: list[Segment] = []
