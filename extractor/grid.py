@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
 
 from .layout import (Fragment, Frame, Glyph, Row, Segment, fragments, lines_text, make_row,
@@ -44,6 +45,9 @@ NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一�
                        r"|\d{1,2}[.、](?!\d)|[①-⑳])")
 
 
+_A = itemgetter(1)  # Rule.a as a sort key
+
+
 class Rule(NamedTuple):
     """An axis-aligned rule: ``pos`` is y (horizontal) or x (vertical); a..b its extent."""
 
@@ -62,7 +66,10 @@ def is_numeric(text: str) -> bool:
 def _visible(color: Sequence[float] | None, opacity: float | None) -> bool:
     if color is None or (opacity is not None and opacity <= 0.05):
         return False
-    return not all(c >= 0.93 for c in color)  # white paint on white paper
+    for c in color:  # all components light: white paint on white paper
+        if not c >= 0.93:
+            return True
+    return False
 
 
 def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list[Rule]]:
@@ -70,6 +77,7 @@ def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list
     hs: list[Rule] = []
     vs: list[Rule] = []
     point = frame.point if frame.turns else None
+    new = tuple.__new__  # Rule(...) without the namedtuple's Python-level __new__
     for d in drawings:
         typ = d.get("type") or ""
         stroke = "s" in typ and _visible(d.get("color"), d.get("stroke_opacity"))
@@ -79,7 +87,14 @@ def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list
         for p, q in _path_segments(d, stroke):
             if point is not None:
                 p, q = point(*p), point(*q)
-            _add_segment(p, q, hs, vs)
+            # _add_segment(p, q, hs, vs), inline
+            px, py = p
+            qx, qy = q
+            dx, dy = abs(px - qx), abs(py - qy)
+            if dy <= 1.0 and dx > 0.2:  # min(px, qx), max(px, qx)
+                hs.append(new(Rule, ((py + qy) / 2, qx if qx < px else px, qx if qx > px else px)))
+            elif dx <= 1.0 and dy > 0.2:
+                vs.append(new(Rule, ((px + qx) / 2, qy if qy < py else py, qy if qy > py else py)))
         if len(hs) + len(vs) > 20 * MAX_RULES:
             break
     return _long(merge_rules(hs)), _long(merge_rules(vs))
@@ -164,16 +179,16 @@ def merge_rules(rules: list[Rule], tol: float = 1.5, gap: float = 2.0) -> list[R
         j = i
         while j + 1 < len(rules) and rules[j + 1].pos - rules[i].pos <= tol:
             j += 1
-        group = sorted(rules[i:j + 1], key=lambda r: r.a)
+        group = sorted(rules[i:j + 1], key=_A)
         pos = sum(r.pos for r in group) / len(group)
         a, b = group[0].a, group[0].b
         for r in group[1:]:
             if r.a <= b + gap:
                 b = max(b, r.b)
             else:
-                out.append(Rule(pos, a, b))
+                out.append(tuple.__new__(Rule, (pos, a, b)))
                 a, b = r.a, r.b
-        out.append(Rule(pos, a, b))
+        out.append(tuple.__new__(Rule, (pos, a, b)))
         i = j + 1
     return out
 
@@ -327,12 +342,16 @@ def _index(edges: Sequence[float], v: float) -> int:
 
 
 def cell_glyphs(lat: Lattice, glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
-    """Glyphs of each merged cell (glyph centres decide)."""
+    """Glyphs of each merged cell (glyph centres decide, as :func:`_index` places them)."""
     out: list[list[Glyph]] = [[] for _ in lat.spans]
+    xs, ys, owner = lat.xs, lat.ys, lat.owner
+    last_c, last_r = len(xs) - 2, len(ys) - 2
     for g in glyphs:
-        c = _index(lat.xs, (g.x0 + g.x1) / 2)
-        r = _index(lat.ys, (g.y0 + g.y1) / 2)
-        out[lat.owner[r][c]].append(g)
+        c = bisect_right(xs, (g.x0 + g.x1) / 2) - 1
+        r = bisect_right(ys, (g.y0 + g.y1) / 2) - 1
+        c = 0 if c < 0 else (c if c < last_c else last_c)
+        r = 0 if r < 0 else (r if r < last_r else last_r)
+        out[owner[r][c]].append(g)
     return out
 
 
@@ -394,8 +413,10 @@ def _virtual_rows(lat: Lattice, lines: list[CellLines], glyphs: list[Glyph]) -> 
     are read across the whole width, so labels go with the values beside them."""
     bare = len(lat.ys) == 2
     bands: list[list[Glyph]] = [[] for _ in lat.ys[1:]]
-    for g in glyphs:
-        bands[_index(lat.ys, (g.y0 + g.y1) / 2)].append(g)
+    ys, last = lat.ys, len(lat.ys) - 2
+    for g in glyphs:  # _index(ys, centre), inline
+        r = bisect_right(ys, (g.y0 + g.y1) / 2) - 1
+        bands[0 if r < 0 else (r if r < last else last)].append(g)
     cuts: list[float] = []
     for band in bands:
         if not any(g.c.isdigit() for g in band) or not _may_hold_rows(band):
