@@ -94,8 +94,11 @@ class Frame:
             return (r[0], r[1], r[2], r[3])
         return _norm(self.point(r[0], r[1]), self.point(r[2], r[3]))
 
-    def to_page(self, r: Sequence[float]) -> BBox:
-        """Frame rect → page rect, rounded to 0.01 pt."""
+    def to_page(self, r: Sequence[float], memo: dict[float, float] | None = None) -> BBox:
+        """Frame rect → page rect, rounded to 0.01 pt.
+
+        ``memo`` keeps rounded values for reuse (``round(v, 2)`` is slow and the cells of
+        a table share their edges); zero is left out of it, as -0.0 would find 0.0."""
         if self.turns == 0:
             x0, y0, x1, y1 = r[0], r[1], r[2], r[3]
             if x0 > x1:
@@ -104,7 +107,30 @@ class Frame:
                 y0, y1 = y1, y0
         else:
             x0, y0, x1, y1 = _norm(self.point_back(r[0], r[1]), self.point_back(r[2], r[3]))
-        return (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+        if memo is None:
+            return (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+        get = memo.get
+        a = get(x0)
+        if a is None:
+            a = round(x0, 2)
+            if x0:
+                memo[x0] = a
+        b = get(y0)
+        if b is None:
+            b = round(y0, 2)
+            if y0:
+                memo[y0] = b
+        c = get(x1)
+        if c is None:
+            c = round(x1, 2)
+            if x1:
+                memo[x1] = c
+        d = get(y1)
+        if d is None:
+            d = round(y1, 2)
+            if y1:
+                memo[y1] = d
+        return (a, b, c, d)
 
 
 @lru_cache(maxsize=4096)

@@ -320,16 +320,17 @@ def _assemble(pages: list[PageResult]) -> list[Line]:
     """Lines of all pages, running headers/footers dropped, numbered per page."""
     repeated = _running_keys(pages)
     lines: list[Line] = []
+    memo: dict[float, float] = {}  # rounded page coordinates (see Frame.to_page)
     for p in pages:
         number = 0
         for it in p.items:
             if it.furniture_key and it.furniture_key in repeated:
                 continue
-            cells = tuple(_cell(c, p.frame) for c in it.cells)
+            cells = tuple(_cell(c, p.frame, memo) for c in it.cells)
             if not any(c.text for c in cells):
                 continue
             number += 1
-            bbox = p.frame.to_page(it.bbox) if it.bbox and p.frame else \
+            bbox = p.frame.to_page(it.bbox, memo) if it.bbox and p.frame else \
                 union(c.bbox for c in cells if c.bbox)
             lines.append(Line(cells, page=p.number, number=number, bbox=bbox))
     return lines
@@ -349,7 +350,7 @@ def running_keys(page_keys: list[set[str]]) -> set[str]:
     return {k for k, n in count.items() if n >= 2 and n >= REPEAT_SHARE * max(len(page_keys), 1)}
 
 
-def _cell(c: TableCell, frame: Frame | None) -> Cell:
-    box: BBox = frame.to_page(c.bbox) if frame else c.bbox
+def _cell(c: TableCell, frame: Frame | None, memo: dict[float, float] | None = None) -> Cell:
+    box: BBox = frame.to_page(c.bbox, memo) if frame else c.bbox
     return Cell(text=normalized(c.raw), raw=c.raw, bbox=box)
 
