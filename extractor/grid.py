@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
 
@@ -56,8 +57,10 @@ class Rule(NamedTuple):
     b: float
 
 
+@lru_cache(maxsize=4096)
 def is_numeric(text: str) -> bool:
-    """A table value: a number (with an optional unit) or a printed blank mark."""
+    """A table value: a number (with an optional unit) or a printed blank mark.
+    (Remembered: the same segment texts are asked about again and again.)"""
     return bool(_NUMERIC.match(text))
 
 

@@ -195,7 +195,9 @@ def page_text(page: pymupdf.Page) -> PageText:
 
     Horizontal lines get their glyphs for an upright frame at once (the common case); if
     another frame wins, all lines are laid out again in it."""
-    raw = page.get_text("rawdict", flags=TEXT_FLAGS)
+    # page.get_text("rawdict") without its wrapper, which also works out the crop box to
+    # report the page size (not used here)
+    raw = page.get_textpage(flags=TEXT_FLAGS).extractRAWDICT()
     lines: list[tuple[int, dict, list[Glyph]]] = []
     weight = [0, 0, 0, 0]
     skewed = 0
@@ -334,8 +336,15 @@ class Fragment:
 def fragments(glyphs: Iterable[Glyph]) -> list[Fragment]:
     """Group glyphs by source line; straight lines are sorted left to right."""
     by_line: dict[int, list[Glyph]] = {}
-    for g in glyphs:
-        by_line.setdefault(g.line, []).append(g)
+    line: int | None = None
+    gs: list[Glyph] = []
+    for g in glyphs:  # a line's glyphs mostly come together
+        if g.line != line:
+            line = g.line
+            gs = by_line.get(line)
+            if gs is None:
+                gs = by_line[line] = []
+        gs.append(g)
     out: list[Fragment] = []
     for gs in by_line.values():
         straight = gs[0].straight

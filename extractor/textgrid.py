@@ -222,20 +222,29 @@ def _columns(boxes: list[BBox]) -> list[tuple[float, float]]:
 def _place(row: Row, cols: list[tuple[float, float]]) -> list[TableCell]:
     """One cell per column: segments at the first column they overlap, joined if several."""
     segs: list[list[Segment]] = [[] for _ in cols]
+    zones = _zones(cols)
     for seg in row.segments:
-        for s in ([seg] if seg.tall else _split_at_columns(seg, cols)):
+        for s in ([seg] if seg.tall else _split_at_columns(seg, cols, zones)):
             segs[0 if s.tall else _column_of(s.bbox, cols)].append(s)
     y0, y1 = row.bbox[1], row.bbox[3]
     return [TableCell(blocks_text(ss), union(s.bbox for s in ss)) if ss else
             TableCell("", (a, y0, z, y1)) for ss, (a, z) in zip(segs, cols)]
 
 
-def _split_at_columns(seg: Segment, cols: list[tuple[float, float]]) -> list[Segment]:
+def _zones(cols: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The gaps between neighbouring columns."""
+    return [(a[1], b[0]) for a, b in zip(cols, cols[1:])]
+
+
+def _split_at_columns(seg: Segment, cols: list[tuple[float, float]],
+                      zones: list[tuple[float, float]] | None = None) -> list[Segment]:
     """Cut a segment running over several columns where a gap between its glyphs falls
     between two columns (narrow header cells set close together); a heading that spans
-    the columns has no such gaps and stays whole."""
-    zones = [(a[1], b[0]) for a, b in zip(cols, cols[1:])]
-    inside = [z for z in zones if seg.bbox[0] < z[0] and z[1] < seg.bbox[2]]
+    the columns has no such gaps and stays whole. ``zones``: :func:`_zones` of ``cols``."""
+    if zones is None:
+        zones = _zones(cols)
+    x0, x1 = seg.bbox[0], seg.bbox[2]
+    inside = [z for z in zones if x0 < z[0] and z[1] < x1]
     if not inside or not all(f.straight for f in seg.frags):
         return [seg]
     gs = sorted((g for f in seg.frags for g in f.glyphs), key=lambda g: g.x0)

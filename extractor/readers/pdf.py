@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from operator import attrgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -243,8 +244,11 @@ def _layout(glyphs: list[Glyph], drawings: list[dict], frame: Frame) -> list[Ite
              for rows, (x0, _, x1, _) in ((t, table_box(t)) for t in tables)
              for cells, (y0, y1) in rows]
     items += _text_items(text_rows(glyphs), frame)
-    items.sort(key=lambda it: (it.top, it.left))
+    items.sort(key=_READING_ORDER)
     return items
+
+
+_READING_ORDER = attrgetter("top", "left")  # Item key: (top, left)
 
 
 def _lattices(drawings: list[dict], frame: Frame) -> list[Lattice]:
