@@ -621,11 +621,18 @@ def _pieces(row: Row, gap: float = 0.3) -> list[tuple[BBox, int]]:
 
 
 def _value_count(segs: Sequence[Segment]) -> int:
-    return sum(is_numeric(s.text) for s in segs)
+    n = 0
+    for s in segs:
+        if is_numeric(s.text):
+            n += 1
+    return n
 
 
 def _has_value(segs: Sequence[Segment]) -> bool:
-    return any(is_numeric(s.text) for s in segs)
+    for s in segs:
+        if is_numeric(s.text):
+            return True
+    return False
 
 
 def gaps(boxes: list[BBox], min_gap: float = 1.0) -> list[tuple[float, float]]:

@@ -462,16 +462,16 @@ def make_row(frags: list[Fragment], gap: float = SEGMENT_GAP) -> Row:
             g_next = f.glyphs[0]
             a, b = right.size, g_next.size
             if g_next.x0 - right.x1 > gap * (b if b > a else a):  # max(a, b)
-                segs.append(Segment(cur, union(x.bbox for x in cur)))
+                segs.append(Segment(cur, union([x.bbox for x in cur])))
                 cur, right, seen = [], None, 0
         elif cur:
-            segs.append(Segment(cur, union(x.bbox for x in cur)))
+            segs.append(Segment(cur, union([x.bbox for x in cur])))
             cur, right, seen = [], None, 0
         cur.append(f)
     if cur:
-        segs.append(Segment(cur, union(x.bbox for x in cur)))
+        segs.append(Segment(cur, union([x.bbox for x in cur])))
     segs = [s2 for s in segs for s2 in _split_segment(s, gap)]
-    return Row(segs, union(s.bbox for s in segs), max(f.size for f in frags))
+    return Row(segs, union([s.bbox for s in segs]), max([f.size for f in frags]))
 
 
 def _split_segment(seg: Segment, gap: float) -> list[Segment]:

@@ -286,9 +286,13 @@ def _has_ink(page: pymupdf.Page) -> bool:
 
 def _check_scan(page: pymupdf.Page, items: list[Item], res: PageResult) -> None:
     """A page whose only text is a page number or so, over a big image, is a scan."""
-    text = sum(len(c.raw) for it in items if not it.furniture_key for c in it.cells)
-    if text >= SCARCE_TEXT:
-        return
+    text = 0
+    for it in items:
+        if not it.furniture_key:
+            for c in it.cells:
+                text += len(c.raw)
+        if text >= SCARCE_TEXT:  # the total only matters up to here
+            return
     area = abs(page.rect.width * page.rect.height) or 1.0
     cover = sum(abs(pymupdf.Rect(im["bbox"]) & page.rect) for im in page.get_image_info())
     if cover >= IMAGE_COVER * area:
