@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
 
 from .layout import (Fragment, Frame, Glyph, Row, Segment, fragments, lines_text, make_row,
@@ -44,6 +46,9 @@ NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|[(（][一�
                        r"|\d{1,2}[.、](?!\d)|[①-⑳])")
 
 
+_A = itemgetter(1)  # Rule.a as a sort key
+
+
 class Rule(NamedTuple):
     """An axis-aligned rule: ``pos`` is y (horizontal) or x (vertical); a..b its extent."""
 
@@ -52,8 +57,10 @@ class Rule(NamedTuple):
     b: float
 
 
+@lru_cache(maxsize=4096)
 def is_numeric(text: str) -> bool:
-    """A table value: a number (with an optional unit) or a printed blank mark."""
+    """A table value: a number (with an optional unit) or a printed blank mark.
+    (Remembered: the same segment texts are asked about again and again.)"""
     return bool(_NUMERIC.match(text))
 
 
@@ -62,7 +69,10 @@ def is_numeric(text: str) -> bool:
 def _visible(color: Sequence[float] | None, opacity: float | None) -> bool:
     if color is None or (opacity is not None and opacity <= 0.05):
         return False
-    return not all(c >= 0.93 for c in color)  # white paint on white paper
+    for c in color:  # all components light: white paint on white paper
+        if not c >= 0.93:
+            return True
+    return False
 
 
 def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list[Rule]]:
@@ -70,55 +80,60 @@ def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list
     hs: list[Rule] = []
     vs: list[Rule] = []
     point = frame.point if frame.turns else None
+    new = tuple.__new__  # Rule(...) without the namedtuple's Python-level __new__
     for d in drawings:
         typ = d.get("type") or ""
         stroke = "s" in typ and _visible(d.get("color"), d.get("stroke_opacity"))
         fill = "f" in typ and _visible(d.get("fill"), d.get("fill_opacity"))
         if not (stroke or fill):
             continue
-        for p, q in _path_segments(d, stroke):
+        for px, py, qx, qy in _path_segments(d, stroke):
             if point is not None:
-                p, q = point(*p), point(*q)
-            _add_segment(p, q, hs, vs)
+                (px, py), (qx, qy) = point(px, py), point(qx, qy)
+            # keep axis-aligned segments (dotted rules come as many short ones: merged later)
+            dx, dy = abs(px - qx), abs(py - qy)
+            if dy <= 1.0 and dx > 0.2:  # min(px, qx), max(px, qx)
+                hs.append(new(Rule, ((py + qy) / 2, qx if qx < px else px, qx if qx > px else px)))
+            elif dx <= 1.0 and dy > 0.2:
+                vs.append(new(Rule, ((px + qx) / 2, qy if qy < py else py, qy if qy > py else py)))
         if len(hs) + len(vs) > 20 * MAX_RULES:
             break
     return _long(merge_rules(hs)), _long(merge_rules(vs))
 
 
 def _long(rules: list[Rule]) -> list[Rule]:
-    return [r for r in rules if r.b - r.a >= MIN_RULE]
+    return [r for r in rules if r[2] - r[1] >= MIN_RULE]  # r.b - r.a
 
 
-Point = tuple[float, float]
+Segment4 = tuple[float, float, float, float]  # x0, y0, x1, y1 of a line segment
 
 
-def _path_segments(d: dict, stroke: bool) -> Iterable[tuple[Point, Point]]:
-    """Segments a path paints as lines (page space)."""
+def _path_segments(d: dict, stroke: bool) -> list[Segment4]:
+    """Segments a path paints as lines (page space), in path order."""
     rect = d.get("rect")
+    out: list[Segment4] = []
     if not stroke:  # filled only: a thin path is a rule, anything else is shading
         if rect is not None and _thin(rect) and len(d["items"]) <= 2:
-            yield from _rect_axis(rect)
-            return
+            return [_rect_axis(rect)]
         for it in d["items"]:
             if it[0] == "re" and _thin(it[1]):
-                yield from _rect_axis(it[1])
-        return
+                out.append(_rect_axis(it[1]))
+        return out
     for it in d["items"]:
         kind = it[0]
         if kind == "l":
-            yield it[1], it[2]
-        elif kind in ("re", "qu"):
+            (px, py), (qx, qy) = it[1], it[2]
+            out.append((px, py, qx, qy))
+        elif kind == "re" or kind == "qu":
             r = it[1] if kind == "re" else _quad_rect(it[1])
             if r is None:
                 continue
             if _thin(r):
-                yield from _rect_axis(r)
+                out.append(_rect_axis(r))
             else:
                 x0, y0, x1, y1 = r
-                yield (x0, y0), (x1, y0)
-                yield (x0, y1), (x1, y1)
-                yield (x0, y0), (x0, y1)
-                yield (x1, y0), (x1, y1)
+                out += ((x0, y0, x1, y0), (x0, y1, x1, y1), (x0, y0, x0, y1), (x1, y0, x1, y1))
+    return out
 
 
 def _quad_rect(q: Sequence) -> tuple[float, float, float, float] | None:
@@ -132,48 +147,40 @@ def _quad_rect(q: Sequence) -> tuple[float, float, float, float] | None:
 
 def _thin(r: Sequence[float]) -> bool:
     w, h = abs(r[2] - r[0]), abs(r[3] - r[1])
-    return min(w, h) <= THIN and max(w, h) >= MIN_RULE
+    return (h if h < w else w) <= THIN and (h if h > w else w) >= MIN_RULE  # min, max
 
 
-def _rect_axis(r: Sequence[float]) -> Iterable[tuple[Point, Point]]:
+def _rect_axis(r: Sequence[float]) -> Segment4:
     """The centre line of a thin rectangle along its long side."""
     x0, y0, x1, y1 = min(r[0], r[2]), min(r[1], r[3]), max(r[0], r[2]), max(r[1], r[3])
     if x1 - x0 >= y1 - y0:
-        yield (x0, (y0 + y1) / 2), (x1, (y0 + y1) / 2)
-    else:
-        yield ((x0 + x1) / 2, y0), ((x0 + x1) / 2, y1)
-
-
-def _add_segment(p: Point, q: Point, hs: list[Rule], vs: list[Rule]) -> None:
-    """Keep axis-aligned segments (dotted rules come as many short ones: merged later)."""
-    px, py = p
-    qx, qy = q
-    dx, dy = abs(px - qx), abs(py - qy)
-    if dy <= 1.0 and dx > 0.2:
-        hs.append(Rule((py + qy) / 2, min(px, qx), max(px, qx)))
-    elif dx <= 1.0 and dy > 0.2:
-        vs.append(Rule((px + qx) / 2, min(py, qy), max(py, qy)))
+        return (x0, (y0 + y1) / 2, x1, (y0 + y1) / 2)
+    return ((x0 + x1) / 2, y0, (x0 + x1) / 2, y1)
 
 
 def merge_rules(rules: list[Rule], tol: float = 1.5, gap: float = 2.0) -> list[Rule]:
     """Collinear rules that overlap or nearly touch become one rule."""
     out: list[Rule] = []
+    new = tuple.__new__
     rules = sorted(rules)
+    n = len(rules)
     i = 0
-    while i < len(rules):
+    while i < n:  # (r[0], r[1], r[2] are r.pos, r.a, r.b)
         j = i
-        while j + 1 < len(rules) and rules[j + 1].pos - rules[i].pos <= tol:
+        top = rules[i][0]
+        while j + 1 < n and rules[j + 1][0] - top <= tol:
             j += 1
-        group = sorted(rules[i:j + 1], key=lambda r: r.a)
-        pos = sum(r.pos for r in group) / len(group)
-        a, b = group[0].a, group[0].b
+        group = sorted(rules[i:j + 1], key=_A) if j > i else [rules[i]]
+        pos = sum([r[0] for r in group]) / len(group)
+        a, b = group[0][1], group[0][2]
         for r in group[1:]:
-            if r.a <= b + gap:
-                b = max(b, r.b)
+            if r[1] <= b + gap:
+                if r[2] > b:  # max(b, r.b)
+                    b = r[2]
             else:
-                out.append(Rule(pos, a, b))
-                a, b = r.a, r.b
-        out.append(Rule(pos, a, b))
+                out.append(new(Rule, (pos, a, b)))
+                a, b = r[1], r[2]
+        out.append(new(Rule, (pos, a, b)))
         i = j + 1
     return out
 
@@ -278,9 +285,9 @@ def _nearest_position(positions: list[float], v: float) -> int:
 def _covers(rules: list[Rule], a: float, b: float) -> bool:
     """Do ``rules`` (on one grid line) cover enough of the stretch a..b?"""
     got = 0.0
-    for r in rules:
-        if r.b > a and r.a < b:
-            got += min(r.b, b) - max(r.a, a)
+    for _, ra, rb in rules:
+        if rb > a and ra < b:
+            got += (b if b < rb else rb) - (a if a > ra else ra)  # min(rb, b) - max(ra, a)
     return got >= COVER * (b - a)
 
 
@@ -296,25 +303,34 @@ def _merge_cells(lat: Lattice) -> None:
             i = parent[i]
         return i
 
+    xs, ys = lat.xs, lat.ys
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and not _covers(on_x[c + 1], lat.ys[r], lat.ys[r + 1]):
+            if c + 1 < nc and not _covers(on_x[c + 1], ys[r], ys[r + 1]):
                 parent[find(r * nc + c)] = find(r * nc + c + 1)
-            if r + 1 < nr and not _covers(on_y[r + 1], lat.xs[c], lat.xs[c + 1]):
+            if r + 1 < nr and not _covers(on_y[r + 1], xs[c], xs[c + 1]):
                 parent[find(r * nc + c)] = find((r + 1) * nc + c)
     ids: dict[int, int] = {}
     lat.owner = [[0] * nc for _ in range(nr)]
     bounds: list[list[int]] = []
     for r in range(nr):
+        row = lat.owner[r]
         for c in range(nc):
             root = find(r * nc + c)
-            if root not in ids:
-                ids[root] = len(bounds)
+            k = ids.get(root)
+            if k is None:
+                k = ids[root] = len(bounds)
                 bounds.append([r, c, r, c])
-            k = ids[root]
-            lat.owner[r][c] = k
-            b = bounds[k]
-            b[0], b[1], b[2], b[3] = min(b[0], r), min(b[1], c), max(b[2], r), max(b[3], c)
+            row[c] = k
+            b = bounds[k]  # b = min/min/max/max of (r, c) over the cell's elementary cells
+            if r < b[0]:
+                b[0] = r
+            if c < b[1]:
+                b[1] = c
+            if r > b[2]:
+                b[2] = r
+            if c > b[3]:
+                b[3] = c
     lat.spans = [tuple(b) for b in bounds]  # type: ignore[misc]
 
 
@@ -327,12 +343,16 @@ def _index(edges: Sequence[float], v: float) -> int:
 
 
 def cell_glyphs(lat: Lattice, glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
-    """Glyphs of each merged cell (glyph centres decide)."""
+    """Glyphs of each merged cell (glyph centres decide, as :func:`_index` places them)."""
     out: list[list[Glyph]] = [[] for _ in lat.spans]
+    xs, ys, owner = lat.xs, lat.ys, lat.owner
+    last_c, last_r = len(xs) - 2, len(ys) - 2
     for g in glyphs:
-        c = _index(lat.xs, (g.x0 + g.x1) / 2)
-        r = _index(lat.ys, (g.y0 + g.y1) / 2)
-        out[lat.owner[r][c]].append(g)
+        c = bisect_right(xs, (g.x0 + g.x1) / 2) - 1
+        r = bisect_right(ys, (g.y0 + g.y1) / 2) - 1
+        c = 0 if c < 0 else (c if c < last_c else last_c)
+        r = 0 if r < 0 else (r if r < last_r else last_r)
+        out[owner[r][c]].append(g)
     return out
 
 
@@ -394,8 +414,10 @@ def _virtual_rows(lat: Lattice, lines: list[CellLines], glyphs: list[Glyph]) -> 
     are read across the whole width, so labels go with the values beside them."""
     bare = len(lat.ys) == 2
     bands: list[list[Glyph]] = [[] for _ in lat.ys[1:]]
-    for g in glyphs:
-        bands[_index(lat.ys, (g.y0 + g.y1) / 2)].append(g)
+    ys, last = lat.ys, len(lat.ys) - 2
+    for g in glyphs:  # _index(ys, centre), inline
+        r = bisect_right(ys, (g.y0 + g.y1) / 2) - 1
+        bands[0 if r < 0 else (r if r < last else last)].append(g)
     cuts: list[float] = []
     for band in bands:
         if not any(g.c.isdigit() for g in band) or not _may_hold_rows(band):
@@ -599,11 +621,18 @@ def _pieces(row: Row, gap: float = 0.3) -> list[tuple[BBox, int]]:
 
 
 def _value_count(segs: Sequence[Segment]) -> int:
-    return sum(is_numeric(s.text) for s in segs)
+    n = 0
+    for s in segs:
+        if is_numeric(s.text):
+            n += 1
+    return n
 
 
 def _has_value(segs: Sequence[Segment]) -> bool:
-    return any(is_numeric(s.text) for s in segs)
+    for s in segs:
+        if is_numeric(s.text):
+            return True
+    return False
 
 
 def gaps(boxes: list[BBox], min_gap: float = 1.0) -> list[tuple[float, float]]:

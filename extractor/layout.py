@@ -17,7 +17,8 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
 
 from .mupdf import pymupdf
@@ -32,6 +33,7 @@ AXIS_COS = math.cos(math.radians(10))  # lines within 10° of an axis count as s
 SEGMENT_GAP = 1.0  # a gap wider than this many font sizes starts a new segment
 SPACE_GAP = 0.25  # a gap wider than this many font sizes becomes a space in the text
 ROW_OVERLAP = 0.3  # fragments overlapping this share of the smaller height share a row
+_X0 = itemgetter(0)  # Glyph.x0 as a sort key
 
 
 class Glyph(NamedTuple):
@@ -92,8 +94,11 @@ class Frame:
             return (r[0], r[1], r[2], r[3])
         return _norm(self.point(r[0], r[1]), self.point(r[2], r[3]))
 
-    def to_page(self, r: Sequence[float]) -> BBox:
-        """Frame rect → page rect, rounded to 0.01 pt."""
+    def to_page(self, r: Sequence[float], memo: dict[float, float] | None = None) -> BBox:
+        """Frame rect → page rect, rounded to 0.01 pt.
+
+        ``memo`` keeps rounded values for reuse (``round(v, 2)`` is slow and the cells of
+        a table share their edges); zero is left out of it, as -0.0 would find 0.0."""
         if self.turns == 0:
             x0, y0, x1, y1 = r[0], r[1], r[2], r[3]
             if x0 > x1:
@@ -102,7 +107,30 @@ class Frame:
                 y0, y1 = y1, y0
         else:
             x0, y0, x1, y1 = _norm(self.point_back(r[0], r[1]), self.point_back(r[2], r[3]))
-        return (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+        if memo is None:
+            return (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+        get = memo.get
+        a = get(x0)
+        if a is None:
+            a = round(x0, 2)
+            if x0:
+                memo[x0] = a
+        b = get(y0)
+        if b is None:
+            b = round(y0, 2)
+            if y0:
+                memo[y0] = b
+        c = get(x1)
+        if c is None:
+            c = round(x1, 2)
+            if x1:
+                memo[x1] = c
+        d = get(y1)
+        if d is None:
+            d = round(y1, 2)
+            if y1:
+                memo[y1] = d
+        return (a, b, c, d)
 
 
 @lru_cache(maxsize=4096)
@@ -167,8 +195,9 @@ def page_text(page: pymupdf.Page) -> PageText:
 
     Horizontal lines get their glyphs for an upright frame at once (the common case); if
     another frame wins, all lines are laid out again in it."""
-    raw = page.get_text("rawdict", flags=TEXT_FLAGS)
-    unrot = page.rect * page.derotation_matrix
+    # page.get_text("rawdict") without its wrapper, which also works out the crop box to
+    # report the page size (not used here)
+    raw = page.get_textpage(flags=TEXT_FLAGS).extractRAWDICT()
     lines: list[tuple[int, dict, list[Glyph]]] = []
     weight = [0, 0, 0, 0]
     skewed = 0
@@ -176,18 +205,18 @@ def page_text(page: pymupdf.Page) -> PageText:
     for block in raw["blocks"]:
         for line in block.get("lines", ()):
             axis = _axis(line["dir"])
-            n = sum([len(s["chars"]) for s in line["spans"]])
             if axis is None:
-                skewed += n
+                skewed += sum([len(s["chars"]) for s in line["spans"]])
                 continue
             flat: list[Glyph] = []
             text = _flat_glyphs(line, len(lines), flat) if axis == 0 else _line_text(line)
+            n = len(text)  # each char is one character
             if n and _painted_twice(line, text, seen):
                 continue
             weight[axis] += n
             lines.append((axis, line, flat))
     turns = max(range(4), key=lambda k: weight[k]) if any(weight) else 0
-    frame = Frame(turns, abs(unrot.width), abs(unrot.height))
+    frame = Frame(turns, *_unrotated_size(page))
     glyphs: list[Glyph] = []
     for lid, (axis, line, flat) in enumerate(lines):
         if axis == turns == 0:
@@ -196,6 +225,15 @@ def page_text(page: pymupdf.Page) -> PageText:
             _line_glyphs(line, lid, axis == turns, frame, glyphs)
     bad = len(_BAD.findall("".join([g.c for g in glyphs])))
     return PageText(frame, glyphs, skewed, bad)
+
+
+def _unrotated_size(page: pymupdf.Page) -> tuple[float, float]:
+    """Width and height of the unrotated page (``page.rect * page.derotation_matrix``,
+    which is ``page.rect`` itself on an upright page)."""
+    rect = page.rect
+    if page.rotation:
+        rect = rect * page.derotation_matrix
+    return abs(rect.width), abs(rect.height)
 
 
 def _line_text(line: dict) -> str:
@@ -288,19 +326,30 @@ class Fragment:
 
     @property
     def size(self) -> float:
-        return max(g.size for g in self.glyphs)
+        size = self.glyphs[0].size  # max() of the glyph sizes, without a generator
+        for g in self.glyphs:
+            if g.size > size:
+                size = g.size
+        return size
 
 
 def fragments(glyphs: Iterable[Glyph]) -> list[Fragment]:
     """Group glyphs by source line; straight lines are sorted left to right."""
     by_line: dict[int, list[Glyph]] = {}
-    for g in glyphs:
-        by_line.setdefault(g.line, []).append(g)
+    line: int | None = None
+    gs: list[Glyph] = []
+    for g in glyphs:  # a line's glyphs mostly come together
+        if g.line != line:
+            line = g.line
+            gs = by_line.get(line)
+            if gs is None:
+                gs = by_line[line] = []
+        gs.append(g)
     out: list[Fragment] = []
     for gs in by_line.values():
         straight = gs[0].straight
         if straight:
-            gs.sort(key=lambda g: g.x0)
+            gs.sort(key=_X0)
         out.append(Fragment(gs, union(gs), straight))
     return out
 
@@ -312,17 +361,19 @@ def cell_text(rows: Sequence[Sequence[Fragment]]) -> str:
     stacked one per line) nothing is inserted unless both sides are Latin letters/digits.
     """
     parts: list[str] = []
+    append = parts.append
     for i, row in enumerate(rows):
         prev: Glyph | None = None
         for f in row:
             for g in f.glyphs:
-                if prev is not None and ((g.space and g.line == prev.line) or (
-                        prev.straight and g.straight and g.x0 - prev.x1 > SPACE_GAP * (
-                            g.size if g.size > prev.size else prev.size))):
-                    parts.append(" ")
-                elif prev is None and i and parts and _wordish(parts[-1][-1]) and _wordish(g.c):
-                    parts.append(" ")
-                parts.append(g.c)
+                if prev is not None:
+                    if (g.space and g.line == prev.line) or (
+                            prev.straight and g.straight and g.x0 - prev.x1 > SPACE_GAP * (
+                                g.size if g.size > prev.size else prev.size)):
+                        append(" ")
+                elif i and parts and _wordish(parts[-1][-1]) and _wordish(g.c):
+                    append(" ")
+                append(g.c)
                 prev = g
     return "".join(parts)
 
@@ -332,6 +383,23 @@ def _wordish(c: str) -> bool:
 
 
 # -------------------------------------------------------------------------------- rows
+
+class _cached:
+    """A value computed on first use and kept in the instance dict: what
+    ``functools.cached_property`` does, without its lock (reader objects stay in one
+    thread), which made it cost more than many of the values it holds."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.name = fn.__name__
+        self.__doc__ = fn.__doc__
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.fn(obj)
+        return value
+
 
 @dataclass
 class Segment:
@@ -347,11 +415,11 @@ class Segment:
     joined: str | None = None
     tall: bool = False
 
-    @cached_property
+    @_cached
     def raw(self) -> str:
         return self.joined if self.joined is not None else cell_text([self.frags])
 
-    @cached_property
+    @_cached
     def text(self) -> str:
         return normalized(self.raw)
 
@@ -382,25 +450,28 @@ def make_row(frags: list[Fragment], gap: float = SEGMENT_GAP) -> Row:
     """One visual row (fragments left to right) cut into segments at wide gaps."""
     segs: list[Segment] = []
     cur: list[Fragment] = []
+    right: Glyph | None = None  # the glyph of cur[:seen] furthest right (first of equals)
+    seen = 0
     for f in frags:
         if f.straight and cur and cur[-1].straight:
-            g_prev, g_next = _nearest(cur, f)
-            if g_next.x0 - g_prev.x1 > gap * max(g_prev.size, g_next.size):
-                segs.append(Segment(cur, union(x.bbox for x in cur)))
-                cur = []
+            for x in cur[seen:]:
+                for g in x.glyphs:
+                    if right is None or g.x1 > right.x1:
+                        right = g
+            seen = len(cur)
+            g_next = f.glyphs[0]
+            a, b = right.size, g_next.size
+            if g_next.x0 - right.x1 > gap * (b if b > a else a):  # max(a, b)
+                segs.append(Segment(cur, union([x.bbox for x in cur])))
+                cur, right, seen = [], None, 0
         elif cur:
-            segs.append(Segment(cur, union(x.bbox for x in cur)))
-            cur = []
+            segs.append(Segment(cur, union([x.bbox for x in cur])))
+            cur, right, seen = [], None, 0
         cur.append(f)
     if cur:
-        segs.append(Segment(cur, union(x.bbox for x in cur)))
+        segs.append(Segment(cur, union([x.bbox for x in cur])))
     segs = [s2 for s in segs for s2 in _split_segment(s, gap)]
-    return Row(segs, union(s.bbox for s in segs), max(f.size for f in frags))
-
-
-def _nearest(cur: list[Fragment], f: Fragment) -> tuple[Glyph, Glyph]:
-    right = max((g for x in cur for g in x.glyphs), key=lambda g: g.x1)
-    return right, f.glyphs[0]
+    return Row(segs, union([s.bbox for s in segs]), max([f.size for f in frags]))
 
 
 def _split_segment(seg: Segment, gap: float) -> list[Segment]:
@@ -408,8 +479,14 @@ def _split_segment(seg: Segment, gap: float) -> list[Segment]:
     if len(seg.frags) != 1 or not seg.frags[0].straight:
         return [seg]
     gs = seg.frags[0].glyphs
-    cuts = [i for i in range(1, len(gs))
-            if gs[i].x0 - gs[i - 1].x1 > gap * max(gs[i].size, gs[i - 1].size)]
+    cuts: list[int] = []
+    prev = gs[0]
+    for i in range(1, len(gs)):
+        g = gs[i]
+        a, b = g.size, prev.size
+        if g.x0 - prev.x1 > gap * (b if b > a else a):  # max(a, b)
+            cuts.append(i)
+        prev = g
     if not cuts:
         return [seg]
     out: list[Segment] = []

@@ -6,16 +6,15 @@ Each stage is a plain function that reads the :class:`State` and fills its own s
 
 from __future__ import annotations
 
-import gc
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
 from .detect import TemplateGuess, detect_template
 from .fields import build_fields, settle_rows
+from .gcpause import gc_paused
 from .labels import joined_labels, without_values
 from .meta import MetaField, find_year_and_agency
 from .model import Check, Document, ErrorItem, FieldResult, Token
@@ -219,27 +218,10 @@ def run(path: str | Path, settings: Optional[Settings] = None, scorer: Optional[
         from .learn.store import default_model
         model = default_model()
     state = State(path=str(path), settings=settings or Settings(), scorer=scorer, model=model)
-    with _gc_paused():
+    with gc_paused():
         for stage in build_pipeline():
             stage(state)
     return state
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Cyclic garbage collection off while one document is extracted.
-
-    Every stage makes many small objects that reference counting frees (MuPDF's character
-    dicts, glyphs, tokens, feature dicts), and their number alone keeps triggering the
-    collector, which then walks the whole heap again and again. Any cycles made meanwhile
-    are collected once it is back on."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def extract(path: str | Path, settings: Optional[Settings] = None, scorer: Optional[Scorer] = None,

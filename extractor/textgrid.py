@@ -33,7 +33,11 @@ _PUNCT = set("、，,。.:：;；")
 
 
 def _values(row: Row) -> int:
-    return sum(is_numeric(s.text) for s in row.segments)
+    n = 0
+    for s in row.segments:
+        if is_numeric(s.text):
+            n += 1
+    return n
 
 
 def is_tabular(row: Row) -> bool:
@@ -186,7 +190,8 @@ def layout_region(rows: list[Row]) -> list[list[TableCell]]:
     talls = [s.bbox for r in rows for s in r.segments if s.tall]
     if talls:
         cols.insert(0, (min(b[0] for b in talls), max(b[2] for b in talls)))
-    return [_place(r, cols) for r in rows]
+    zones = _zones(cols)
+    return [_place(r, cols, zones) for r in rows]
 
 
 def group_rows(rows: list[Row]) -> list[Row]:
@@ -219,23 +224,35 @@ def _columns(boxes: list[BBox]) -> list[tuple[float, float]]:
     return [(a, b) for a, b in cols]
 
 
-def _place(row: Row, cols: list[tuple[float, float]]) -> list[TableCell]:
-    """One cell per column: segments at the first column they overlap, joined if several."""
+def _place(row: Row, cols: list[tuple[float, float]],
+           zones: list[tuple[float, float]] | None = None) -> list[TableCell]:
+    """One cell per column: segments at the first column they overlap, joined if several.
+    ``zones``: :func:`_zones` of ``cols``."""
     segs: list[list[Segment]] = [[] for _ in cols]
+    if zones is None:
+        zones = _zones(cols)
     for seg in row.segments:
-        for s in ([seg] if seg.tall else _split_at_columns(seg, cols)):
+        for s in ([seg] if seg.tall else _split_at_columns(seg, cols, zones)):
             segs[0 if s.tall else _column_of(s.bbox, cols)].append(s)
     y0, y1 = row.bbox[1], row.bbox[3]
-    return [TableCell(blocks_text(ss), union(s.bbox for s in ss)) if ss else
+    return [TableCell(blocks_text(ss), union([s.bbox for s in ss])) if ss else
             TableCell("", (a, y0, z, y1)) for ss, (a, z) in zip(segs, cols)]
 
 
-def _split_at_columns(seg: Segment, cols: list[tuple[float, float]]) -> list[Segment]:
+def _zones(cols: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The gaps between neighbouring columns."""
+    return [(a[1], b[0]) for a, b in zip(cols, cols[1:])]
+
+
+def _split_at_columns(seg: Segment, cols: list[tuple[float, float]],
+                      zones: list[tuple[float, float]] | None = None) -> list[Segment]:
     """Cut a segment running over several columns where a gap between its glyphs falls
     between two columns (narrow header cells set close together); a heading that spans
-    the columns has no such gaps and stays whole."""
-    zones = [(a[1], b[0]) for a, b in zip(cols, cols[1:])]
-    inside = [z for z in zones if seg.bbox[0] < z[0] and z[1] < seg.bbox[2]]
+    the columns has no such gaps and stays whole. ``zones``: :func:`_zones` of ``cols``."""
+    if zones is None:
+        zones = _zones(cols)
+    x0, x1 = seg.bbox[0], seg.bbox[2]
+    inside = [z for z in zones if x0 < z[0] and z[1] < x1]
     if not inside or not all(f.straight for f in seg.frags):
         return [seg]
     gs = sorted((g for f in seg.frags for g in f.glyphs), key=lambda g: g.x0)

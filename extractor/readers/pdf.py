@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from operator import attrgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -30,6 +31,7 @@ from typing import Sequence
 from ..mupdf import pymupdf
 
 from ..errors import DocumentLoadError, UnsupportedInput
+from ..gcpause import gc_paused
 from ..grid import (Lattice, TableCell, TableRow, add_virtual_rules, find_lattices, is_table,
                     lattice_glyphs, lattice_rows, page_rules, table_box)
 from ..layout import (Frame, Glyph, Row, furniture_key, in_margin, is_page_number, normalized,
@@ -59,9 +61,14 @@ def read_pdf(path: str | os.PathLike, max_pages: int = MAX_PAGES,
 
     A file with more than ``max_pages`` pages raises :class:`DocumentLoadError`, unless
     ``truncate`` is true: then only the first ``max_pages`` pages are read and a warning
-    says so. Pages are loaded one at a time.
+    says so. Pages are loaded one at a time. Cyclic GC is paused meanwhile (see
+    :mod:`extractor.gcpause`).
     """
-    path = str(path)
+    with gc_paused():
+        return _read_pdf(str(path), max_pages, truncate)
+
+
+def _read_pdf(path: str, max_pages: int, truncate: bool) -> Document:
     sha, complete = _check_file(path)
     warnings: list[str] = []
     with _quiet_mupdf():
@@ -237,8 +244,11 @@ def _layout(glyphs: list[Glyph], drawings: list[dict], frame: Frame) -> list[Ite
              for rows, (x0, _, x1, _) in ((t, table_box(t)) for t in tables)
              for cells, (y0, y1) in rows]
     items += _text_items(text_rows(glyphs), frame)
-    items.sort(key=lambda it: (it.top, it.left))
+    items.sort(key=_READING_ORDER)
     return items
+
+
+_READING_ORDER = attrgetter("top", "left")  # Item key: (top, left)
 
 
 def _lattices(drawings: list[dict], frame: Frame) -> list[Lattice]:
@@ -276,9 +286,13 @@ def _has_ink(page: pymupdf.Page) -> bool:
 
 def _check_scan(page: pymupdf.Page, items: list[Item], res: PageResult) -> None:
     """A page whose only text is a page number or so, over a big image, is a scan."""
-    text = sum(len(c.raw) for it in items if not it.furniture_key for c in it.cells)
-    if text >= SCARCE_TEXT:
-        return
+    text = 0
+    for it in items:
+        if not it.furniture_key:
+            for c in it.cells:
+                text += len(c.raw)
+        if text >= SCARCE_TEXT:  # the total only matters up to here
+            return
     area = abs(page.rect.width * page.rect.height) or 1.0
     cover = sum(abs(pymupdf.Rect(im["bbox"]) & page.rect) for im in page.get_image_info())
     if cover >= IMAGE_COVER * area:
@@ -314,16 +328,17 @@ def _assemble(pages: list[PageResult]) -> list[Line]:
     """Lines of all pages, running headers/footers dropped, numbered per page."""
     repeated = _running_keys(pages)
     lines: list[Line] = []
+    memo: dict[float, float] = {}  # rounded page coordinates (see Frame.to_page)
     for p in pages:
         number = 0
         for it in p.items:
             if it.furniture_key and it.furniture_key in repeated:
                 continue
-            cells = tuple(_cell(c, p.frame) for c in it.cells)
+            cells = tuple(_cell(c, p.frame, memo) for c in it.cells)
             if not any(c.text for c in cells):
                 continue
             number += 1
-            bbox = p.frame.to_page(it.bbox) if it.bbox and p.frame else \
+            bbox = p.frame.to_page(it.bbox, memo) if it.bbox and p.frame else \
                 union(c.bbox for c in cells if c.bbox)
             lines.append(Line(cells, page=p.number, number=number, bbox=bbox))
     return lines
@@ -343,7 +358,7 @@ def running_keys(page_keys: list[set[str]]) -> set[str]:
     return {k for k, n in count.items() if n >= 2 and n >= REPEAT_SHARE * max(len(page_keys), 1)}
 
 
-def _cell(c: TableCell, frame: Frame | None) -> Cell:
-    box: BBox = frame.to_page(c.bbox) if frame else c.bbox
+def _cell(c: TableCell, frame: Frame | None, memo: dict[float, float] | None = None) -> Cell:
+    box: BBox = frame.to_page(c.bbox, memo) if frame else c.bbox
     return Cell(text=normalized(c.raw), raw=c.raw, bbox=box)
 
