@@ -75,9 +75,10 @@ _INLINE_MARK = re.compile(r"(?<!\S)(?:-{1,3}|—{1,2}|/{1,2}|×|…|\.{3}|(?<=[\
                           r"(?=\s*$|\s+(?:\d|[-—/×…一ー]))")
 DASH_READINGS = {"一", "一一", "ー"}  # a printed "—" as OCR reads it
 # blank marks glued to digits in web-crawler text ("2100-1022", "属于国家秘密--000-0"), or a
-# row printed all blank between two labels ("部分公开（…）///////（三）不予公开")
+# row printed all blank between two labels ("部分公开（…）///////（三）不予公开"; not "三安全--稳定",
+# the 一 of a label as OCR may read it)
 _GLUED_MARKS = re.compile(r"(?<=\d)(?:-+|/+)|(?<=[^\s\d])(?:-+|/+)(?=\d)"
-                          r"|(?<=[\u4e00-\u9fff)）])(?:-{2,}|/{2,})(?=[\u4e00-\u9fff(（]|$)")
+                          r"|(?<=[\u4e00-\u9fff)）])(?:-{3,}|/{2,})(?=[\u4e00-\u9fff(（]|$)")
 
 
 EVEN_SHARE = 0.8  # of a mark's glued runs, for its blanks to be read as two characters each

@@ -117,3 +117,4 @@ def test_a_row_printed_all_blank_between_two_labels_is_a_run_of_marks():
     # a slash inside a label, or in an address, is not a cell
     assert kinds("本年增/减") == [("label", "本年增/减")]
     assert kinds("http://www.example.gov.cn") == [("label", "http://www.example.gov.cn")]
+    assert kinds("危及三安全--稳定") == [("label", "危及三安全--稳定")]  # 一 as OCR may read it
