@@ -89,6 +89,17 @@ class Token:
     repaired: Optional[str] = None
     minus: bool = False
 
+    def at(self, line: int, cell: int) -> "Token":
+        """This token in another line and cell: a copy with every other field as it is.
+        Made without the frozen dataclass's ``__init__`` (one ``object.__setattr__`` per
+        field), which the tokenizer would otherwise pay thousands of times per document."""
+        t = object.__new__(Token)
+        d = t.__dict__
+        d.update(self.__dict__)
+        d["line"] = line
+        d["cell"] = cell
+        return t
+
 
 @dataclass(frozen=True)
 class Source:
