@@ -35,6 +35,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
@@ -123,6 +124,12 @@ def ngrams(key: str) -> list[str]:
     return [key[i:i + n] for n in NGRAM_SIZES for i in range(len(key) - n + 1)]
 
 
+@lru_cache(maxsize=4096)
+def _ngram_names(key: str) -> tuple[str, ...]:
+    """The ``ng:`` feature names of a key, in :func:`ngrams` order (row labels recur: remembered)."""
+    return tuple(map("ng:".__add__, ngrams(key)))
+
+
 def numbering_style(text: str) -> str:
     m = _NUMBERING_ANY.match(text)
     return m.lastgroup if m else "none"
@@ -194,7 +201,7 @@ def sequence_hints(keys: Sequence[str], items: Sequence[Item], sims: Sequence[Se
 
 def row_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
     """The named features of one label (see the module docstring)."""
-    f = dict.fromkeys(map("ng:".__add__, ngrams(key)), 1.0)
+    f = dict.fromkeys(_ngram_names(key), 1.0)
     if not key:
         f["empty"] = 1.0
     for c, s in hints.sims.items():
