@@ -64,17 +64,38 @@ def similarity(obs: str, key: str) -> float:
     return _adjust(obs, key, fuzz.ratio(obs, key) / 100 if obs and key else 0.0)
 
 
+CACHE_SIZE = 4096  # label keys whose similarity rows are remembered, per template item list
+
+
 class LabelScorer:
     """The transparent scorer: best rapidfuzz similarity over an item's keys.
 
     Plain ratios for all pairs come from one ``process.cdist`` call; the short-key rule and
-    the containment rules of :func:`similarity` are applied on top."""
+    the containment rules of :func:`similarity` are applied on top. A label's row depends
+    only on its key and on the items' keys, and row labels recur within and across reports:
+    rows are remembered per item key list (at most :data:`CACHE_SIZE` labels each)."""
+
+    _rows: dict[tuple[tuple[str, ...], ...], dict[str, tuple[float, ...]]] = {}
 
     def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]:
-        uniq = list(dict.fromkeys(observed))
+        shape = tuple(it.keys for it in items)
+        if shape not in self._rows and len(self._rows) >= 16:
+            self._rows.clear()  # many item lists (tests): start again
+        known = self._rows.setdefault(shape, {})
+        rows = {o: known.get(o) for o in observed}  # read once: another thread may clear it
+        todo = [o for o, r in rows.items() if r is None]
+        if todo:
+            rows.update(zip(todo, map(tuple, self._score(todo, items))))
+            if len(known) + len(todo) > CACHE_SIZE:
+                known.clear()
+            known.update((o, rows[o]) for o in todo)
+        return [list(rows[o]) for o in observed]
+
+    def _score(self, uniq: list[str], items: Sequence[Item]) -> list[list[float]]:
+        """The rows of distinct label keys."""
         keys = list(dict.fromkeys(k for it in items for k in it.keys))
-        if not uniq or not keys:
-            return [[0.0] * len(items) for _ in observed]
+        if not keys:
+            return [[0.0] * len(items) for _ in uniq]
         sims = process.cdist(uniq, keys, scorer=fuzz.ratio, workers=1, dtype=np.float32) / 100
         short = np.array([len(k) <= SHORT_KEY for k in keys])[None, :] | \
             np.array([len(o) <= SHORT_KEY for o in uniq])[:, None]
@@ -85,8 +106,7 @@ class LabelScorer:
         # the best over each item's keys: one maximum over the items' runs of key columns
         starts = list(accumulate((len(it.keys) for it in items[:-1]), initial=0))
         per_item = np.maximum.reduceat(sims[:, [col[k] for it in items for k in it.keys]], starts, axis=1)
-        row = {o: i for i, o in enumerate(uniq)}
-        return per_item[[row[o] for o in observed]].tolist()
+        return per_item.tolist()
 
 
 def _containing(observed: list[str], keys: list[str]) -> set[tuple[int, int]]:

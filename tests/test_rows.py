@@ -131,3 +131,18 @@ def test_the_appeals_values_are_not_taken_from_a_heading_of_empty_cells():
     toks = heading + header + values
     rows = read_appeals(load_templates()["2021"], toks, 0, len(toks), True)
     assert [s.value for r in rows for s in r.reading] == [0, 0, 0, 0, 0, 2, 0, 0, 0, 2, 4, 1, 0, 6, 11]
+
+
+def test_label_scorer_remembers_rows_without_changing_them():
+    from extractor.rows import LabelScorer
+    items = template_items(load_templates()["2021"], ["requests"])
+    labels = [label_key(x) for x in ("本年新收政府信息公开申请数量", "予以公开", "总计", "属于国家秘密", "")]
+    LabelScorer._rows.clear()
+    first = LabelScorer()(labels, items)
+    fresh = LabelScorer()._score(list(dict.fromkeys(labels)), items)
+    assert first == [fresh[list(dict.fromkeys(labels)).index(o)] for o in labels]
+    again = LabelScorer()(labels[::-1] + ["其他"], items)  # from the cache, one new label
+    assert again[:-1] == first[::-1]
+    assert again[-1] == LabelScorer()._score(["其他"], items)[0]
+    again[0][0] = -1.0  # the caller's lists are its own
+    assert LabelScorer()(labels, items) == first
