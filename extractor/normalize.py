@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _BRACKETS = str.maketrans({
     "〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")", "〖": "(", "〗": ")",
@@ -60,6 +61,7 @@ def normalize_cell(text: str) -> str:
     return tidy_cell(normalize_line(text))
 
 
+@lru_cache(maxsize=4096)  # cells repeat ("0", "", labels)
 def tidy_cell(text: str) -> str:
     """The white-space part of :func:`normalize_cell`, for text already folded by line."""
     if not _TIDY_SPACE.search(text):

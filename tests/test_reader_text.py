@@ -66,3 +66,12 @@ def test_normalize_line_is_nfkc_with_the_project_tables():
             continue
         for text in (chr(c), f"数量{chr(c)}，（一）Ａ\u0301", f"ｶ{chr(c)}\u3099１２"):
             assert normalize_line(text) == reference(text), hex(c)
+
+
+def test_text_cell_is_the_dataclass_cell():
+    from dataclasses import fields
+    from extractor.model import Cell, text_cell
+    c = text_cell("行政许可", " 行政许可", (3, 8))
+    assert c == Cell("行政许可", " 行政许可", (3, 8))
+    assert list(vars(c)) == [f.name for f in fields(Cell)]
+    assert all(getattr(c, f.name) == f.default for f in fields(Cell)[3:])
