@@ -88,6 +88,8 @@ def mark_width(texts: Iterable[str]) -> dict[str, int]:
     "-" may be a minus sign of 本年增/减), else 1."""
     runs: dict[str, list[int]] = {}
     for text in texts:
+        if "-" not in text and "/" not in text:
+            continue  # no mark to find (most cells)
         for m in _GLUED_MARKS.finditer(text):
             runs.setdefault(m.group()[0], []).append(len(m.group()))
     widths = {}
