@@ -75,9 +75,14 @@ class LabelScorer:
     only on its key and on the items' keys, and row labels recur within and across reports:
     rows are remembered per item key list (at most :data:`CACHE_SIZE` labels each)."""
 
-    _rows: dict[tuple[tuple[str, ...], ...], dict[str, tuple[float, ...]]] = {}
+    _rows: dict[tuple[tuple[str, ...], ...], dict[str, np.ndarray]] = {}
 
     def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]:
+        return self.matrix(observed, items).tolist()
+
+    def matrix(self, observed: Sequence[str], items: Sequence[Item]) -> np.ndarray:
+        """The same similarities as an array (observed × items, float64), for callers that
+        compute on them (a list of lists costs a conversion per element each way)."""
         shape = tuple(it.keys for it in items)
         if shape not in self._rows and len(self._rows) >= 16:
             self._rows.clear()  # many item lists (tests): start again
@@ -85,11 +90,13 @@ class LabelScorer:
         rows = {o: known.get(o) for o in observed}  # read once: another thread may clear it
         todo = [o for o, r in rows.items() if r is None]
         if todo:
-            rows.update(zip(todo, map(tuple, self._score(todo, items))))
+            for o, r in zip(todo, self._score(todo, items)):
+                rows[o] = np.array(r, dtype=np.float64)
+                rows[o].flags.writeable = False  # shared through the cache
             if len(known) + len(todo) > CACHE_SIZE:
                 known.clear()
             known.update((o, rows[o]) for o in todo)
-        return [list(rows[o]) for o in observed]
+        return np.array([rows[o] for o in observed], dtype=np.float64).reshape(len(observed), len(items))
 
     def _score(self, uniq: list[str], items: Sequence[Item]) -> list[list[float]]:
         """The rows of distinct label keys."""

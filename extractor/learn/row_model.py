@@ -132,9 +132,9 @@ class LearnedScorer:
 
     def __call__(self, observed: Sequence[str], items: Sequence[Item],
                  context: Optional[Sequence[LabelContext]] = None) -> list[list[float]]:
-        sims = self._transparent(observed, items)
         if context is None or not observed:
-            return sims
+            return self._transparent(observed, items)
+        sims = self._transparent.matrix(observed, items)
         names, sub = self._matrix_of(observed, items, context, sims)
         col = {c: k for k, c in enumerate(names)}
         s = np.asarray(sims, dtype=np.float64)
@@ -154,7 +154,7 @@ class LearnedScorer:
 
     def _matrix_of(self, observed, items, context, sims) -> tuple[list[str], np.ndarray]:
         if sims is None:
-            sims = self._transparent(observed, items)
+            sims = self._transparent.matrix(observed, items)
         hints = sequence_hints(observed, items, sims, context)
         X = [row_features(k, c, h) for k, c, h in zip(observed, context, hints)]
         p = self.classifier.predict_proba(X)
