@@ -50,7 +50,8 @@ class Scorer(Protocol):
     """Similarity (0..1) of every observed label key to every item. A scorer with
     ``uses_context = True`` is also given ``context=`` (one record per label: section, values
     on its line, position…, see :mod:`extractor.learn.features`); one with a ``min_score``
-    attribute sets the smallest score the alignment takes (default :data:`MIN_SIMILARITY`)."""
+    attribute sets the smallest score the alignment takes (default :data:`MIN_SIMILARITY`);
+    one with a ``matrix`` method (same arguments) gives the same scores as a new array."""
 
     def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]: ...
 
@@ -195,10 +196,11 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
     values near it at all: it still matches a row no other label claims, but counts for
     :data:`APART_WEIGHT` against a label holding values that competes for the order."""
     scorer = scorer or LabelScorer()
+    score = getattr(scorer, "matrix", scorer)  # the same scores as a fresh array, where offered
     if context is not None and getattr(scorer, "uses_context", False):
-        scores = scorer(observed, items, context=context)
+        scores = score(observed, items, context=context)
     else:
-        scores = scorer(observed, items)
+        scores = score(observed, items)
     floor = getattr(scorer, "min_score", MIN_SIMILARITY)
     n, m = len(observed), len(items)
     S = np.asarray(scores, dtype=np.float64).reshape(n, m)
