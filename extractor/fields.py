@@ -105,7 +105,7 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
     out: dict[str, FieldResult] = {}
     allowed: dict[str, set[float]] = {}  # what the print allows for a field of several readings
     for r in rows:
-        for k, (fid, slot, c, note) in enumerate(_row_fields(template, doc, r)):
+        for k, (fid, slot, cell, c, note) in enumerate(_row_fields(template, doc, r)):
             if fid in out:
                 continue
             if len(r.assignment.readings) > 1:
@@ -115,7 +115,7 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
             unit = units.get(fid) or (slot.token.unit if slot.token is not None and slot.kind == "num" else None)
             out[fid] = FieldResult(fid, slot.value if not blank else None, c, "review",
                                    _source(doc, tokens, slot, note), unit,
-                                   evidence=_evidence(doc, r, k, slot, c, fid, report))
+                                   evidence=_evidence(doc, r, k, slot, cell, c, fid, report))
     _calibrate(out.values(), calibrator)
     for f in out.values():
         f.status = conf.status_for(f.confidence, f.evidence["blank"], threshold)
@@ -130,10 +130,11 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
     return {fid: out[fid] for fid in field_ids}
 
 
-def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, hand: float, fid: str, report: RuleReport) -> dict:
-    """What a printed field's confidence rests on (the calibrator's input, by name)."""
+def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, cell: Optional[Cell], hand: float, fid: str,
+              report: RuleReport) -> dict:
+    """What a printed field's confidence rests on (the calibrator's input, by name); ``cell``
+    is the slot's :func:`_cell_of`."""
     a = r.assignment
-    cell = _cell_of(doc, slot)
     reader = cell.confidence if cell is not None else 1.0
     unread = cell is not None and cell.unread and slot.kind != "num"
     if len(a.readings) == 1:
@@ -181,7 +182,7 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
         if slot.token is not None and slot.token.repaired is not None and slot.kind == "num":
             reader *= conf.REPAIRED_NUMBER
             own_note = f"read {slot.token.repaired!r} as {slot.token.text}" + (f"; {note}" if note else "")
-        yield fid, slot, base * reader, own_note
+        yield fid, slot, cell, base * reader, own_note
 
 
 def _inferred(template: Template, out: dict[str, FieldResult], report: RuleReport,

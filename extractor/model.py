@@ -35,6 +35,21 @@ class Cell:
     unread: bool = False
 
 
+def text_cell(text: str, raw: str, span: tuple[int, int]) -> Cell:
+    """``Cell(text, raw, span)`` made without the frozen dataclass's ``__init__`` (one
+    ``object.__setattr__`` per field), for the text reader's hundreds of cells per document:
+    every field is set, the ones not given to their defaults."""
+    c = object.__new__(Cell)
+    d = c.__dict__
+    d["text"] = text
+    d["raw"] = raw
+    d["span"] = span
+    d["bbox"] = None
+    d["confidence"] = 1.0
+    d["unread"] = False
+    return c
+
+
 @dataclass(frozen=True)
 class Line:
     """A line of cells. ``number`` is 1-based within the source (text) or page (PDF)."""
@@ -88,6 +103,17 @@ class Token:
     run: bool = False
     repaired: Optional[str] = None
     minus: bool = False
+
+    def at(self, line: int, cell: int) -> "Token":
+        """This token in another line and cell: a copy with every other field as it is.
+        Made without the frozen dataclass's ``__init__`` (one ``object.__setattr__`` per
+        field), which the tokenizer would otherwise pay thousands of times per document."""
+        t = object.__new__(Token)
+        d = t.__dict__
+        d.update(self.__dict__)
+        d["line"] = line
+        d["cell"] = cell
+        return t
 
 
 @dataclass(frozen=True)

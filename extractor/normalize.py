@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _BRACKETS = str.maketrans({
     "〔": "(", "〕": ")", "【": "(", "】": ")", "［": "(", "］": ")", "〖": "(", "〗": ")",
@@ -34,12 +35,20 @@ _TABLE = {**_DROP, **_RADICALS}
 _AFTER_NFKC = {**_BRACKETS, **_DASHES, ord("\u00a0"): " ", ord("\u3000"): " "}
 _NEEDS_TABLE = re.compile("[" + re.escape("".join(map(chr, _TABLE))) + "]")
 _NEEDS_AFTER = re.compile("[" + re.escape("".join(map(chr, _AFTER_NFKC))) + "]")
+# full-width ASCII forms ("，", "（", "：", "Ａ") and the ideographic space, each with its NFKD
+_FULL_WIDTH = {chr(c): unicodedata.normalize("NFKD", chr(c)) for c in [*range(0xFF01, 0xFF5F), 0x3000]}
+_NEEDS_FULL_WIDTH = re.compile("[" + re.escape("".join(_FULL_WIDTH)) + "]")
 
 
 def normalize_line(text: str) -> str:
     """Fold character forms but keep the line's tabs and spacing (cells are split later)."""
     if _NEEDS_TABLE.search(text):
         text = text.translate(_TABLE)
+    if not unicodedata.is_normalized("NFKC", text):
+        # mostly for its full-width punctuation alone, and NFKC of a whole text costs ~1000
+        # instructions a CJK character: those forms are first replaced by their decomposition
+        # (NFKC of the result is NFKC of the text), which often leaves nothing more to do
+        text = _NEEDS_FULL_WIDTH.sub(lambda m: _FULL_WIDTH[m.group()], text)
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     if _NEEDS_AFTER.search(text):
@@ -52,6 +61,7 @@ def normalize_cell(text: str) -> str:
     return tidy_cell(normalize_line(text))
 
 
+@lru_cache(maxsize=4096)  # cells repeat ("0", "", labels)
 def tidy_cell(text: str) -> str:
     """The white-space part of :func:`normalize_cell`, for text already folded by line."""
     if not _TIDY_SPACE.search(text):

@@ -50,7 +50,8 @@ class Scorer(Protocol):
     """Similarity (0..1) of every observed label key to every item. A scorer with
     ``uses_context = True`` is also given ``context=`` (one record per label: section, values
     on its line, position…, see :mod:`extractor.learn.features`); one with a ``min_score``
-    attribute sets the smallest score the alignment takes (default :data:`MIN_SIMILARITY`)."""
+    attribute sets the smallest score the alignment takes (default :data:`MIN_SIMILARITY`);
+    one with a ``matrix`` method (same arguments) gives the same scores as a new array."""
 
     def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]: ...
 
@@ -64,17 +65,45 @@ def similarity(obs: str, key: str) -> float:
     return _adjust(obs, key, fuzz.ratio(obs, key) / 100 if obs and key else 0.0)
 
 
+CACHE_SIZE = 4096  # label keys whose similarity rows are remembered, per template item list
+
+
 class LabelScorer:
     """The transparent scorer: best rapidfuzz similarity over an item's keys.
 
     Plain ratios for all pairs come from one ``process.cdist`` call; the short-key rule and
-    the containment rules of :func:`similarity` are applied on top."""
+    the containment rules of :func:`similarity` are applied on top. A label's row depends
+    only on its key and on the items' keys, and row labels recur within and across reports:
+    rows are remembered per item key list (at most :data:`CACHE_SIZE` labels each)."""
+
+    _rows: dict[tuple[tuple[str, ...], ...], dict[str, np.ndarray]] = {}
 
     def __call__(self, observed: Sequence[str], items: Sequence[Item]) -> list[list[float]]:
-        uniq = list(dict.fromkeys(observed))
+        return self.matrix(observed, items).tolist()
+
+    def matrix(self, observed: Sequence[str], items: Sequence[Item]) -> np.ndarray:
+        """The same similarities as an array (observed × items, float64), for callers that
+        compute on them (a list of lists costs a conversion per element each way)."""
+        shape = tuple(it.keys for it in items)
+        if shape not in self._rows and len(self._rows) >= 16:
+            self._rows.clear()  # many item lists (tests): start again
+        known = self._rows.setdefault(shape, {})
+        rows = {o: known.get(o) for o in observed}  # read once: another thread may clear it
+        todo = [o for o, r in rows.items() if r is None]
+        if todo:
+            for o, r in zip(todo, self._score(todo, items)):
+                rows[o] = np.array(r, dtype=np.float64)
+                rows[o].flags.writeable = False  # shared through the cache
+            if len(known) + len(todo) > CACHE_SIZE:
+                known.clear()
+            known.update((o, rows[o]) for o in todo)
+        return np.array([rows[o] for o in observed], dtype=np.float64).reshape(len(observed), len(items))
+
+    def _score(self, uniq: list[str], items: Sequence[Item]) -> list[list[float]]:
+        """The rows of distinct label keys."""
         keys = list(dict.fromkeys(k for it in items for k in it.keys))
-        if not uniq or not keys:
-            return [[0.0] * len(items) for _ in observed]
+        if not keys:
+            return [[0.0] * len(items) for _ in uniq]
         sims = process.cdist(uniq, keys, scorer=fuzz.ratio, workers=1, dtype=np.float32) / 100
         short = np.array([len(k) <= SHORT_KEY for k in keys])[None, :] | \
             np.array([len(o) <= SHORT_KEY for o in uniq])[:, None]
@@ -85,8 +114,7 @@ class LabelScorer:
         # the best over each item's keys: one maximum over the items' runs of key columns
         starts = list(accumulate((len(it.keys) for it in items[:-1]), initial=0))
         per_item = np.maximum.reduceat(sims[:, [col[k] for it in items for k in it.keys]], starts, axis=1)
-        row = {o: i for i, o in enumerate(uniq)}
-        return per_item[[row[o] for o in observed]].tolist()
+        return per_item.tolist()
 
 
 def _containing(observed: list[str], keys: list[str]) -> set[tuple[int, int]]:
@@ -168,10 +196,11 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
     values near it at all: it still matches a row no other label claims, but counts for
     :data:`APART_WEIGHT` against a label holding values that competes for the order."""
     scorer = scorer or LabelScorer()
+    score = getattr(scorer, "matrix", scorer)  # the same scores as a fresh array, where offered
     if context is not None and getattr(scorer, "uses_context", False):
-        scores = scorer(observed, items, context=context)
+        scores = score(observed, items, context=context)
     else:
-        scores = scorer(observed, items)
+        scores = score(observed, items)
     floor = getattr(scorer, "min_score", MIN_SIMILARITY)
     n, m = len(observed), len(items)
     S = np.asarray(scores, dtype=np.float64).reshape(n, m)

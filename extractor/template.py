@@ -128,9 +128,13 @@ class Template:
                 return t
         raise KeyError(table_id)
 
+    @cached_property
+    def _field_ids(self) -> tuple[str, ...]:
+        return tuple(f for t in self.tables for f in t.field_ids)
+
     @property
     def field_ids(self) -> list[str]:
-        return [f for t in self.tables for f in t.field_ids]
+        return list(self._field_ids)
 
     def labels(self, field_id: str) -> tuple[str, str]:
         """(row label, column label) of a field, for people."""

@@ -9,6 +9,7 @@ labels ("1.属于国家秘密", "(三)", "第二十条") stays part of the label
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, Optional
 
 from .model import Document, Token
@@ -90,6 +91,8 @@ def mark_width(texts: Iterable[str]) -> dict[str, int]:
     "-" may be a minus sign of 本年增/减), else 1."""
     runs: dict[str, list[int]] = {}
     for text in texts:
+        if "-" not in text and "/" not in text:
+            continue  # no mark to find (most cells)
         for m in _GLUED_MARKS.finditer(text):
             runs.setdefault(m.group()[0], []).append(len(m.group()))
     widths = {}
@@ -191,13 +194,24 @@ def _has_label_text(s: str) -> bool:
     return any(ch.isalnum() for ch in s)
 
 
+CACHE_SIZE = 4096  # cell texts whose tokens are remembered (a document repeats "0", labels recur)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _cell_tokens_cached(text: str, widths: tuple[tuple[str, int], ...]) -> tuple[Token, ...]:
+    """:func:`cell_tokens` of a cell text at line 0, cell 0; ``widths`` is the document's
+    :func:`mark_width` as sorted items (the only other thing the tokens depend on). Tokens
+    are frozen: the cached ones are only ever copied (:meth:`Token.at`)."""
+    return tuple(cell_tokens(text, 0, 0, dict(widths)))
+
+
 def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> list[Token]:
     """All tokens of a document in reading order (lines in ``skip_lines`` left out)."""
     out: list[Token] = []
     lines = [(i, line) for i, line in enumerate(doc.lines) if not (skip_lines and i in skip_lines)]
-    widths = mark_width(cell.text for _, line in lines for cell in line.cells)
+    widths = tuple(sorted(mark_width(cell.text for _, line in lines for cell in line.cells).items()))
     for i, line in lines:
-        cells = [cell_tokens(cell.text, i, j, widths) for j, cell in enumerate(line.cells)]
+        cells = [[t.at(i, j) for t in _cell_tokens_cached(cell.text, widths)] for j, cell in enumerate(line.cells)]
         if len(cells) > 1 and any(t.kind == "num" for ts in cells for t in ts):
             # a value cell that OCR read as 一 in a row of numbers is a printed "—"
             cells = [[Token("mark", "-", i, j)] if j and len(ts) == 1 and ts[0].text in DASH_READINGS else ts

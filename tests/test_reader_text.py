@@ -48,3 +48,30 @@ def test_gb18030_and_utf16_decoded():
 def test_form_feed_starts_a_page():
     doc = read_text_bytes("a\fb\n".encode())
     assert [ln.page for ln in doc.lines] == [1, 2] and doc.pages == 2
+
+
+def test_normalize_line_is_nfkc_with_the_project_tables():
+    """The full-width shortcut of normalize_line gives what NFKC of the whole line gives,
+    for every BMP character, alone and among CJK text, combining marks and full-width forms."""
+    import unicodedata
+    from extractor.normalize import _AFTER_NFKC, _NEEDS_TABLE, _TABLE, normalize_line
+
+    def reference(text):
+        if _NEEDS_TABLE.search(text):
+            text = text.translate(_TABLE)
+        return unicodedata.normalize("NFKC", text).translate(_AFTER_NFKC)
+
+    for c in range(0x20, 0x10000):
+        if 0xD800 <= c < 0xE000:
+            continue
+        for text in (chr(c), f"数量{chr(c)}，（一）Ａ\u0301", f"ｶ{chr(c)}\u3099１２"):
+            assert normalize_line(text) == reference(text), hex(c)
+
+
+def test_text_cell_is_the_dataclass_cell():
+    from dataclasses import fields
+    from extractor.model import Cell, text_cell
+    c = text_cell("行政许可", " 行政许可", (3, 8))
+    assert c == Cell("行政许可", " 行政许可", (3, 8))
+    assert list(vars(c)) == [f.name for f in fields(Cell)]
+    assert all(getattr(c, f.name) == f.default for f in fields(Cell)[3:])

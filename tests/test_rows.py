@@ -197,3 +197,18 @@ def test_labels_wrapped_over_many_lines_are_joined_in_space_aligned_text(tmp_pat
     keys = _joined(tmp_path, "\n".join(rows) + "\n", "2021", ["requests"])
     assert any(k.startswith("申请人无正当理由逾期不补正行政机关不再") for k in keys)
     assert any(k.startswith("申请人逾期未按收费通知要求缴纳费用行政") for k in keys)
+
+
+def test_label_scorer_remembers_rows_without_changing_them():
+    from extractor.rows import LabelScorer
+    items = template_items(load_templates()["2021"], ["requests"])
+    labels = [label_key(x) for x in ("本年新收政府信息公开申请数量", "予以公开", "总计", "属于国家秘密", "")]
+    LabelScorer._rows.clear()
+    first = LabelScorer()(labels, items)
+    fresh = LabelScorer()._score(list(dict.fromkeys(labels)), items)
+    assert first == [fresh[list(dict.fromkeys(labels)).index(o)] for o in labels]
+    again = LabelScorer()(labels[::-1] + ["其他"], items)  # from the cache, one new label
+    assert again[:-1] == first[::-1]
+    assert again[-1] == LabelScorer()._score(["其他"], items)[0]
+    again[0][0] = -1.0  # the caller's lists are its own
+    assert LabelScorer()(labels, items) == first

@@ -118,3 +118,28 @@ def test_a_row_printed_all_blank_between_two_labels_is_a_run_of_marks():
     assert kinds("本年增/减") == [("label", "本年增/减")]
     assert kinds("http://www.example.gov.cn") == [("label", "http://www.example.gov.cn")]
     assert kinds("危及三安全--稳定") == [("label", "危及三安全--稳定")]  # 一 as OCR may read it
+
+
+def test_token_at_copies_every_field():
+    from dataclasses import fields
+    from extractor.model import Token
+    t = Token("num", "12-", 0, 0, value=12.0, unit="件", run=True, repaired="1z", minus=True)
+    moved = t.at(5, 3)
+    assert moved == Token("num", "12-", 5, 3, value=12.0, unit="件", run=True, repaired="1z", minus=True)
+    assert [f.name for f in fields(Token)] == list(moved.__dict__)
+    assert (t.line, t.cell) == (0, 0)  # the original is untouched
+    assert Token("label", "x", 1, 2).at(3, 4).minus is False
+
+
+def test_document_tokens_cache_keys_on_mark_width(tmp_path):
+    """The same cell text tokenises differently under another document's mark width."""
+    from extractor.readers.text import read_text
+    from extractor.tokens import document_tokens
+    even = tmp_path / "even.txt"
+    even.write_text("秘密----000--0\n数量89--000089\n", encoding="utf-8")
+    odd = tmp_path / "odd.txt"
+    odd.write_text("秘密----000--0\n数量89-000089\n", encoding="utf-8")
+    assert [t.kind for t in document_tokens(read_text(even)) if t.line == 0] == \
+        ["label", "mark", "mark", "num", "mark", "num"]
+    assert [t.kind for t in document_tokens(read_text(odd)) if t.line == 0] == \
+        ["label", "mark", "mark", "mark", "mark", "num", "mark", "mark", "num"]

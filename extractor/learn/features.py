@@ -35,6 +35,8 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
@@ -123,6 +125,12 @@ def ngrams(key: str) -> list[str]:
     return [key[i:i + n] for n in NGRAM_SIZES for i in range(len(key) - n + 1)]
 
 
+@lru_cache(maxsize=4096)
+def _ngram_names(key: str) -> tuple[str, ...]:
+    """The ``ng:`` feature names of a key, in :func:`ngrams` order (row labels recur: remembered)."""
+    return tuple(map("ng:".__add__, ngrams(key)))
+
+
 def numbering_style(text: str) -> str:
     m = _NUMBERING_ANY.match(text)
     return m.lastgroup if m else "none"
@@ -194,7 +202,7 @@ def sequence_hints(keys: Sequence[str], items: Sequence[Item], sims: Sequence[Se
 
 def row_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
     """The named features of one label (see the module docstring)."""
-    f = dict.fromkeys(map("ng:".__add__, ngrams(key)), 1.0)
+    f = dict.fromkeys(_ngram_names(key), 1.0)
     if not key:
         f["empty"] = 1.0
     for c, s in hints.sims.items():
@@ -251,41 +259,56 @@ _CAL_INDEX = {name: k for k, name in enumerate(CAL_FEATURES)}
 
 
 def calibration_matrix(evidence: Sequence[Mapping]) -> np.ndarray:
-    """Fields' evidence dicts → one row each, values in :data:`CAL_FEATURES` order."""
+    """Fields' evidence dicts → one row each, values in :data:`CAL_FEATURES` order.
+
+    The fields of one report share most of their evidence (a row's fields, a clean table's):
+    each distinct evidence dict is turned into its row once (values that compare equal,
+    1 and 1.0 and True, give the same features)."""
+    done: dict[tuple, list[float]] = {}
+    rows = []
+    for ev in evidence:
+        try:
+            key = tuple(ev.items())
+            row = done.get(key)
+        except TypeError:  # a value that cannot be hashed: no sharing
+            key, row = None, None
+        if row is None:
+            row = _calibration_row(ev)
+            if key is not None:
+                done[key] = row
+        rows.append(row)
+    n = len(CAL_FEATURES)
+    return np.fromiter(chain.from_iterable(rows), dtype=np.float64, count=len(rows) * n).reshape(len(rows), n)
+
+
+def _calibration_row(ev: Mapping) -> list[float]:
+    """One field's evidence → its row of :func:`calibration_matrix` (0.0 where a feature is off)."""
     at = _CAL_INDEX
-    V = np.zeros((len(evidence), len(CAL_FEATURES)), dtype=np.float64)
-    V[:, at["hand_logit"]] = [logit(float(ev.get("hand", 0.0))) for ev in evidence]
-    inferred = [bool(ev.get("inferred")) for ev in evidence]
-    _flags(V, [f"table={ev.get('table_id')}" for ev in evidence])
-    # an inferred field: how it was forced
-    rows = [r for r, inf in enumerate(inferred) if inf]
-    evs = [evidence[r] for r in rows]
-    V[rows, at["inferred"]] = 1.0
-    V[rows, at["inferred_no_floor"]] = [float(ev.get("floor") is None) for ev in evs]
-    V[rows, at["floor_logit"]] = [0.0 if ev.get("floor") is None else logit(float(ev["floor"])) for ev in evs]
-    V[rows, at["replaces_review"]] = [float(bool(ev.get("replaces_review"))) for ev in evs]
+    v = [0.0] * len(CAL_FEATURES)
+    v[at["hand_logit"]] = logit(float(ev.get("hand", 0.0)))
+    _flag(v, f"table={ev.get('table_id')}")
+    if ev.get("inferred"):  # an inferred field: how it was forced
+        v[at["inferred"]] = 1.0
+        v[at["inferred_no_floor"]] = float(ev.get("floor") is None)
+        v[at["floor_logit"]] = 0.0 if ev.get("floor") is None else logit(float(ev["floor"]))
+        v[at["replaces_review"]] = float(bool(ev.get("replaces_review")))
+        return v
     # a printed field: what its reading rests on
-    rows = [r for r, inf in enumerate(inferred) if not inf]
-    evs = [evidence[r] for r in rows]
-    V[rows, at["bias_printed"]] = 1.0
-    V[rows, at["row_doubt"]] = [1.0 - float(ev.get("row", 0.0)) for ev in evs]
-    V[rows, at["table_doubt"]] = [1.0 - float(ev.get("table", 0.0)) for ev in evs]
-    V[rows, at["reader_doubt"]] = [1.0 - float(ev.get("reader", 1.0)) for ev in evs]
+    v[at["bias_printed"]] = 1.0
+    v[at["row_doubt"]] = 1.0 - float(ev.get("row", 0.0))
+    v[at["table_doubt"]] = 1.0 - float(ev.get("table", 0.0))
+    v[at["reader_doubt"]] = 1.0 - float(ev.get("reader", 1.0))
     for k in ("repaired", "confirmed", "broken", "split", "blank"):
-        V[rows, at[k]] = [float(bool(ev.get(k))) for ev in evs]
-    V[rows, at["unsettled"]] = [float(not ev.get("settled", True)) for ev in evs]
-    V[rows, at["disagree"]] = [1.0 - float(ev.get("agree", 1.0)) for ev in evs]
-    V[rows, at["log_readings"]] = [math.log(max(int(ev.get("readings", 1)), 1)) for ev in evs]
-    _flags(V, [f"how={ev.get('columns')}" for ev in evs], rows)
-    _flags(V, [f"kind={ev.get('kind')}" for ev in evs], rows)
-    return V
+        v[at[k]] = float(bool(ev.get(k)))
+    v[at["unsettled"]] = float(not ev.get("settled", True))
+    v[at["disagree"]] = 1.0 - float(ev.get("agree", 1.0))
+    v[at["log_readings"]] = math.log(max(int(ev.get("readings", 1)), 1))
+    _flag(v, f"how={ev.get('columns')}")
+    _flag(v, f"kind={ev.get('kind')}")
+    return v
 
 
-def _flags(V: np.ndarray, names: list[str], rows: Optional[list[int]] = None) -> None:
-    """Set the named one-hot feature of each row (of ``rows``, default all) to 1; unknown names
-    are left out."""
-    rows = range(len(names)) if rows is None else rows
-    hits = [(r, _CAL_INDEX[n]) for r, n in zip(rows, names) if n in _CAL_INDEX]
-    if hits:
-        V[tuple(zip(*hits))] = 1.0
-
+def _flag(v: list[float], name: str) -> None:
+    """Set the named one-hot feature to 1; an unknown name is left out."""
+    if name in _CAL_INDEX:
+        v[_CAL_INDEX[name]] = 1.0

@@ -132,9 +132,14 @@ class LearnedScorer:
 
     def __call__(self, observed: Sequence[str], items: Sequence[Item],
                  context: Optional[Sequence[LabelContext]] = None) -> list[list[float]]:
-        sims = self._transparent(observed, items)
+        return self.matrix(observed, items, context).tolist()
+
+    def matrix(self, observed: Sequence[str], items: Sequence[Item],
+               context: Optional[Sequence[LabelContext]] = None) -> np.ndarray:
+        """The scores of :meth:`__call__` as an array (observed × items)."""
         if context is None or not observed:
-            return sims
+            return self._transparent.matrix(observed, items)
+        sims = self._transparent.matrix(observed, items)
         names, sub = self._matrix_of(observed, items, context, sims)
         col = {c: k for k, c in enumerate(names)}
         s = np.asarray(sims, dtype=np.float64)
@@ -143,7 +148,7 @@ class LearnedScorer:
         if known:
             js, ks = map(list, zip(*known))
             out[:, js] = np.maximum(sub[:, ks], self.similarity_weight * s[:, js])
-        return out.tolist()
+        return out
 
     def probabilities(self, observed: Sequence[str], items: Sequence[Item], context: Sequence[LabelContext],
                       sims: Optional[list[list[float]]] = None) -> list[dict[str, float]]:
@@ -154,7 +159,7 @@ class LearnedScorer:
 
     def _matrix_of(self, observed, items, context, sims) -> tuple[list[str], np.ndarray]:
         if sims is None:
-            sims = self._transparent(observed, items)
+            sims = self._transparent.matrix(observed, items)
         hints = sequence_hints(observed, items, sims, context)
         X = [row_features(k, c, h) for k, c, h in zip(observed, context, hints)]
         p = self.classifier.predict_proba(X)
