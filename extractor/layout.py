@@ -109,28 +109,15 @@ class Frame:
             x0, y0, x1, y1 = _norm(self.point_back(r[0], r[1]), self.point_back(r[2], r[3]))
         if memo is None:
             return (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
-        get = memo.get
-        a = get(x0)
-        if a is None:
-            a = round(x0, 2)
-            if x0:
-                memo[x0] = a
-        b = get(y0)
-        if b is None:
-            b = round(y0, 2)
-            if y0:
-                memo[y0] = b
-        c = get(x1)
-        if c is None:
-            c = round(x1, 2)
-            if x1:
-                memo[x1] = c
-        d = get(y1)
-        if d is None:
-            d = round(y1, 2)
-            if y1:
-                memo[y1] = d
-        return (a, b, c, d)
+        out = []
+        for v in (x0, y0, x1, y1):
+            rounded = memo.get(v)
+            if rounded is None:
+                rounded = round(v, 2)
+                if v:
+                    memo[v] = rounded
+            out.append(rounded)
+        return (out[0], out[1], out[2], out[3])
 
 
 @lru_cache(maxsize=4096)
