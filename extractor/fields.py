@@ -53,11 +53,12 @@ def settle_rows(template: Template, rows: list[RowRead]) -> dict[str, Value]:
 def _narrow_jointly(template: Template, rows: list[RowRead], values: dict[str, Value]) -> None:
     """The open rows of one table taken together (:mod:`extractor.joint`): each keeps the
     readings some fitting combination uses, and is settled when one is left."""
-    open_rows = [r for r in rows if not r.assignment.settled
-                 and _touches_printed(template, values, _ids(template, r))]  # not just its own rule
-    if not open_rows or any(len(r.assignment.readings) > MAX_SETTLE_READINGS for r in open_rows):
+    candidates = [(r, _ids(template, r)) for r in rows if not r.assignment.settled]
+    # rows whose equations hold printed values elsewhere (not just the row's own rule)
+    chosen = [(r, fids) for r, fids in candidates if _touches_printed(template, values, fids)]
+    if not chosen or any(len(r.assignment.readings) > MAX_SETTLE_READINGS for r, _ in chosen):
         return
-    ids = [_ids(template, r) for r in open_rows]
+    open_rows, ids = [r for r, _ in chosen], [fids for _, fids in chosen]
     if any(f in values for fids in ids for f in fids):
         return  # a row read twice
     keep = joint.narrow(template.equations, ids, [r.assignment.readings for r in open_rows], values)
@@ -213,15 +214,14 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
 def _blank_rows(doc: Document, out: dict[str, FieldResult], empty_rows: dict[str, Token]) -> None:
     """A row whose label is printed with no value beside it, and whose every cell the rules
     force to 0, is a row printed blank (raw and crawler text print a blank cell as nothing):
-    its fields are blank, not numbers the document does not show."""
+    its fields are blank, not numbers the document does not show. Text inputs only (see
+    :func:`extractor.tables.rows_printed_empty`), so the source is a line."""
     for fid, label in empty_rows.items():
         f = out.get(fid)
         if f is None or f.status != "inferred" or f.value != 0:
             continue
         line = doc.lines[label.line]
+        derivation = f"{f.source.derivation}; nothing is printed beside the row's label: a blank row"
         out[fid] = FieldResult(fid, None, f.confidence, "blank",
-                               Source(line=line.number if doc.kind not in ("pdf", "image") else None,
-                                      page=line.page, bbox=line.bbox if doc.kind in ("pdf", "image") else None,
-                                      text=label.text, derivation=f"{f.source.derivation}; nothing is printed "
-                                                                  "beside the row's label: a blank row"),
+                               Source(line=line.number, page=line.page, text=label.text, derivation=derivation),
                                evidence=f.evidence)

@@ -62,7 +62,7 @@ class _Sums:
         for i in eq_ids:
             k, pos, neg = self.known[i], self.open_pos[i], self.open_neg[i]
             if not pos and not neg:
-                if abs(k) > EPS * max(1.0, abs(k)):
+                if abs(k) > EPS:
                     return False
             elif self.counts[i] and ((not neg and k > EPS) or (not pos and k < -EPS)):
                 return False

@@ -25,7 +25,7 @@ from .rules import evaluate
 from .confidence import REVIEW_THRESHOLD
 from .settings import Settings
 from .sections import Section, find_sections, is_furniture, is_prose
-from .tables import RowRead, header_unit, read_appeals, read_rows
+from .tables import RowRead, header_unit, read_appeals, read_rows, rows_printed_empty
 from .template import Template, label_key, load_templates
 
 if TYPE_CHECKING:
@@ -173,36 +173,10 @@ def stage_fields(s: State) -> None:
     calibrator = s.model.calibrator_for(s.doc.kind) if s.model is not None else None
     if threshold is None:
         threshold = s.model.threshold if calibrator is not None else REVIEW_THRESHOLD
-    s.fields = build_fields(s.template, s.doc, s.tokens, s.rows, report, s.units, threshold, calibrator,
-                            _empty_rows(s))
-
-
-def _empty_rows(s: State) -> dict:
-    """Field id → label token, for the rows matched by label whose values were not found,
-    inside their table (a row of the same table with values follows: a label matched past
-    the end of a table cut off, "总计" of the appeals header, is not a row of it), with no
-    value between the rows read before and after it that no row took (those may be its
-    own, beside a line of its label that was not matched). Text only: there a blank cell may
-    print as nothing; in HTML, PDFs and scans a cell has its place, so a row without values
-    is a row whose values were not read."""
-    if s.doc.kind != "text":
-        return {}
-    read = {(r.table, r.row) for r in s.rows}
-    taken = {id(t) for r in s.rows for t in r.cells}
-    out = {}
-    for k, m in enumerate(s.matches):
-        if (m.table, m.row) in read:
-            continue
-        after = [n for n in s.matches[k + 1:] if (n.table, n.row) in read]
-        before = [n for n in s.matches[:k] if (n.table, n.row) in read]
-        inside = any(n.table == m.table for n in after)
-        lo = before[-1].token if before else m.token
-        hi = after[0].token if after else len(s.tokens)
-        stray = any(t.kind in ("num", "mark") and id(t) not in taken for t in s.tokens[lo:hi])
-        if inside and not stray:
-            table = s.template.table(m.table)
-            out.update({table.field_id(m.row, c.id): s.tokens[m.token] for c in table.columns})
-    return out
+    # text may print a blank cell as nothing; in HTML, PDFs and scans a cell has its place,
+    # so there a row without values is a row whose values were not read
+    empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows) if s.doc.kind == "text" else {}
+    s.fields = build_fields(s.template, s.doc, s.tokens, s.rows, report, s.units, threshold, calibrator, empty)
 
 
 def build_pipeline() -> list[Stage]:

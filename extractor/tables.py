@@ -153,6 +153,31 @@ def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[Row
     return out
 
 
+def rows_printed_empty(template: Template, tokens: Sequence[Token], matches: Sequence[RowMatch],
+                       rows: Sequence[RowRead]) -> dict[str, Token]:
+    """Field id → label token, for the rows matched by label whose values were not found,
+    inside their table (a row of the same table with values follows: a label matched past
+    the end of a table cut off, "总计" of the appeals header, is not a row of it), with no
+    value between the rows read before and after it that no row took (those may be its
+    own, beside a line of its label that was not matched)."""
+    read = {(r.table, r.row) for r in rows}
+    taken = {id(t) for r in rows for t in r.cells}
+    out = {}
+    for k, m in enumerate(matches):
+        if (m.table, m.row) in read:
+            continue
+        after = [n for n in matches[k + 1:] if (n.table, n.row) in read]
+        before = [n for n in matches[:k] if (n.table, n.row) in read]
+        inside = any(n.table == m.table for n in after)
+        lo = before[-1].token if before else m.token
+        hi = after[0].token if after else len(tokens)
+        stray = any(t.kind in ("num", "mark") and id(t) not in taken for t in tokens[lo:hi])
+        if inside and not stray:
+            table = template.table(m.table)
+            out.update({table.field_id(m.row, c.id): tokens[m.token] for c in table.columns})
+    return out
+
+
 def _skipped_rows(table: Table, m: RowMatch, nxt: Optional[RowMatch]) -> list[str]:
     """The template rows between match ``m`` and the next match of the same table."""
     if nxt is None or nxt.table != m.table:
