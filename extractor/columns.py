@@ -9,6 +9,9 @@ count                        1.00        as many printed values as columns
 positions                    0.95        fewer values, but empty cells keep every position
 blank                        0.95        every cell of the row is printed empty
 split                        0.90        digits run together; one split fits the rules
+full                         0.85        digits run together; several splits fit, one fills every
+                                         column, and the document prints every cell of its count
+                                         tables elsewhere (see :func:`extractor.fields.settle_rows`)
 aligned                      0.90        blanks left no trace, but values sit under their columns
 window / insert (rules)      0.85        fewer values; the form's arithmetic leaves one reading
 ambiguous                    0.30        several readings fit: the row goes to review
@@ -27,7 +30,7 @@ from .model import Token
 
 MAX_READINGS = 5000
 
-CERTAINTY = {"count": 1.0, "positions": 0.95, "blank": 0.95, "split": 0.9, "aligned": 0.9, "window": 0.85,
+CERTAINTY = {"count": 1.0, "positions": 0.95, "blank": 0.95, "split": 0.9, "full": 0.85, "aligned": 0.9, "window": 0.85,
              "insert": 0.85, "ambiguous": 0.3, "too_many": 0.4}
 
 
@@ -49,6 +52,8 @@ Validator = Callable[[Reading], bool]
 class Assignment:
     readings: tuple[Reading, ...]  # every reading that fits; one when settled
     how: str
+    full: Optional[Reading] = None  # of several readings, the one that leaves no column without trace
+
 
     @property
     def certainty(self) -> float:
@@ -97,7 +102,7 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
         # the columns, are readings too ("014" in three columns: 0|1|4, or 0|14 and a blank)
         splits = [r for r in _splits_and_blanks(filled, ncols) if valid(r)]
         if splits:
-            return _settle(splits, "split")
+            return replace(_settle(splits, "split"), full=one_full(splits))
     if not has_rules:
         return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous")
     windows = [r for r in _windows(cells, ncols) if valid(r)]
@@ -107,6 +112,18 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
     if inserts:
         return _settle(inserts, "insert")
     return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous")
+
+
+def traceless(reading: Reading) -> bool:
+    """Whether a reading puts a blank in a column where nothing is printed (no empty cell
+    or blank mark stands there)."""
+    return any(s.kind == "blank" and s.token is None for s in reading)
+
+
+def one_full(readings: Sequence[Reading]) -> Optional[Reading]:
+    """The one reading without a blank left untraced, if exactly one."""
+    full = [r for r in dict.fromkeys(readings) if not traceless(r)]
+    return full[0] if len(full) == 1 else None
 
 
 def _signed(cells: Sequence[Token]) -> list[Token]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional, Sequence
 
 from . import confidence as conf
 from . import joint
-from .columns import Assignment, Reading, Slot
+from .columns import Assignment, Reading, Slot, traceless
 from .model import Cell, Document, FieldResult, Source, Token
 from .rules import BLANK, RuleReport, Value, consistent
 from .tables import RowRead
@@ -26,9 +27,18 @@ def _as_values(ids: list[str], reading: Reading) -> dict[str, Value]:
     return {fid: (s.value if s.kind == "num" else BLANK) for fid, s in zip(ids, reading)}
 
 
-def settle_rows(template: Template, rows: list[RowRead]) -> dict[str, Value]:
+# tables that print alike: a document leaving a cell blank in one may do so in the others
+PRINTED_ALIKE = (("requests", "appeals"), ("art20_1", "art20_5", "art20_6", "art20_8", "art20_9"))
+
+
+def settle_rows(template: Template, rows: list[RowRead], every_cell: frozenset[str] = frozenset()
+                ) -> dict[str, Value]:
     """Values of the settled rows; an ambiguous row that the rules narrow to one
-    reading is settled in place (its ``how`` becomes the rules' certainty)."""
+    reading is settled in place (its ``how`` becomes the rules' certainty).
+
+    ``every_cell``: the tables where the document prints a number in every cell (see
+    :func:`tables_printing_every_cell`). There a row still open, whose digits run together,
+    is read by the one split that fills every column ("full"), when it fits the rules."""
     values: dict[str, Value] = {}
     for r in rows:
         if r.assignment.settled:
@@ -47,7 +57,31 @@ def settle_rows(template: Template, rows: list[RowRead]) -> dict[str, Value]:
                 values.update(_as_values(ids, fits[0]))
     for table in dict.fromkeys(r.table for r in rows):
         _narrow_jointly(template, [r for r in rows if r.table == table], values)
+    if every_cell:
+        _settle_full(template, rows, values, every_cell)
     return values
+
+
+def tables_printing_every_cell(rows: Sequence[RowRead], empty_rows: dict[str, Token]) -> frozenset[str]:
+    """The tables of each group printed alike (:data:`PRINTED_ALIKE`) where no row leaves a
+    cell blank: none prints fewer numbers than columns, none is read only with a blank
+    among its numbers, and none is printed empty."""
+    blank = {r.table for r in rows if r.short or all(traceless(rd) for rd in r.assignment.readings)}
+    blank.update(f.split(".", 1)[0] for f in empty_rows)
+    return frozenset(t for group in PRINTED_ALIKE if not blank.intersection(group) for t in group)
+
+
+def _settle_full(template: Template, rows: list[RowRead], values: dict[str, Value],
+                 every_cell: frozenset[str]) -> None:
+    for r in rows:
+        a = r.assignment
+        if a.settled or r.table not in every_cell or a.full is None or a.full not in a.readings:
+            continue
+        ids = _ids(template, r)
+        new = _as_values(ids, a.full)
+        if consistent(template, {**values, **new}, set(ids)):
+            r.assignment = Assignment((a.full,), "full")
+            values.update(new)
 
 
 def _narrow_jointly(template: Template, rows: list[RowRead], values: dict[str, Value]) -> None:
@@ -68,7 +102,7 @@ def _narrow_jointly(template: Template, rows: list[RowRead], values: dict[str, V
             r.assignment = Assignment(readings, "insert")
             values.update(_as_values(fids, readings[0]))
         elif len(readings) < len(r.assignment.readings):
-            r.assignment = Assignment(readings, r.assignment.how)
+            r.assignment = replace(r.assignment, readings=readings)
 
 
 def _touches_printed(template: Template, values: dict[str, Value], ids: list[str]) -> bool:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
 from .detect import TemplateGuess, detect_template
-from .fields import build_fields, settle_rows
+from .fields import build_fields, settle_rows, tables_printing_every_cell
 from .gcpause import gc_paused
 from .labels import joined_labels, without_values
 from .meta import MetaField, find_year_and_agency
@@ -166,16 +166,16 @@ def stage_fields(s: State) -> None:
     if s.template is None:
         return
     settle_by_position(s.doc, s.rows)
-    values = settle_rows(s.template, s.rows)
+    # text may print a blank cell as nothing; in HTML, PDFs and scans a cell has its place,
+    # so there a row without values is a row whose values were not read
+    empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows) if s.doc.kind == "text" else {}
+    values = settle_rows(s.template, s.rows, tables_printing_every_cell(s.rows, empty))
     report = evaluate(s.template, values)
     s.checks = report.checks
     threshold = s.settings.review_threshold
     calibrator = s.model.calibrator_for(s.doc.kind) if s.model is not None else None
     if threshold is None:
         threshold = s.model.threshold if calibrator is not None else REVIEW_THRESHOLD
-    # text may print a blank cell as nothing; in HTML, PDFs and scans a cell has its place,
-    # so there a row without values is a row whose values were not read
-    empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows) if s.doc.kind == "text" else {}
     s.fields = build_fields(s.template, s.doc, s.tokens, s.rows, report, s.units, threshold, calibrator, empty)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from .columns import Assignment, Reading, assign
+from .columns import Assignment, Reading, assign, one_full
 from .model import Token
 from .rows import RowMatch, similarity
 from .template import Table, Template, label_key
@@ -39,6 +39,7 @@ class RowRead:
     cells: tuple[Token, ...] = ()  # the value cells the reading came from
     shared: bool = False  # the label shares a cell with another row's label (rows.doubt_shared_cells)
     apart: bool = False  # no label beside the values: the row is placed by the template's order
+    short: bool = False  # fewer numbers printed than columns: the row leaves some cell blank
 
     @property
     def reading(self) -> Reading:
@@ -143,14 +144,20 @@ def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[Row
             for row, a, cells in zip([m.row] + following, *apart):
                 own = row == m.row
                 out.append(RowRead(m.table, row, a, m.similarity if own else 0.0, evidence, m.token, cells,
-                                   m.shared, apart=not own))
+                                   m.shared, apart=not own, short=_numbers(cells) < ncols))
             continue
         cells = row_cells(tokens, m.token, ncols, anchors, breaks=breaks, rows_at=rows_at)
         a = assign(cells, ncols, valid)
         if a is None:
             continue
-        out.append(RowRead(m.table, m.row, a, m.similarity, evidence, m.token, tuple(cells), m.shared))
+        out.append(RowRead(m.table, m.row, a, m.similarity, evidence, m.token, tuple(cells), m.shared,
+                           short=_numbers(cells) < ncols))
     return out
+
+
+def _numbers(cells: Sequence[Token]) -> int:
+    """How many numbers the cells may hold: a digit run may hold one per digit."""
+    return sum(sum(ch.isdigit() for ch in t.text) if t.run else 1 for t in cells if t.kind == "num")
 
 
 def rows_printed_empty(template: Template, tokens: Sequence[Token], matches: Sequence[RowMatch],
@@ -220,11 +227,14 @@ def read_appeals(template: Template, tokens: Sequence[Token], start: int, end: i
     if a is None:
         return []
     evidence = _appeals_evidence(header, heading_found)
+    full = one_full(a.readings) if not a.settled else None
     out = []
     for g, row in enumerate(table.rows):
         readings = tuple(dict.fromkeys(r[g * width:(g + 1) * width] for r in a.readings))
         how = a.how if len(readings) == 1 or a.how == "ambiguous" else "ambiguous"
-        out.append(RowRead("appeals", row.id, Assignment(readings, how), 1.0, evidence))
+        part = full[g * width:(g + 1) * width] if full else None
+        out.append(RowRead("appeals", row.id, Assignment(readings, how, part), 1.0, evidence,
+                           short=_numbers(cells) < len(a.readings[0])))
     return out
 
 
@@ -246,7 +256,8 @@ def _appeals_by_rows(table: Table, tokens: Sequence[Token], start: int, end: int
         a = assign(cells, len(table.columns), lambda r: _sums(r, len(table.columns)))
         if a is None or a.how == "too_many":
             return []
-        out.append(RowRead("appeals", row.id, a, sim, evidence, i, tuple(cells)))
+        out.append(RowRead("appeals", row.id, a, sim, evidence, i, tuple(cells),
+                           short=_numbers(cells) < len(table.columns)))
     return out
 
 
@@ -279,7 +290,7 @@ def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
 
 def _capacity(cells: Sequence[Token]) -> int:
     """How many cells a row may hold: a digit run may hold one per digit."""
-    return sum(sum(ch.isdigit() for ch in t.text) if t.run else 1 for t in cells if t.kind in ("num", "mark"))
+    return _numbers(cells) + sum(t.kind == "mark" for t in cells)
 
 
 def _appeals_evidence(header: list[Token], heading_found: bool) -> float:

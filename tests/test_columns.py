@@ -1,6 +1,6 @@
 """Cells of a row → columns."""
 
-from extractor.columns import assign
+from extractor.columns import assign, one_full, traceless
 from extractor.tokens import cell_tokens
 
 
@@ -44,6 +44,22 @@ def test_a_blank_that_left_no_trace_keeps_a_split_open():
     a = assign(cell_tokens("行政许可014", 0, 0)[1:], 3)
     assert not a.settled
     assert [0, 1, 4] in values(a) and [0, 14, None] in values(a) and [0, None, 14] in values(a)
+
+
+def test_an_open_split_names_its_one_reading_that_fills_every_column():
+    """"014": of 0|1|4, 0|14|blank, 0|blank|14 … only 0|1|4 leaves no column without trace."""
+    a = assign(cell_tokens("行政许可014", 0, 0)[1:], 3)
+    assert not a.settled
+    assert [s.value for s in a.full] == [0, 1, 4]
+    assert not traceless(a.full)
+    assert all(traceless(r) for r in a.readings if r != a.full)
+
+
+def test_several_splits_that_fill_every_column_name_none():
+    """"3511" in three columns: 3|5|11, 3|51|1 and 35|1|1 all fill every column."""
+    a = assign(cell_tokens("行政规范性文件3511", 0, 0)[1:], 3)
+    assert not a.settled and a.full is None
+    assert one_full(a.readings) is None
 
 
 def test_a_comma_group_closes_a_run():

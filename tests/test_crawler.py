@@ -25,3 +25,32 @@ def test_crawler_text_splits_by_the_rules_and_reviews_the_rest():
     assert fields["requests.granted.natural_person"]["status"] == "ok"
     assert "split from" in fields["requests.granted.natural_person"]["source"]["note"]
     assert fields["appeals.litigation_direct.total"]["value"] == 5
+
+
+def _appeals_variant(tmp_path: Path, *swaps: tuple[str, str]) -> dict:
+    """The crawler variant with its appeals digits made ambiguous: "000000030300000" is
+    fifteen single digits, or "30" with a blank somewhere (0 0 30 _ 30 …) by the row rules."""
+    text = VARIANT.read_text(encoding="utf-8")
+    for old, new in (("审结总计300034001530014", "审结总计000000030300000"), *swaps):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "crawler.txt"
+    path.write_text(text, encoding="utf-8")
+    return extract(path)["fields"]
+
+
+def test_a_report_printing_every_cell_reads_the_split_that_fills_every_column(tmp_path):
+    fields = _appeals_variant(tmp_path)
+    for col, want in (("upheld", 0), ("corrected", 0), ("other", 3), ("pending", 0), ("total", 3)):
+        f = fields[f"appeals.litigation_direct.{col}"]
+        assert (f["value"], f["status"]) == (want, "ok")
+        assert "columns read by full" in f["source"]["note"]
+
+
+def test_a_report_leaving_a_count_cell_blank_keeps_the_split_open(tmp_path):
+    # 上年结转 printed as "55": natural persons 5, total 5, the other cells blank
+    fields = _appeals_variant(tmp_path, ("上年结转政府信息公开申请数量5000005", "上年结转政府信息公开申请数量55"))
+    assert fields["requests.carried_over.commercial"]["status"] == "blank"
+    for col in ("other", "total"):
+        f = fields[f"appeals.litigation_direct.{col}"]
+        assert f["value"] == 3 and f["status"] == "review"

@@ -46,7 +46,7 @@ from ..rows import MIN_SIMILARITY, Item
 from ..sections import Section
 from ..tables import row_cells
 
-FEATURE_VERSION = "rows-v3+cal-v1"
+FEATURE_VERSION = "rows-v3+cal-v2"
 NONE = "<none>"  # class of a label that is no template item
 NGRAM_SIZES = (1, 2, 3)
 VALUE_BUCKETS = 8  # vals:8 means eight or more
@@ -236,7 +236,7 @@ def row_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
 
 # --------------------------------------------------------------------------- calibration
 
-COLUMN_HOWS = ("count", "positions", "blank", "split", "aligned", "window", "insert", "ambiguous", "too_many")
+COLUMN_HOWS = ("count", "positions", "blank", "split", "full", "aligned", "window", "insert", "ambiguous", "too_many")
 TABLES = ("art20_1", "art20_5", "art20_6", "art20_8", "art20_9", "requests", "appeals")
 KINDS = ("text", "html", "pdf", "image")
 CAL_FEATURES: tuple[str, ...] = (
