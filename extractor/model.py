@@ -76,6 +76,9 @@ class Document:
     encoding: Optional[str] = None
     # pages (1-based) that have no usable text layer and need OCR
     needs_ocr: list[int] = field(default_factory=list)
+    # (page, box in page points) of big images on pages with a text layer of their own,
+    # with no text over them: tables pasted as pictures, to be read by OCR
+    image_regions: list[tuple[int, BBox]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 

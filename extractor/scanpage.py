@@ -646,15 +646,17 @@ class Straighten:
 
 
 def read_page_image(img: np.ndarray, dpi: float,
-                    to_source: Callable[[BBox], BBox] | None = None) -> OcrPage:
+                    to_source: Callable[[BBox], BBox] | None = None, upright: bool = False) -> OcrPage:
     """OCR one page image (grey uint8, or BGR) and lay it out into rows of cells.
 
     ``dpi`` relates pixels to points (the layout's tolerances are in points);
     ``to_source`` maps a box in source-image pixels to the space the cells' boxes should be
     in (for a PDF page: page points); by default boxes stay in source-image pixels.
+    ``upright``: the image is known to stand upright (a picture on an upright PDF page),
+    so no quarter turn is looked for: a table with many vertical headers can look turned.
     """
     from .readers.pdf import _layout  # the born-digital reader's layout, shared
-    words, gray, straight, angle = page_words(img)
+    words, gray, straight, angle = page_words(img, upright)
     if not words:
         return OcrPage([], warnings=["no text found on the page image"])
     scale = 72.0 / dpi
@@ -673,9 +675,10 @@ def read_page_image(img: np.ndarray, dpi: float,
                    words=len(words))
 
 
-def page_words(img: np.ndarray) -> tuple[list[Word], np.ndarray, Straighten, float]:
+def page_words(img: np.ndarray, upright: bool = False) -> tuple[list[Word], np.ndarray, Straighten, float]:
     """Words of a page image, and the upright straightened grey image they are placed on,
-    how it was made from the source, and the skew angle found."""
+    how it was made from the source, and the skew angle found (no quarter turn looked for
+    when ``upright``)."""
     import cv2
     gray = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     eng = engine()
@@ -683,7 +686,7 @@ def page_words(img: np.ndarray) -> tuple[list[Word], np.ndarray, Straighten, flo
     quads = detect(eng, gray)
     if not quads:
         return [], gray, Straighten(0, w0, h0, None), 0.0
-    k = orientation(eng, gray, quads)
+    k = 0 if upright else orientation(eng, gray, quads)
     if k:
         quads = [_order(_rot90_points(q, k, w0, h0)) for q in quads]
         gray = np.ascontiguousarray(np.rot90(gray, k))

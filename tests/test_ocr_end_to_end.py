@@ -39,3 +39,15 @@ def test_each_scan_family_end_to_end(tmp_path, family):
     assert score.template_ok and score.year_ok
     assert score.silent <= 1
     assert score.correct >= 0.85 * score.scored, (family, score.correct, score.scored)
+
+
+@pytest.mark.slow
+def test_tables_pasted_as_pictures_in_a_born_digital_report(tmp_path):
+    """Prose in the text layer, tables as pictures: the pictures are read by OCR and their
+    rows put where they stand (without it, the tables' fields are all missing)."""
+    path = generate(tmp_path, 1, seed=3, families=["scan_pictures"])[0]
+    result, score = _extract_and_score(tmp_path, path)
+    assert any("a picture read by OCR" in w for w in result["document"]["warnings"])
+    assert score.template_ok and score.agency_ok and score.year_ok
+    assert score.silent == 0
+    assert score.correct >= 0.97 * score.scored, (score.correct, score.scored)

@@ -527,3 +527,45 @@ def test_many_pages(tmp_path: Path) -> None:
     d = read_pdf(p, max_pages=5, truncate=True)
     assert d.pages == 5 and any("first 5" in w for w in d.warnings)
     assert time.perf_counter() - t < 5
+
+
+# ------------------------------------------------------------ pictures on text pages
+
+def _page_with_picture(tmp_path: Path, picture: pymupdf.Rect, text_over: bool = False) -> Path:
+    """A page of prose with a grey picture in ``picture``, optionally with text over it
+    (a scanner's invisible OCR layer)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for k in range(4):
+        page.insert_text((72, 90 + 20 * k), "本机关认真贯彻落实政府信息公开条例，主动公开政府信息。",
+                         fontname="china-s", fontsize=11)
+    pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 400, 200), False)
+    pix.clear_with(200)
+    page.insert_image(picture, pixmap=pix, keep_proportion=False)
+    if text_over:
+        for k in range(3):
+            page.insert_text((picture.x0 + 5, picture.y0 + 20 + 20 * k), "一、本年新收政府信息公开申请数量",
+                             fontname="china-s", fontsize=10, render_mode=3)
+    path = tmp_path / "picture.pdf"
+    doc.save(path)
+    return path
+
+
+def test_a_big_picture_without_text_on_a_text_page_is_listed_for_ocr(tmp_path):
+    doc = read_pdf(_page_with_picture(tmp_path, pymupdf.Rect(70, 200, 525, 450)))
+    assert doc.needs_ocr == []
+    assert [(n, tuple(round(v) for v in box)) for n, box in doc.image_regions] == [(1, (70, 200, 525, 450))]
+    assert any("本机关" in ln.text for ln in doc.lines)  # the prose is read from the text layer
+
+
+def test_small_pictures_and_pictures_under_text_are_not_read_again(tmp_path):
+    seal = read_pdf(_page_with_picture(tmp_path, pymupdf.Rect(400, 600, 510, 710)))  # a stamp
+    assert seal.image_regions == []
+    under_text = read_pdf(_page_with_picture(tmp_path, pymupdf.Rect(70, 200, 525, 450), text_over=True))
+    assert under_text.image_regions == []
+
+
+def test_a_picture_left_unread_when_ocr_is_off_says_so(tmp_path):
+    from extractor.readers import read
+    doc = read(_page_with_picture(tmp_path, pymupdf.Rect(70, 200, 525, 450)), ocr=False)
+    assert any("picture" in w and "OCR is off" in w for w in doc.warnings)

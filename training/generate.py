@@ -16,7 +16,9 @@ The held-out PDF families (``HELD_OUT_FAMILIES``, :mod:`training.gen.pdf_heldout
 blind test of the PDF reader: they are made only when named with ``--families``, never by
 default or by ``--kinds pdf``. So is the ``wording`` family (``NAMED_ONLY_FAMILIES``,
 :mod:`training.gen.wording`): tab tables whose row labels are printed in an agency's own
-words, for the held-out experiment of :mod:`training.experiments.heldout_family`.
+words, for the held-out experiment of :mod:`training.experiments.heldout_family`; and the
+``scan_pictures`` family (:mod:`training.gen.pictures`): born-digital PDFs whose tables are
+pasted as pictures.
 """
 
 from __future__ import annotations
@@ -42,14 +44,14 @@ FAMILIES: dict[str, str] = {
     "landscape": "pdf",
     "cell_boxes": "pdf", "shaded": "pdf", "thick_frame": "pdf", "dense": "pdf", "split_header": "pdf",
     "label_right": "pdf", "wording": "text",
-    **{f: "scan" for f in SCAN_FAMILIES},
+    **{f: "scan" for f in SCAN_FAMILIES}, "scan_pictures": "scan",
 }
 EXTENSIONS = {"text": "txt", "html": "html", "pdf": "pdf", "scan": "pdf"}  # scans: pdf, tif, png or jpg
 OPT_IN_KINDS = {"scan"}  # slow to read (OCR): generated only when asked for by kind or family
 # PDF families the reader was never tuned on (a blind test): generated only when named
 HELD_OUT_FAMILIES = ("cell_boxes", "shaded", "thick_frame", "dense", "split_header", "label_right")
 # Families made only when named: the held-out PDF ones and the agency-wording text family
-NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording",)
+NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures")
 TEXT_ENCODINGS = {"utf-8": 75, "utf-8-sig": 5, "gb18030": 10, "utf-16": 10}
 
 

@@ -56,7 +56,11 @@ def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES, ocr: bool = Tru
     if kind == "pdf":
         from .pdf import read_pdf
         doc = read_pdf(p)
-        return _ocr_module(p).ocr_pdf(doc) if ocr and doc.needs_ocr else doc
+        if ocr and (doc.needs_ocr or doc.image_regions):
+            return _ocr_module(p).ocr_pdf(doc)
+        doc.warnings.extend(f"page {n}: a picture that may hold a table was not read (OCR is off)"
+                            for n, _ in doc.image_regions)
+        return doc
     if kind == "image":
         if not ocr:
             raise UnsupportedInput(f"{p}: an image can only be read by OCR, which is turned off")

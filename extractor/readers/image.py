@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
@@ -138,35 +139,74 @@ def _note_geometry(i: int, page: OcrPage, warnings: list[str]) -> None:
 # ----------------------------------------------------------------------------- PDFs
 
 def ocr_pdf(doc: Document) -> Document:
-    """The PDF Document with its ``needs_ocr`` pages read by OCR (lines put in page order)."""
-    if not doc.needs_ocr:
+    """The PDF Document with its ``needs_ocr`` pages read by OCR (lines put in page order)
+    and the text of its ``image_regions`` (pictures on pages with text of their own) put
+    among the page's lines where the picture stands."""
+    if not doc.needs_ocr and not doc.image_regions:
         return doc
     from ..mupdf import pymupdf
     pages: list[tuple[int, OcrPage]] = []
+    pictures: list[tuple[int, BBox, OcrPage]] = []
     warnings = list(doc.warnings)
     with pymupdf.open(doc.path) as pdf:
         for number in doc.needs_ocr:
             page = pdf.load_page(number - 1)
             img, dpi = render_page(page)
-            derot = page.derotation_matrix
-            s = 72.0 / dpi
-
-            def to_page(b: BBox, derot=derot, s=s) -> BBox:
-                r = pymupdf.Rect(b[0] * s, b[1] * s, b[2] * s, b[3] * s) * derot
-                return (r.x0, r.y0, r.x1, r.y1)
-
-            res = read_page_image(img, dpi, to_page)
+            res = read_page_image(img, dpi, _to_page(page, dpi))
             pages.append((number, res))
             warnings.extend(f"page {number}: {w}" for w in res.warnings)
             _note_geometry(number, res, warnings)
+        for number, box in doc.image_regions:
+            page = pdf.load_page(number - 1)
+            clip = pymupdf.Rect(box) * page.rotation_matrix
+            pix = page.get_pixmap(dpi=DEFAULT_DPI, clip=clip, colorspace=pymupdf.csGRAY, alpha=False)
+            img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
+            res = read_page_image(np.ascontiguousarray(img), DEFAULT_DPI, _to_page(page, DEFAULT_DPI, clip),
+                                  upright=True)
+            pictures.append((number, box, res))
+            warnings.append(f"page {number}: a picture read by OCR ({len(res.rows)} rows)")
     done = set(doc.needs_ocr)
     warnings = [w for w in warnings if not (_page_of(w) in done and "needs OCR" in w)]
     warnings += [f"page {n}: read by OCR" for n in sorted(done)]
     ocr_lines = assemble(pages)
     kept = [ln for ln in doc.lines if ln.page not in done]  # OCR reads those pages whole
     lines = sorted(kept + ocr_lines, key=lambda ln: ln.page)  # stable: order within a page kept
+    for number, box, res in pictures:
+        lines = _put_picture(lines, number, box, [Line(tuple(r.cells), page=number, bbox=r.bbox) for r in res.rows])
     return Document(path=doc.path, kind=doc.kind, lines=lines, pages=doc.pages, sha256=doc.sha256,
                     encoding=doc.encoding, needs_ocr=[], warnings=warnings)
+
+
+def _to_page(page, dpi: float, clip=None):
+    """Image pixels (of the page rendered at ``dpi``, or of its ``clip``) → page points."""
+    from ..mupdf import pymupdf
+    derot = page.derotation_matrix
+    s = 72.0 / dpi
+    x, y = (clip.x0, clip.y0) if clip is not None else (0.0, 0.0)
+
+    def to_page(b: BBox) -> BBox:
+        r = pymupdf.Rect(x + b[0] * s, y + b[1] * s, x + b[2] * s, y + b[3] * s) * derot
+        return (r.x0, r.y0, r.x1, r.y1)
+    return to_page
+
+
+def _put_picture(lines: list[Line], number: int, box: BBox, picture: list[Line]) -> list[Line]:
+    """The picture's lines put among page ``number``'s lines before the first line below the
+    picture's top, the page's lines numbered again."""
+    at = len(lines)
+    for i, ln in enumerate(lines):
+        if ln.page > number or (ln.page == number and ln.bbox is not None and ln.bbox[1] >= box[1]):
+            at = i
+            break
+    merged = lines[:at] + picture + lines[at:]
+    k = 0
+    out = []
+    for ln in merged:
+        if ln.page == number:
+            k += 1
+            ln = replace(ln, number=k)
+        out.append(ln)
+    return out
 
 
 def _page_of(warning: str) -> Optional[int]:

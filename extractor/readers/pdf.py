@@ -44,6 +44,12 @@ BAD_TEXT = 0.3  # share of undecodable glyphs above which a text layer is garbag
 SCARCE_TEXT = 20  # a page with fewer glyphs and a big image is a scan
 IMAGE_COVER = 0.5  # share of the page an image must cover to call the page a scan
 REPEAT_SHARE = 0.3  # a margin line on this share of pages (and at least two) is furniture
+# an image on a page with text of its own is read by OCR (a table pasted as a picture) when
+# it covers this share of the page and of its width, and the text layer has at most
+# IMAGE_TEXT characters on it (more: the image is a background, the text is its own)
+IMAGE_AREA = 0.08
+IMAGE_WIDTH = 0.35
+IMAGE_TEXT = 10
 
 _MAGIC = [
     (b"\xff\xd8\xff", "a JPEG image"), (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"),
@@ -83,10 +89,11 @@ def _read_pdf(path: str, max_pages: int, truncate: bool) -> Document:
             doc.close()
     lines = _assemble(pages)
     needs_ocr = [p.number for p in pages if p.needs_ocr]
+    regions = [(p.number, box) for p in pages if not p.needs_ocr for box in p.images]
     for p in pages:
         warnings.extend(p.warnings)
     return Document(path=path, kind="pdf", lines=lines, pages=n, sha256=sha,
-                    needs_ocr=needs_ocr, warnings=warnings)
+                    needs_ocr=needs_ocr, image_regions=regions, warnings=warnings)
 
 
 # -------------------------------------------------------------------------- opening
@@ -191,6 +198,7 @@ class PageResult:
     frame: Frame | None = None
     items: list[Item] = field(default_factory=list)
     needs_ocr: bool = False
+    images: list[BBox] = field(default_factory=list)  # page space: pictures to read by OCR
     warnings: list[str] = field(default_factory=list)
 
 
@@ -225,7 +233,27 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
         res.items = [Item([TableCell(s.raw, s.bbox) for s in r.segments], r.bbox[1], r.bbox[0],
                           "text", r.bbox) for r in text_rows(pt.glyphs)]
     _check_scan(page, res.items, res)
+    if not res.needs_ocr:
+        res.images = _pictures_to_read(page, pt.glyphs, pt.frame)
     return res
+
+
+def _pictures_to_read(page: pymupdf.Page, glyphs: Sequence[Glyph], frame: Frame) -> list[BBox]:
+    """Big images with no text layer over them, on an upright page that has text of its
+    own: tables (or any text) pasted as pictures, which only OCR can read."""
+    if frame.turns or not page.get_images():  # the image list is cheap, the layout of images is not
+        return []  # the OCR'd lines are put in reading order by their top: upright pages only
+    area = frame.w * frame.h or 1.0
+    out = []
+    for info in page.get_image_info():
+        x0, y0, x1, y1 = info["bbox"]
+        w, h = x1 - x0, y1 - y0
+        if w * h < IMAGE_AREA * area or w < IMAGE_WIDTH * frame.w:
+            continue
+        over = sum(1 for g in glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1)
+        if over <= IMAGE_TEXT:
+            out.append((max(x0, 0.0), max(y0, 0.0), min(x1, frame.w), min(y1, frame.h)))
+    return out
 
 
 def _layout(glyphs: list[Glyph], drawings: list[dict], frame: Frame) -> list[Item]:

@@ -15,7 +15,9 @@ Families (kind ``scan``):
   upright) or 180° (fed upside down), in a PDF;
 - ``scan_tiff``: bilevel fax-like pages (thresholded, Group 4) in a multi-page TIFF;
 - ``scan_long``: all pages stacked into one long JPEG or PNG (as reports are posted on
-  the web as one long picture).
+  the web as one long picture);
+- ``scan_pictures`` (made only when named): a born-digital PDF whose tables are pasted as
+  pictures, the prose left as text (:mod:`training.gen.pictures`).
 
 Degradation is driven by a numpy generator seeded from the document's own random stream,
 so output depends only on the seed.
@@ -165,6 +167,9 @@ def long_image(pages: list[tuple[np.ndarray, Degrade]], jpeg: int) -> tuple[byte
 
 def render_scan(rng: random.Random, family: str, blocks: list[Block]) -> tuple[bytes, list[str], str]:
     """The scanned document's bytes, notes, and its file extension."""
+    if family == "scan_pictures":
+        from .pictures import render_pictures
+        return render_pictures(rng, blocks)
     layout = rng.choice(PDF_FAMILIES)
     if family == "scan_long" and layout == "landscape":
         layout = "ruled"  # a long picture is made of portrait pages
