@@ -139,12 +139,15 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
     field id, with the label token."""
     out: dict[str, FieldResult] = {}
     allowed: dict[str, set[float]] = {}  # what the print allows for a field of several readings
+    blank_in_all: set[str] = set()  # fields of several readings, blank in every one
     for r in rows:
         for k, (fid, slot, cell, c, note) in enumerate(_row_fields(template, doc, r)):
             if fid in out:
                 continue
             if len(r.assignment.readings) > 1:
                 allowed[fid] = {rd[k].value or 0.0 for rd in r.assignment.readings}
+                if all(rd[k].kind != "num" for rd in r.assignment.readings):
+                    blank_in_all.add(fid)
             c = conf.with_rules(c, fid in report.confirmed, fid in report.broken)
             blank = slot.kind != "num"
             unit = units.get(fid) or (slot.token.unit if slot.token is not None and slot.kind == "num" else None)
@@ -156,7 +159,7 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
         f.status = conf.status_for(f.confidence, f.evidence["blank"], threshold)
         if conf.needs_review(f.evidence, calibrator is not None):
             f.status = "review"
-    _inferred(template, out, report, allowed, calibrator)
+    _inferred(template, out, report, allowed, blank_in_all, calibrator)
     _blank_rows(doc, out, empty_rows or {})
     field_ids = template.field_ids
     for fid in field_ids:
@@ -221,10 +224,13 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
 
 
 def _inferred(template: Template, out: dict[str, FieldResult], report: RuleReport,
-              allowed: dict[str, set[float]], calibrator=None) -> None:
+              allowed: dict[str, set[float]], blank_in_all: set[str], calibrator=None) -> None:
     """Forced values; each takes the lowest confidence of the printed fields of its table.
     A field in review takes the forced value only when one of its readings prints it (a blank
-    reads as 0): the rules settle what the print leaves open, never overrule the print."""
+    reads as 0): the rules settle what the print leaves open, never overrule the print. A
+    field in review that every reading of its row leaves blank, forced to 0, is a cell
+    printed blank (``blank_in_all``): its value stays None, not a 0 the print does not show
+    (unless OCR saw ink there it could not read)."""
     floor: dict[str, float] = {}
     for f in out.values():
         if f.status in ("ok", "blank"):
@@ -237,10 +243,15 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
             continue
         printed = floor.get(fid.split(".")[0])
         c = conf.INFERRED_FACTOR * printed if printed is not None else 0.5
-        out[fid] = FieldResult(fid, value, c, "inferred",
-                               Source(text="", derivation=f"forced by {how}"),
-                               evidence={"inferred": True, "hand": c, "floor": printed,
-                                         "replaces_review": current is not None, "table_id": fid.split(".")[0]})
+        evidence = {"inferred": True, "hand": c, "floor": printed,
+                    "replaces_review": current is not None, "table_id": fid.split(".")[0]}
+        if current is not None and value == 0 and fid in blank_in_all and not current.evidence.get("unread"):
+            source = replace(current.source or Source(), derivation=f"forced by {how}; every reading of the "
+                                                                      f"row leaves this cell blank")
+            out[fid] = FieldResult(fid, None, c, "blank", source, evidence=evidence)
+        else:
+            out[fid] = FieldResult(fid, value, c, "inferred", Source(text="", derivation=f"forced by {how}"),
+                                   evidence=evidence)
         added.append(out[fid])
     _calibrate(added, calibrator)
 

@@ -1,5 +1,8 @@
 """Ordered alignment of printed labels to template rows."""
 
+import json
+
+from extractor.pipeline import extract
 from extractor.rows import align, similarity, template_items
 from extractor.template import label_key, load_templates
 
@@ -212,3 +215,23 @@ def test_label_scorer_remembers_rows_without_changing_them():
     assert again[-1] == LabelScorer()._score(["其他"], items)[0]
     again[0][0] = -1.0  # the caller's lists are its own
     assert LabelScorer()(labels, items) == first
+
+
+def test_a_cell_every_reading_leaves_blank_is_printed_blank_not_a_forced_zero(tmp_path):
+    """A markdown row printed with one 0 among blank cells and two cells too many (结转下年度,
+    generated): the 0 may stand in the last three columns, but every reading leaves the first
+    four blank.
+    The rules force them to 0; they are blank cells, not zeros the document does not show."""
+    from training.generate import generate_one
+    for sub in ("docs", "truth"):
+        (tmp_path / sub).mkdir()
+    path = generate_one(tmp_path, 155, 20240503, "markdown")
+    truth = json.loads((tmp_path / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))["fields"]
+    fields = extract(path)["fields"]
+    for col in ("natural_person", "commercial", "research", "social_org"):
+        fid = f"requests.carried_forward.{col}"
+        assert truth[fid] is None
+        assert (fields[fid]["value"], fields[fid]["status"]) == (None, "blank")
+        assert "every reading of the row leaves this cell blank" in fields[fid]["source"]["derivation"]
+    for col in ("legal_service", "other_org", "total"):  # where the 0 may stand: open
+        assert fields[f"requests.carried_forward.{col}"]["status"] == "inferred"
