@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 from typing import Optional, Sequence
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from .model import Document, Token
 from .positions import cell_left
 from .template import label_key
@@ -23,6 +26,7 @@ MAX_PIECES = 4
 CELL_MODE_SHARE = 0.9  # cells alone on their line, for a table printed one cell per line
 MIN_WHOLE = 2  # a row key this long or longer, found in a piece, names the piece's row
 STRAY_CHARS = 2  # characters (OCR debris, numbering) a whole label may carry besides its key
+MIN_MISREAD = 4  # a piece this long one character away from a row key is that row's label
 SAME_START = 1.0  # display columns (text) or points (PDF) between the starts of two pieces
 _OWN_ROW = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\(?\d{1,2}\)|\d{1,2}[.、．](?!\d)|第)")
 
@@ -112,7 +116,12 @@ def _whole_row(piece: str, row_keys: dict[str, str]) -> Optional[str]:
     for key, row in row_keys.items():
         if len(key) >= MIN_WHOLE and key in piece and len(piece) - len(key) <= STRAY_CHARS:
             return row
-    return None
+    if len(piece) < MIN_MISREAD:
+        return None
+    # one character misread by OCR (行政强刺): the row, if every key that near names one
+    rows = {row_keys[key] for key, _, _ in process.extract(piece, row_keys.keys(), scorer=Levenshtein.distance,
+                                                          score_cutoff=1, limit=None)}
+    return rows.pop() if len(rows) == 1 else None
 
 
 def _first_label_per_line(tokens: Sequence[Token], labels: Sequence[int]) -> set[int]:

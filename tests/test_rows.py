@@ -70,6 +70,22 @@ def test_a_blank_row_under_a_row_is_not_its_wrapped_label(tmp_path):
     assert "行政处罚行政强制" in joined
 
 
+def test_a_blank_row_with_a_misread_label_is_still_not_a_wrapped_label(tmp_path):
+    """OCR misread both labels by one character (行政外罚, 行政强刺): still two rows."""
+    from extractor.labels import joined_labels
+    from extractor.readers.text import read_text
+    from extractor.tokens import document_tokens
+    p = tmp_path / "r.txt"
+    p.write_text("信息内容\t处理决定数量\n行政外罚\t0\n行政强刺\t\n", encoding="utf-8")
+    doc = read_text(p)
+    tokens = document_tokens(doc)
+    labels = [i for i, t in enumerate(tokens) if t.kind == "label"]
+    items = template_items(load_templates()["2021"], ["art20_6"])
+    row_keys = {k: it.row for it in items if it.row for k in it.keys}
+    keys, _ = joined_labels(doc, tokens, labels, row_keys)
+    assert "行政外罚" in keys and "行政强刺" in keys
+
+
 def test_two_row_labels_merged_into_one_cell_are_doubted():
     """OCR merged two table rows into one line: the values after the two labels may
     belong to either row, so both go to review whatever the rules say."""
