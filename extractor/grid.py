@@ -397,18 +397,18 @@ def add_virtual_rules(lat: Lattice, glyphs: list[Glyph]) -> tuple[Lattice, list[
     Rows go first (read across the whole width), then columns, found in each row apart
     so that a header spanning several columns does not hide them in the value rows.
     """
-    lines = cell_lines(lat, glyphs)
-    for step in (_virtual_rows, _virtual_columns):
-        extra = step(lat, lines, glyphs)
-        if extra:
-            vertical = step is _virtual_columns
-            lat = build_lattice(lat.hs, lat.vs + extra) if vertical else \
-                build_lattice(lat.hs + extra, lat.vs)
-            lines = cell_lines(lat, glyphs)
+    extra = _virtual_rows(lat, glyphs)
+    if extra:
+        lat = build_lattice(lat.hs + extra, lat.vs)
+    lines = cell_lines(lat, glyphs)  # (the rows step reads bands, not cells)
+    extra = _virtual_columns(lat, lines, glyphs)
+    if extra:
+        lat = build_lattice(lat.hs, lat.vs + extra)
+        lines = cell_lines(lat, glyphs)
     return lat, lines
 
 
-def _virtual_rows(lat: Lattice, lines: list[CellLines], glyphs: list[Glyph]) -> list[Rule]:
+def _virtual_rows(lat: Lattice, glyphs: list[Glyph]) -> list[Rule]:
     """Rules inside grid rows that hold several table rows: two lines of values (rows
     without rules), or — in a bare frame — a line of values under other lines. Lines
     are read across the whole width, so labels go with the values beside them."""

@@ -202,6 +202,8 @@ def extract(path: str | Path, settings: Optional[Settings] = None, scorer: Optio
             model: "Model | None | str" = "default") -> dict:
     """Extract one report; the result dict of the output contract (see README)."""
     t0 = time.perf_counter()
-    s = run(path, settings, scorer, model)
     from .output import to_result
-    return to_result(s, elapsed_ms=(time.perf_counter() - t0) * 1000, version=__version__)
+    # the state is gone before the collector is back on: it would walk it all once more
+    with gc_paused():
+        return to_result(run(path, settings, scorer, model),
+                         elapsed_ms=(time.perf_counter() - t0) * 1000, version=__version__)

@@ -111,8 +111,9 @@ def _stack_char(seg: Segment) -> bool:
 
 def merge_tall_labels(rows: list[Row]) -> list[Row]:
     """Join stacked characters into tall labels and put every tall label (stacked or
-    vertical text) on the first tabular row beside it."""
-    rows = [Row(list(r.segments), r.bbox, r.size) for r in rows]
+    vertical text) on the first tabular row beside it. (``rows`` stay as they are: a row that
+    gives up segments is replaced in the list returned.)"""
+    rows = list(rows)
     talls = _take_stacks(rows) + _take_vertical(rows)
     rows = [r for r in rows if r.segments]
     for t in talls:
@@ -121,7 +122,8 @@ def merge_tall_labels(rows: list[Row]) -> list[Row]:
 
 
 def _take_stacks(rows: list[Row]) -> list[Segment]:
-    """Remove runs of stacked characters from ``rows``; return them as tall segments."""
+    """Take runs of stacked characters out of ``rows`` (each row that loses its first segment
+    is replaced by a new row); return them as tall segments."""
     runs: list[list[tuple[int, Segment]]] = []
     for i, r in enumerate(rows):
         if not r.segments or not _stack_char(r.segments[0]):
@@ -139,10 +141,10 @@ def _take_stacks(rows: list[Row]) -> list[Segment]:
     for run in runs:
         if len(run) < STACK_MIN:
             continue
-        for i, seg in run:
-            rows[i].segments.remove(seg)
-            if rows[i].segments:
-                rows[i].bbox = union(s.bbox for s in rows[i].segments)
+        for i, seg in run:  # seg is the row's first segment
+            r = rows[i]
+            rest = r.segments[1:]
+            rows[i] = Row(rest, union([s.bbox for s in rest]) if rest else r.bbox, r.size)
         segs = [s for _, s in run]
         text = "".join(s.raw for s in segs)
         out.append(Segment([f for s in segs for f in s.frags], union(s.bbox for s in segs),
@@ -151,14 +153,15 @@ def _take_stacks(rows: list[Row]) -> list[Segment]:
 
 
 def _take_vertical(rows: list[Row]) -> list[Segment]:
-    """Rows made of one vertical-text line next to tabular rows become tall segments."""
+    """Rows made of one vertical-text line next to tabular rows become tall segments (each
+    replaced by an empty row in ``rows``)."""
     out: list[Segment] = []
-    for r in rows:
+    for k, r in enumerate(rows):
         if len(r.segments) == 1 and not r.segments[0].frags[0].straight:
             seg = r.segments[0]
             if any(is_tabular(o) and _beside(seg.bbox, o) for o in rows if o is not r):
                 out.append(Segment(seg.frags, seg.bbox, joined=seg.raw, tall=True))
-                r.segments.clear()
+                rows[k] = Row([], r.bbox, r.size)
     return out
 
 
