@@ -47,7 +47,7 @@ REPEAT_SHARE = 0.3  # a margin line on this share of pages (and at least two) is
 # an image on a page with text of its own is read by OCR (a table pasted as a picture) when
 # it covers this share of the page and of its width, and the text layer has at most
 # IMAGE_TEXT characters on it (more: the image is a background, the text is its own)
-IMAGE_AREA = 0.08
+IMAGE_AREA = 0.03
 IMAGE_WIDTH = 0.35
 IMAGE_TEXT = 10
 
