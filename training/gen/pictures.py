@@ -5,7 +5,7 @@ screenshot of a spreadsheet or a scan. The PDF then has a text layer for the pro
 none for the tables: only OCR reads them. This renders a report as a born-digital PDF of
 an ordinary layout family, then replaces each page's tables (found by the extractor's own
 PDF reader, which reads the generated layouts without error) with a greyscale picture of
-them at a screen or scanner resolution. The truth is the report's: every value is still
+them at a screen or scanner resolution (96–200 dpi). The truth is the report's: every value is still
 printed, in the picture.
 """
 
@@ -19,7 +19,7 @@ from .document import Block
 from .pdf_doc import render_pdf
 
 LAYOUTS = ["ruled", "ruled", "borderless", "partly_ruled", "vgroup", "multipage"]
-DPIS = [110, 130, 150, 200]  # screenshots are coarse, scans finer
+DPIS = [96, 110, 130, 150, 200]  # screenshots are coarse (96 dpi at 100% zoom), scans finer
 MARGIN = 3.0  # points of white kept around a table in its picture
 
 
