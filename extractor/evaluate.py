@@ -28,7 +28,9 @@ Metrics (micro-averaged over all fields of all evaluated documents):
 * scored fields = printed + missing + implied fields not left missing;
 * field accuracy = (correct + recovered) / scored;
 * silent error = a wrong field whose status is ``"ok"``; silent rate = silent / scored.
-  Wrong fields whose status is ``"inferred"`` are counted separately ("inferred but wrong");
+  Wrong fields whose status is ``"inferred"`` are counted separately ("inferred but wrong"),
+  and so are those whose status is ``"blank"`` ("blank but wrong": a printed value read as
+  an empty cell, as confident a claim as ``ok``);
 * review rate = scored fields with status ``"review"`` / scored;
 * template / agency / year accuracy = documents where the result equals the truth
   (agency: exact string after stripping spaces) / documents;
@@ -136,6 +138,10 @@ class FieldOutcome:
     @property
     def inferred_wrong(self) -> bool:
         return self.wrong and self.status == "inferred"
+
+    @property
+    def blank_wrong(self) -> bool:
+        return self.wrong and self.status == "blank"
 
     @property
     def review(self) -> bool:
@@ -365,6 +371,7 @@ class Totals:
     wrong: int = 0
     silent: int = 0
     inferred_wrong: int = 0
+    blank_wrong: int = 0
     review: int = 0
     implied: int = 0
     recovered: int = 0
@@ -399,6 +406,7 @@ class Totals:
         self.wrong += f.wrong
         self.silent += f.silent
         self.inferred_wrong += f.inferred_wrong
+        self.blank_wrong += f.blank_wrong
         self.review += f.review
         if f.group == "implied":
             self.implied += 1
@@ -726,6 +734,7 @@ def _summary_table(r: Report) -> Table:
         ("field accuracy", f"{pct(t.accuracy, 2)}  ({t.correct}/{t.scored})"),
         ("silent errors", f"{t.silent}  ({pct(t.silent_rate, 2)} of fields)"),
         ("inferred but wrong", str(t.inferred_wrong)),
+        ("blank but wrong", str(t.blank_wrong)),
         ("invented (missing given a value)", str(t.invented)),
         ("review rate", f"{pct(t.review_rate, 2)}  ({t.review})"),
         ("template accuracy", f"{pct(t.template_accuracy)}  ({t.template_ok}/{t.docs})"),

@@ -120,6 +120,15 @@ def test_implied_wrong_and_inferred_wrong():
     assert (t.implied, t.recovered, t.implied_wrong, t.inferred_wrong, t.silent) == (1, 0, 1, 1, 0)
 
 
+def test_a_printed_value_read_as_blank_is_counted_apart():
+    f = perfect_fields()
+    f["t.r.printed"] = fld(None, "blank")
+    s = score_document(result(f), TRUTH)
+    o = outcome(s, "t.r.printed")
+    assert o.outcome == "wrong" and o.blank_wrong and not o.silent and not o.inferred_wrong
+    assert ev.Totals.of([s]).blank_wrong == 1
+
+
 def test_implied_recovered_with_any_status():
     s = score_document(result(perfect_fields() | {"t.r.implied": fld(0, "ok")}), TRUTH)
     assert outcome(s, "t.r.implied").outcome == "recovered"
