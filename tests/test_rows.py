@@ -251,3 +251,18 @@ def test_a_cell_every_reading_leaves_blank_is_printed_blank_not_a_forced_zero(tm
         assert "every reading of the row leaves this cell blank" in fields[fid]["source"]["derivation"]
     for col in ("legal_service", "other_org", "total"):  # where the 0 may stand: open
         assert fields[f"requests.carried_forward.{col}"]["status"] == "inferred"
+
+
+def test_a_loosely_matched_label_fragment_is_not_a_row_printed_empty(tmp_path):
+    """Space-aligned text, a table cut off after 2、重复申请 (generated): the tail 类申请 of
+    the wrapped label 1、信访举报投诉 / 类申请 stands alone on a line and is matched, loosely, to
+    重复申请's row. Nothing stands beside it, yet the row is no blank row: its fields stay the
+    rules' inferred 0, never a confident blank."""
+    from training.generate import generate_one
+    for sub in ("docs", "truth"):
+        (tmp_path / sub).mkdir()
+    path = generate_one(tmp_path, 150, 20240503, "layout")
+    fields = extract(path)["fields"]
+    for col in ("natural_person", "total"):
+        f = fields[f"requests.not_processed.duplicate.{col}"]
+        assert f["status"] != "blank" and f["value"] == 0
