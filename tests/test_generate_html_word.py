@@ -97,3 +97,4 @@ def test_split_grid_keeps_every_value_once():
         assert values == sorted(c.field for c in grid.cells if c.field)
         body_rows = sum(p.nrows - (p.header_rows if k else 0) for k, p in enumerate(parts))
         assert body_rows == grid.nrows
+

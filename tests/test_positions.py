@@ -1,4 +1,5 @@
-"""Columns by position on PDFs: a stray empty cell inside a row must not shift its values."""
+"""Columns by position: a stray empty cell inside a PDF row, or a wider label cell in a web
+page's row, must not shift its values."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 
 from extractor.evaluate import score_document
 from extractor.pipeline import extract
-from training.generate import generate
+from training.generate import generate, generate_one
 
 
 def test_shaded_rows_with_trailing_blanks_keep_their_columns(tmp_path):
@@ -20,3 +21,17 @@ def test_shaded_rows_with_trailing_blanks_keep_their_columns(tmp_path):
         score = score_document(extract(str(path)), truth)
         wrong_ok += [(path.name, f.id) for f in score.fields if f.silent]
     assert wrong_ok == []
+
+
+def test_a_sparse_row_under_a_wider_label_is_read_by_grid_column(tmp_path):
+    # g00036 of seed 7: 二、上年结转 spans three label cells, the rows below two; its blank
+    # cells are printed empty. Positions come from the grid, not from counting cells.
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "truth").mkdir()
+    doc = generate_one(tmp_path, 36, 7, "html_word")
+    truth = json.loads((tmp_path / "truth" / (doc.stem + ".json")).read_text(encoding="utf-8"))
+    fields = extract(doc)["fields"]
+    rows = [f for f in truth["fields"] if f.startswith(("requests.carried_over.", "requests.carried_forward."))]
+    assert len(rows) == 14 and any(truth["fields"][f] is None for f in rows)
+    for f in rows:
+        assert fields[f]["value"] == truth["fields"][f] and fields[f]["status"] != "review", f
