@@ -9,7 +9,9 @@ column's reach, in order, no two in one column).
 
 A web page's table is a grid: a cell's position is its grid column (the reader expands
 rowspan and colspan), so a row whose label spans more cells than another's still puts
-each value in the column of the full rows' values.
+each value in the column of the full rows' values. The columns are consecutive grid
+columns, so values printed in the first and the last column place every column, even when
+no row prints them all.
 """
 
 from __future__ import annotations
@@ -92,7 +94,8 @@ def _placeable(r: RowRead) -> bool:
 
 def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[float]]:
     """Column positions from the values of all rows of one table, clustered; None unless
-    exactly one cluster per column comes out."""
+    exactly one cluster per column comes out, or, in HTML, the values span exactly as many
+    grid columns as the table has."""
     ncols = len(rows[0].reading) if rows else 0
     xs = sorted(x for r in rows for t in r.cells if t.kind in ("num", "mark") and not t.run
                 for x in [position(doc, t)] if x is not None)
@@ -106,9 +109,12 @@ def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[flo
             clusters[-1].append(x)
         else:
             clusters.append([x])
-    if len(clusters) != ncols:
-        return None
-    return [statistics.median(c) for c in clusters]
+    if len(clusters) == ncols:
+        return [statistics.median(c) for c in clusters]
+    if doc.kind == "html" and xs[-1] - xs[0] + 1 == ncols:
+        # grid columns: values in the first and the last column fix every column between
+        return [xs[0] + k for k in range(ncols)]
+    return None
 
 
 def _place(doc: Document, cells: Sequence[Token], centres: list[float]) -> Optional[tuple[Slot, ...]]:
