@@ -6,6 +6,12 @@ stand at the same horizontal position on every row. The rows of a table that pri
 column give the position of each column; a short row's values are then placed in the
 column nearest to each of them, when that placement is clear (every value well inside one
 column's reach, in order, no two in one column).
+
+A web page's table is a grid: a cell's position is its grid column (the reader expands
+rowspan and colspan), so a row whose label spans more cells than another's still puts
+each value in the column of the full rows' values. The columns are consecutive grid
+columns, so values printed in the first and the last column place every column, even when
+no row prints them all.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from .tables import RowRead
 CLEAR_SHARE = 0.35  # a value must lie within this share of the column gap from its column
 TEXT_JOIN = 4.0  # display columns: values closer than this belong to one column
 PDF_JOIN = 12.0  # points
+GRID_JOIN = 0.5  # HTML grid columns: only the same column joins
 
 
 @lru_cache(maxsize=8192)
@@ -46,10 +53,13 @@ def cell_left(doc: Document, t: Token) -> Optional[float]:
 
 
 def position(doc: Document, t: Token) -> Optional[float]:
-    """Horizontal centre of a token's cell (only for lines of several cells in text)."""
+    """Horizontal centre of a token's cell (only for lines of several cells in text); in
+    HTML, the cell's grid column."""
     line = doc.lines[t.line]
     if t.cell >= len(line.cells):
         return None
+    if doc.kind == "html":
+        return float(t.cell)
     cell = line.cells[t.cell]
     if cell.bbox is not None:
         return (cell.bbox[0] + cell.bbox[2]) / 2
@@ -84,23 +94,27 @@ def _placeable(r: RowRead) -> bool:
 
 def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[float]]:
     """Column positions from the values of all rows of one table, clustered; None unless
-    exactly one cluster per column comes out."""
+    exactly one cluster per column comes out, or, in HTML, the values span exactly as many
+    grid columns as the table has."""
     ncols = len(rows[0].reading) if rows else 0
     xs = sorted(x for r in rows for t in r.cells if t.kind in ("num", "mark") and not t.run
                 for x in [position(doc, t)] if x is not None)
     if ncols < 2 or len(xs) < ncols:
         return None
     pdf = any(doc.lines[t.line].cells[t.cell].bbox is not None for r in rows for t in r.cells[:1])
-    join = PDF_JOIN if pdf else TEXT_JOIN
+    join = GRID_JOIN if doc.kind == "html" else PDF_JOIN if pdf else TEXT_JOIN
     clusters: list[list[float]] = [[xs[0]]]
     for x in xs[1:]:
         if x - clusters[-1][-1] <= join:
             clusters[-1].append(x)
         else:
             clusters.append([x])
-    if len(clusters) != ncols:
-        return None
-    return [statistics.median(c) for c in clusters]
+    if len(clusters) == ncols:
+        return [statistics.median(c) for c in clusters]
+    if doc.kind == "html" and xs[-1] - xs[0] + 1 == ncols:
+        # grid columns: values in the first and the last column fix every column between
+        return [xs[0] + k for k in range(ncols)]
+    return None
 
 
 def _place(doc: Document, cells: Sequence[Token], centres: list[float]) -> Optional[tuple[Slot, ...]]:

@@ -47,6 +47,14 @@ def test_run_together_families_hold_their_floor(tmp_path):
     assert summary["docs"] == 16 and summary["silent"] == 0
 
 
+def test_web_pages_of_word_wps_and_editors_hold_the_floor(tmp_path):
+    """Word/WPS "Save as Web Page" and CMS-editor pages (html_word): read exactly."""
+    out = tmp_path / "gen"
+    generate(out, n=30, seed=20261207, families=["html_word"])
+    summary = eval_summary(out, tmp_path, "0.01", min_accuracy="0.998")
+    assert summary["docs"] == 30 and summary["silent"] == 0
+
+
 def test_floor_breaks_are_reported(generated):
     res = runner.invoke(app, ["eval", str(generated / "docs"), str(generated / "truth"),
                               "--min-accuracy", "1.01"])

@@ -161,6 +161,42 @@ def test_requests_table_word_export_markup():
                            ["", "(二)部分公开", "", ""]]
 
 
+# --- Word's misaligned columns -----------------------------------------------------------
+
+MISALIGNED = """<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0>
+ <tr><td colspan=2>行政复议</td><td colspan=3>行政诉讼</td></tr>
+ <tr><td>维持</td><td colspan=2>总计</td><td>维持</td><td>总计</td></tr>
+ <tr><td>1</td><td>2</td><td colspan=2>3</td><td>4</td></tr>
+ <![if !supportMisalignedColumns]>
+ <tr height=0><td width=80></td><td width=80></td><td width=3></td><td width=80></td><td width=80></td></tr>
+ <![endif]>
+</table>"""
+
+
+def test_a_sliver_column_rows_disagree_on_is_merged_away():
+    # grid column 2 is nobody's own: 总计 spans it from the left, "3" from the right
+    assert cells(MISALIGNED) == [["行政复议", "", "行政诉讼", ""],
+                                 ["维持", "总计", "维持", "总计"],
+                                 ["1", "2", "3", "4"]]
+
+
+def test_a_column_only_spanned_from_one_side_is_kept():
+    # the second column only ever continues the first: a form's wide column, not a sliver
+    rows = cells("<table><tr><td colspan=2>合计</td><td>1</td></tr><tr><td>a</td><td>b</td><td>2</td></tr>"
+                 "<tr><td colspan=2>c</td><td>3</td></tr></table>")
+    assert rows == [["合计", "", "1"], ["a", "b", "2"], ["c", "", "3"]]
+    rows = cells("<table><tr><td>x</td><td colspan=3>1</td></tr><tr><td>y</td><td colspan=3>2</td></tr></table>")
+    assert rows == [["x", "1", "", ""], ["y", "2", "", ""]]
+
+
+def test_a_sliver_is_merged_only_while_each_cell_keeps_a_column():
+    # columns 1 and 2 both lack a cell of their own; merging both would leave "b" none
+    rows = cells("<table><tr><td>a</td><td colspan=2>b</td><td>c</td></tr>"
+                 "<tr><td colspan=2>d</td><td colspan=2>e</td></tr>"
+                 "<tr><td>f</td><td colspan=2>g</td><td>h</td></tr></table>")
+    assert rows == [["a", "b", "c"], ["d", "e", ""], ["f", "g", "h"]]
+
+
 # --- cell text --------------------------------------------------------------------------
 
 def test_br_and_p_inside_cells():

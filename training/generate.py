@@ -18,7 +18,8 @@ default or by ``--kinds pdf``. So is the ``wording`` family (``NAMED_ONLY_FAMILI
 :mod:`training.gen.wording`): tab tables whose row labels are printed in an agency's own
 words, for the held-out experiment of :mod:`training.experiments.heldout_family`; and the
 ``scan_pictures`` family (:mod:`training.gen.pictures`): born-digital PDFs whose tables are
-pasted as pictures.
+pasted as pictures; and the ``html_word`` family (:mod:`training.gen.html_word`): web pages
+as Word, WPS and sites' content editors write them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from .gen.document import build_blocks
 from .gen.html_render import render_html
+from .gen.html_word import render_html_word
 from .gen.pdf_doc import render_pdf
 from .gen.report import make_report
 from .gen.scan import SCAN_FAMILIES, render_scan
@@ -39,7 +41,7 @@ from .gen.wording import add_subtotals, reword, shorten
 # Layout family -> input kind. Family names are stable: evaluation holds families out by name.
 FAMILIES: dict[str, str] = {
     "tabs": "text", "markdown": "text", "cells": "text", "layout": "text", "raw": "text", "crawler": "text",
-    "html_table": "html",
+    "html_table": "html", "html_word": "html",
     "ruled": "pdf", "borderless": "pdf", "partly_ruled": "pdf", "vgroup": "pdf", "multipage": "pdf",
     "landscape": "pdf",
     "cell_boxes": "pdf", "shaded": "pdf", "thick_frame": "pdf", "dense": "pdf", "split_header": "pdf",
@@ -50,8 +52,9 @@ EXTENSIONS = {"text": "txt", "html": "html", "pdf": "pdf", "scan": "pdf"}  # sca
 OPT_IN_KINDS = {"scan"}  # slow to read (OCR): generated only when asked for by kind or family
 # PDF families the reader was never tuned on (a blind test): generated only when named
 HELD_OUT_FAMILIES = ("cell_boxes", "shaded", "thick_frame", "dense", "split_header", "label_right")
-# Families made only when named: the held-out PDF ones and the agency-wording text family
-NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures")
+# Families made only when named: the held-out PDF ones, the agency-wording text family,
+# pictured tables and the web pages of Word, WPS and site editors
+NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures", "html_word")
 TEXT_ENCODINGS = {"utf-8": 75, "utf-8-sig": 5, "gb18030": 10, "utf-16": 10}
 
 
@@ -87,8 +90,11 @@ def encode_html(rng: random.Random, blocks) -> tuple[bytes, str]:
         return render_html(rng, blocks, "utf-8").encode("utf-8"), "utf-8"
 
 
-def render(rng: random.Random, kind: str, family: str, blocks) -> tuple[bytes, list[str], str]:
+def render(rng: random.Random, kind: str, family: str, blocks, agency: str = "") -> tuple[bytes, list[str], str]:
     """The document's bytes, notes about how it was written, and its file extension."""
+    if family == "html_word":
+        data, notes = render_html_word(rng, blocks, agency)
+        return data, notes, EXTENSIONS[kind]
     if kind == "text":
         data, encoding = encode_text(rng, render_text(rng, family, blocks))
         return data, [f"encoding={encoding}"], EXTENSIONS[kind]
@@ -112,7 +118,7 @@ def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
         for b in blocks:
             if b.grid is not None and b.grid.name == "requests":
                 add_subtotals(rng, b.grid, report.printed.value)
-    data, notes, ext = render(rng, kind, family, blocks)
+    data, notes, ext = render(rng, kind, family, blocks, report.agency)
     stem = f"g{index:05d}_{kind}_{family}"
     doc_path = out_dir / "docs" / f"{stem}.{ext}"
     doc_path.write_bytes(data)

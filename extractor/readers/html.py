@@ -275,23 +275,73 @@ def _render_table(items: list) -> list[RawRow]:
 
 
 def _grid(rows: list[list[_TableCell]]) -> list[RawRow]:
-    """Expand rowspan/colspan: the text at the top-left position, "" at the others."""
+    """Expand rowspan/colspan: the text at the top-left position, "" at the others.
+
+    Grid columns no cell needs are merged away first (:func:`_spare_columns`).
+    """
+    placed = _place(rows)
+    spare = _spare_columns(placed, len(rows))
+    kept = [c for c in range(max((p[1] + p[3] for p in placed), default=0)) if c not in spare]
+    new_col = {c: i for i, c in enumerate(kept)}
     slots: list[dict[int, str]] = [{} for _ in rows]
+    for r, col, rowspan, colspan, text in placed:
+        cols = [new_col[c] for c in range(col, col + colspan) if c in new_col]
+        if not cols:
+            continue  # an empty cell of a blank row, all in merged-away columns
+        for dr in range(rowspan):
+            for c in cols:
+                slots[r + dr].setdefault(c, "")
+        slots[r][cols[0]] = text
+    return [tuple(s.get(c, "") for c in range(max(s) + 1)) if s else () for s in slots]
+
+
+Placement = tuple[int, int, int, int, str]  # row, column, rowspan, colspan, text
+
+
+def _place(rows: list[list[_TableCell]]) -> list[Placement]:
+    """Where each cell sits in the grid, rowspan and colspan applied as browsers do."""
+    taken: list[set[int]] = [set() for _ in rows]
+    placed: list[Placement] = []
     for r, row in enumerate(rows):
         col = 0
         for cell in row:
-            while col in slots[r]:
+            while col in taken[r]:
                 col += 1
             if col >= _MAX_COLUMNS:
                 break  # absurd markup: the rest of the row is dropped
             rowspan = len(rows) - r if cell.rowspan == 0 else min(cell.rowspan, len(rows) - r)
             colspan = min(cell.colspan, _MAX_COLUMNS - col)
             for dr in range(rowspan):
-                for dc in range(colspan):
-                    slots[r + dr].setdefault(col + dc, "")
-            slots[r][col] = cell.box.joined()
+                taken[r + dr].update(range(col, col + colspan))
+            placed.append((r, col, rowspan, colspan, cell.box.joined()))
             col += colspan
-    return [tuple(s.get(c, "") for c in range(max(s) + 1)) if s else () for s in slots]
+    return placed
+
+
+def _spare_columns(placed: list[Placement], nrows: int) -> set[int]:
+    """Misaligned-edge columns: no cell has one to itself, rows disagree on its side.
+
+    Word's "misaligned columns": when a row's cell edge sits a little off the edge of the
+    rows above, the exported grid gains a sliver column that no cell has to itself; one
+    row's cell spans it with the column on its left (and ends there), another's with the
+    column on its right (and starts there). Read as a column of its own, it shifts the
+    rows' numbers against their headers. Such a column is spare when every cell covering it
+    also covers a column that is kept. Rows with no text (Word's closing row of empty cells,
+    one per grid column) are not counted.
+    """
+    texts = [False] * nrows
+    for r, _, _, _, text in placed:
+        texts[r] = texts[r] or bool(text)
+    placed = [p for p in placed if texts[p[0]]]
+    own = {col for _, col, _, colspan, _ in placed if colspan == 1}
+    starts = {col for _, col, _, colspan, _ in placed if colspan > 1}
+    ends = {col + colspan - 1 for _, col, _, colspan, _ in placed if colspan > 1}
+    spare: set[int] = set()
+    for c in sorted((starts & ends) - own):
+        covering = [(col, col + colspan) for _, col, _, colspan, _ in placed if col <= c < col + colspan]
+        if all(any(k != c and k not in spare for k in range(a, b)) for a, b in covering):
+            spare.add(c)
+    return spare
 
 
 def _span(attrs: str, name: str, default: int) -> int:
