@@ -541,11 +541,14 @@ def word_glyphs(words: list[Word], scale: float) -> tuple[list[Glyph], list[floa
             # inside a word characters meet halfway (the recogniser marks real gaps with a
             # space); beside a space a character reaches no further than its own width
             reach = height * (0.9 if _wide(ch) else 0.6)
-            before = chars[k - 1] if k else ""
-            after = chars[k + 1] if k + 1 < len(chars) else ""
-            a = x0 if not before else (centres[k] + centres[k - 1]) / 2 if not before.isspace() \
+            # a dropped space leaves no gap: characters on both sides of it meet halfway
+            i = k - 1 if k and chars[k - 1] != "\0" else k - 2
+            j = k + 1 if k + 1 < len(chars) and chars[k + 1] != "\0" else k + 2
+            before = chars[i] if i >= 0 else ""
+            after = chars[j] if j < len(chars) else ""
+            a = x0 if not before else (centres[k] + centres[i]) / 2 if not before.isspace() \
                 else centres[k] - reach / 2
-            b = x1 if not after else (centres[k] + centres[k + 1]) / 2 if not after.isspace() \
+            b = x1 if not after else (centres[k] + centres[j]) / 2 if not after.isspace() \
                 else centres[k] + reach / 2
             a, b = max(a, x0), min(b, x1)
             if b <= a:

@@ -125,3 +125,15 @@ def test_a_separator_before_three_digits_is_doubted_unless_read_surely():
     assert separator_doubt(sure) is sure
     decimal = _word("6.2918", 0.9)
     assert separator_doubt(decimal) is decimal
+
+
+def test_digits_of_one_number_meet_where_a_space_was_dropped():
+    """"1114" in a font whose "1" is narrow reads "1 1 1 4": the spaces are dropped and
+    the digits' glyphs must touch, or the layout splits the number at the gaps."""
+    w = Word("1 1 1 4", (0, 0, 135, 37), 0.9, (1.0, 0.7, 1.0, 0.7, 1.0, 0.9, 1.0), ("",) * 7,
+             (0.0,) * 7, (0.07, 0.18, 0.3, 0.43, 0.52, 0.66, 0.75))
+    glyphs, _ = word_glyphs([w], 1.0)
+    assert "".join(g.c for g in glyphs) == "1114"
+    assert all(b.x0 - a.x1 < 1e-6 for a, b in zip(glyphs, glyphs[1:]))
+    assert not any(g.space for g in glyphs)
+
