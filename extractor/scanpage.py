@@ -12,7 +12,8 @@ Steps (all on a grey image; boxes end in the source's own space):
    image and the boxes are rotated straight.
 4. **Recognise** every box; a tall box (characters stacked one per line, as in narrow
    group-label cells) is also read cut into its characters laid side by side, and the
-   better reading kept.
+   better reading kept. A box much lower than the text whose ink is one flat bar is a
+   printed blank mark "—" (:func:`dash_reading`), whatever its widened crop reads as.
 5. **Re-read unsure numbers**: a box that reads as a short number (or letters OCR makes
    of digits, or more digits than its width holds) with a character below
    :data:`REREAD_BELOW` is read again from the crop cut close to its ink (one more
@@ -57,7 +58,7 @@ from .cellink import CellReading, read_empty_cells, unsure_glyph
 from .layout import Frame, Glyph, furniture_key, in_margin, union
 from .model import BBox, Cell
 from .normalize import normalize_cell
-from .ocr import Engine, Reading, Word, crop_quad, engine, word_of
+from .ocr import Engine, Reading, Word, crop_quad, engine, read_turned, word_of
 
 MIN_SKEW = 0.15  # degrees: straighter pages are left alone
 MAX_SKEW = 10.0  # steeper slopes are not skew (rotated stamps, diagonal text)
@@ -285,22 +286,64 @@ def recognise(eng: Engine, img: np.ndarray, quads: list[np.ndarray],
     their readings are kept only when they read well (:data:`ORPHAN_MIN_CONF`), since
     most such blobs on a noisy page are specks."""
     th = text_height(quads[:first_orphan])
+    n = len(quads) if first_orphan is None else first_orphan
+    low = [i < n and _sides(q)[1] < 0.8 * th for i, q in enumerate(quads)]  # detected, widened
     quads = [widen(q, th) for q in quads]
+    low = [short and not read_turned(q) for short, q in zip(low, quads)]  # a dash lies flat
     crops = [crop_quad(img, q) for q in quads]
     reads = eng.recognize(crops)
+    reads = [dash_reading(r, c, th) if short else r for r, c, short in zip(reads, crops, low)]
     tall = [i for i, q in enumerate(quads) if _sides(q)[1] >= 1.5 * _sides(q)[0]]
     if tall:
         stacked = eng.recognize([_unstack(img, quads[i]) for i in tall])
         for i, r in zip(tall, stacked):
             if r.text and r.conf > reads[i].conf:
-                n = len(r.text)
+                chars = len(r.text)
                 reads[i] = Reading(r.text, r.conf, r.probs, r.alts, r.alt_probs,
-                                   tuple((k + 0.5) / n for k in range(n)))
-    n = len(quads) if first_orphan is None else first_orphan
+                                   tuple((k + 0.5) / chars for k in range(chars)))
     words = [word_of(q, r) for i, (q, r) in enumerate(zip(quads, reads))
              if r.text.strip() and (_orphan_ok(r) if i >= n else not _speck(q, r, th))]
     words = [trim_number(w) for w in dedupe(words)]
     return [separator_doubt(w) for w in reread_numbers(eng, img, words, th)]
+
+
+DASH_GLYPHS = set("二=一-—ー_")  # what a printed "—" reads as once its box is widened
+DASH_THIN = 0.2  # ink lower than this share of the text height is a stroke, not a character
+DASH_CONF = 0.95  # confidence of a dash told by its shape
+RULE_SPAN = 0.8  # ink along a crop's side over this share of it is a piece of a rule
+
+
+def dash_reading(r: Reading, crop: np.ndarray, text_h: float) -> Reading:
+    """A box much lower than the text (widened to read it, :func:`widen`) whose ink is one
+    flat bar is a printed blank mark "—", whatever the widened crop reads as ("二", "=").
+    No digit is that flat: a thin "0" or "1" boxed in its middle has ink as high as
+    the text."""
+    if not r.text or not set(r.text) <= DASH_GLYPHS or text_h <= 0:
+        return r
+    box = _ink_extent(crop)
+    if box is None:
+        return r
+    w, h = box[2] - box[0], box[3] - box[1]
+    if not (h <= DASH_THIN * text_h and w >= 2 * h):
+        return r
+    return Reading("-", DASH_CONF, (DASH_CONF,), ("",), (0.0,), (0.5,))
+
+
+def _ink_extent(crop: np.ndarray) -> Optional[tuple[int, int, int, int]]:
+    """Box (x0, y0, x1, y1) of a crop's ink (Otsu threshold) but for pieces of rules (a
+    widened box reaches into its cell's rules: ink along a whole side), None without ink."""
+    import cv2
+    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, b = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(b, connectivity=8)
+    h, w = b.shape
+    inner = [(x, y, x + bw, y + bh) for x, y, bw, bh, _ in stats[1:]
+             if not ((y == 0 or y + bh == h) and bw >= RULE_SPAN * w)
+             and not ((x == 0 or x + bw == w) and bh >= RULE_SPAN * h)]
+    if not inner:
+        return None
+    return (min(c[0] for c in inner), min(c[1] for c in inner),
+            max(c[2] for c in inner), max(c[3] for c in inner))
 
 
 ORPHAN_MIN_CONF = 0.6  # a blob the detector missed is kept when it reads at least this well

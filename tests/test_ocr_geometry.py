@@ -137,3 +137,23 @@ def test_digits_of_one_number_meet_where_a_space_was_dropped():
     assert all(b.x0 - a.x1 < 1e-6 for a, b in zip(glyphs, glyphs[1:]))
     assert not any(g.space for g in glyphs)
 
+
+def _dash_crop(bar_h: int, bar_w: int = 16, rule_below: bool = False) -> np.ndarray:
+    crop = np.full((56, 40), 240, np.uint8)
+    top = 28 - bar_h // 2
+    crop[top:top + bar_h, 12:12 + bar_w] = 20
+    if rule_below:
+        crop[54:, :] = 30  # the cell's rule the widened box reaches into
+    return crop
+
+
+def test_a_flat_bar_read_as_a_character_is_a_printed_dash():
+    from extractor.scanpage import DASH_CONF, dash_reading
+    read = _reading("二", 0.79)
+    for crop in (_dash_crop(3), _dash_crop(3, rule_below=True)):
+        out = dash_reading(read, crop, 56.0)
+        assert (out.text, out.conf) == ("-", DASH_CONF)
+    assert dash_reading(read, _dash_crop(30, bar_w=5), 56.0) is read  # a "1" stands as high as text
+    assert dash_reading(read, _dash_crop(20, bar_w=14), 56.0) is read  # no flat stroke
+    digit = _reading("0", 0.5)
+    assert dash_reading(digit, _dash_crop(3), 56.0) is digit  # only what a dash reads as
