@@ -33,7 +33,8 @@ Steps (all on a grey image; boxes end in the source's own space):
    alignment exactly as a born-digital PDF's text (:func:`extractor.readers.pdf._layout`).
 8. **Inked cells** (:mod:`extractor.cellink`): an empty cell of a ruled table that holds
    character-sized ink no word covers (a lone "0" the detector missed), and a cell of
-   one unsure character that is no digit in a row of numbers ("口" for a boxed-in "0"),
+   one unsure character that is no digit in a row of numbers ("口" for a boxed-in "0";
+   a letter or punctuation mark however sure; or such a character beside digits, "0口"),
    is read again from its ink; a number or blank mark read there becomes the cell's
    text, anything else marks the cell ``unread`` (its field goes to review, never
    ``blank``).
@@ -748,8 +749,10 @@ def page_words(img: np.ndarray) -> tuple[list[Word], np.ndarray, Straighten, flo
 
 def unsure_cells(items, glyphs: list[Glyph], probs: list[float]) -> frozenset[tuple[int, int]]:
     """(item, cell) indexes of the ruled tables' cells holding one unsure character that
-    is no digit (:func:`extractor.cellink.unsure_glyph`), in rows of at least two numbers."""
-    from .tokens import parse_number
+    is no digit (:func:`extractor.cellink.unsure_glyph`), alone or at an end of digits
+    ("0口": a speck or a rule read beside a digit, or a digit misread), in rows of at least
+    two numbers."""
+    from .tokens import ocr_digits, parse_number
     out = set()
     for i, it in enumerate(items):
         if it.kind != "table" or sum(parse_number(normalize_cell(c.raw).strip()) is not None
@@ -757,9 +760,20 @@ def unsure_cells(items, glyphs: list[Glyph], probs: list[float]) -> frozenset[tu
             continue
         for j, c in enumerate(it.cells):
             t = c.raw.strip()
-            if len(t) == 1 and unsure_glyph(t, _weakest_in(c.bbox, glyphs, probs)):
+            odd = t if len(t) == 1 else _odd_end(t)
+            if odd and ocr_digits(t) is None and unsure_glyph(odd, _weakest_in(c.bbox, glyphs, probs)):
                 out.add((i, j))
     return frozenset(out)
+
+
+def _odd_end(text: str) -> str:
+    """The one letter or character at either end of ``text``, when the rest is digits
+    ("0口" → "口": read as printed it is a label, ending the row's values); else "".
+    (Punctuation beside digits, "0°", is no token and leaves the number as it is.)"""
+    for odd, rest in ((text[-1:], text[:-1]), (text[:1], text[1:])):
+        if rest.isdigit() and odd.isalpha():
+            return odd
+    return ""
 
 
 def _weakest_in(box: BBox, glyphs: list[Glyph], probs: list[float]) -> float:
