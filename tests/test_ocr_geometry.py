@@ -157,3 +157,21 @@ def test_a_flat_bar_read_as_a_character_is_a_printed_dash():
     assert dash_reading(read, _dash_crop(20, bar_w=14), 56.0) is read  # no flat stroke
     digit = _reading("0", 0.5)
     assert dash_reading(digit, _dash_crop(3), 56.0) is digit  # only what a dash reads as
+
+
+def test_lines_of_a_wrapped_cell_are_read_top_down_whatever_their_left_edges():
+    """A wrapped label beside values centred on its two lines is one visual row; on a scan
+    the second line's left edge may fall a pixel left of the first's, which must not put
+    it first. Lines of other left edges (a header centred over several columns) keep
+    their left-to-right order."""
+    from types import SimpleNamespace as Box
+    from extractor.layout import visual_rows
+    first = Box(bbox=(101.0, 100.0, 250.0, 112.0), name="(3)补正后申请内容")
+    second = Box(bbox=(100.0, 114.0, 160.0, 126.0), name="仍不明确")
+    value = Box(bbox=(300.0, 106.0, 310.0, 120.0), name="0")
+    rows = visual_rows([value, second, first], lambda it, row: True)
+    assert [[it.name for it in r] for r in rows] == [["(3)补正后申请内容", "仍不明确", "0"]]
+    over = Box(bbox=(150.0, 100.0, 260.0, 112.0), name="法人或其他组织")
+    under = Box(bbox=(120.0, 114.0, 160.0, 126.0), name="商业企业")
+    rows = visual_rows([over, under, value], lambda it, row: True)
+    assert [it.name for it in rows[0]] == ["商业企业", "法人或其他组织", "0"]
