@@ -219,15 +219,17 @@ def _bgr(img: np.ndarray) -> np.ndarray:
     return img
 
 
-def crop_quad(img: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """The text line inside quad ``q`` (clockwise from top-left), straightened."""
+def crop_quad(img: np.ndarray, q: np.ndarray, turn: bool = True) -> np.ndarray:
+    """The text line inside quad ``q`` (clockwise from top-left), straightened; upright
+    text (:func:`read_turned`) is turned to be read, unless ``turn`` is False (a box made
+    larger than the detector drew it, whose shape says nothing of the text's way)."""
     import cv2
     q = np.asarray(q, dtype=np.float32)
     w, h = crop_size(q)
     dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(q, dst)
     out = cv2.warpPerspective(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
-    if read_turned(q):  # vertical text: read it turned (as rapidocr does)
+    if turn and read_turned(q):  # vertical text: read it turned (as rapidocr does)
         out = np.rot90(out)
     return out
 

@@ -59,7 +59,7 @@ from .cellink import CellReading, read_empty_cells, unsure_glyph
 from .layout import Frame, Glyph, furniture_key, in_margin, union
 from .model import BBox, Cell
 from .normalize import normalize_cell
-from .ocr import Engine, Reading, Word, crop_quad, engine, read_turned, word_of
+from .ocr import Engine, Reading, Word, crop_quad, engine, word_of
 
 MIN_SKEW = 0.15  # degrees: straighter pages are left alone
 MAX_SKEW = 10.0  # steeper slopes are not skew (rotated stamps, diagonal text)
@@ -254,13 +254,18 @@ def orphan_ink(gray: np.ndarray, quads: list[np.ndarray], text_h: float) -> list
 
 # -------------------------------------------------------------------- recognition
 
+LOW_BOX = 0.8  # a box lower than this share of the page's text height is widened
+
+
 def widen(q: np.ndarray, text_h: float = 0.0) -> np.ndarray:
     """A box much lower than the page's text (``text_h``, the median box height) scaled
     about its centre to that height: the detector boxes only the middle of a thin "0" or
     "1", and read so it comes out "C", "D" or nothing. (Widening every short box with
-    paper instead made lone zeros read "。" or "00".)"""
+    paper instead made lone zeros read "。" or "00".) The grown box may stand upright;
+    it is read as it stands all the same (:func:`recognise`): turned, a dash reads "1"
+    and a "1" reads "一"."""
     a, b = _sides(q)
-    if not (text_h > 0 and b < 0.8 * text_h):
+    if not (text_h > 0 and b < LOW_BOX * text_h):
         return q
     grow = text_h / max(b, 1.0) - 1.0  # scaled about its centre to the text's height
     grow_x = a * grow / 2
@@ -288,13 +293,13 @@ def recognise(eng: Engine, img: np.ndarray, quads: list[np.ndarray],
     most such blobs on a noisy page are specks."""
     th = text_height(quads[:first_orphan])
     n = len(quads) if first_orphan is None else first_orphan
-    low = [i < n and _sides(q)[1] < 0.8 * th for i, q in enumerate(quads)]  # detected, widened
+    grown = [_sides(q)[1] < LOW_BOX * th for q in quads]  # widened: never read turned
     quads = [widen(q, th) for q in quads]
-    low = [short and not read_turned(q) for short, q in zip(low, quads)]  # a dash lies flat
-    crops = [crop_quad(img, q) for q in quads]
+    crops = [crop_quad(img, q, turn=not g) for q, g in zip(quads, grown)]
     reads = eng.recognize(crops)
-    reads = [dash_reading(r, c, th) if short else r for r, c, short in zip(reads, crops, low)]
-    tall = [i for i, q in enumerate(quads) if _sides(q)[1] >= 1.5 * _sides(q)[0]]
+    reads = [dash_reading(r, c, th) if g and i < n else r
+             for i, (r, c, g) in enumerate(zip(reads, crops, grown))]
+    tall = [i for i, q in enumerate(quads) if not grown[i] and _sides(q)[1] >= 1.5 * _sides(q)[0]]
     if tall:
         stacked = eng.recognize([_unstack(img, quads[i]) for i in tall])
         for i, r in zip(tall, stacked):
@@ -472,7 +477,9 @@ def reread_numbers(eng: Engine, img: np.ndarray, words: list[Word], text_h: floa
                                                or _ndigits(w.text) > capacity(w, text_h))]
     if not unsure:
         return words
-    reads = eng.recognize([ink_crop(crop_quad(img, np.array(words[i].quad, dtype=np.float32))) for i in unsure])
+    # a number is never upright text: its box (widened, or a lone digit) is read as it stands
+    reads = eng.recognize([ink_crop(crop_quad(img, np.array(words[i].quad, dtype=np.float32), turn=False))
+                           for i in unsure])
     out = list(words)
     for i, again in zip(unsure, reads):
         first = words[i]

@@ -175,3 +175,37 @@ def test_lines_of_a_wrapped_cell_are_read_top_down_whatever_their_left_edges():
     under = Box(bbox=(120.0, 114.0, 160.0, 126.0), name="商业企业")
     rows = visual_rows([over, under, value], lambda it, row: True)
     assert [it.name for it in rows[0]] == ["商业企业", "法人或其他组织", "0"]
+
+
+def test_a_widened_box_is_read_as_it_stands():
+    """A dash or a lone digit boxed far lower than the text is widened to the text's
+    height; the grown box may stand upright, but it is no vertical text: turned, a dash
+    reads "1" and a "1" reads "一"."""
+    from extractor.ocr import crop_quad
+    img = np.full((200, 200), 255, np.uint8)
+    img[95:98, 90:110] = 0  # a dash
+    q = widen(np.array([[95, 87], [106, 87], [106, 106], [95, 106]], np.float32), 56.0)
+    assert (q[:, 1].max() - q[:, 1].min()) >= 1.5 * (q[:, 0].max() - q[:, 0].min())  # upright
+    crop = crop_quad(img, q, turn=False)
+    assert crop.shape[0] > crop.shape[1]
+    rows = np.nonzero((crop < 128).any(axis=1))[0]
+    assert len(rows) <= 4  # the dash still lies flat
+    assert crop_quad(img, q).shape[0] < crop_quad(img, q).shape[1]  # by default: turned
+
+
+def test_recognise_reads_widened_boxes_unturned():
+    from extractor.scanpage import recognise
+    seen = []
+
+    class Engine:
+        def recognize(self, crops):
+            seen.extend(c.shape for c in crops)
+            return [_reading("7", 0.99) for _ in crops]
+
+    img = np.full((300, 600), 255, np.uint8)
+    line = [np.array([[x, 20], [x + 300, 20], [x + 300, 76], [x, 76]], np.float32) for x in (10, 10, 10)]
+    line = [q + np.array([0, 80 * k], np.float32) for k, q in enumerate(line)]  # the text: 56 high
+    dash = np.array([[400, 100], [411, 100], [411, 119], [400, 119]], np.float32)
+    recognise(Engine(), img, line + [dash])
+    h, w = seen[3][:2]
+    assert h > w  # the dash's widened box, read as it stands
