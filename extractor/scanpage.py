@@ -59,7 +59,7 @@ from .cellink import CellReading, read_empty_cells, unsure_glyph
 from .layout import Frame, Glyph, furniture_key, in_margin, union
 from .model import BBox, Cell
 from .normalize import normalize_cell
-from .ocr import Engine, Reading, Word, crop_quad, engine, word_of
+from .ocr import Engine, Reading, Word, crop_quad, engine, read_turned, word_of
 
 MIN_SKEW = 0.15  # degrees: straighter pages are left alone
 MAX_SKEW = 10.0  # steeper slopes are not skew (rotated stamps, diagonal text)
@@ -297,8 +297,8 @@ def recognise(eng: Engine, img: np.ndarray, quads: list[np.ndarray],
     quads = [widen(q, th) for q in quads]
     crops = [crop_quad(img, q, turn=not g) for q, g in zip(quads, grown)]
     reads = eng.recognize(crops)
-    reads = [dash_reading(r, c, th) if g and i < n else r
-             for i, (r, c, g) in enumerate(zip(reads, crops, grown))]
+    reads = [dash_reading(r, c, th) if i < n and (g or not read_turned(q)) else r
+             for i, (r, c, g, q) in enumerate(zip(reads, crops, grown, quads))]
     tall = [i for i, q in enumerate(quads) if not grown[i] and _sides(q)[1] >= 1.5 * _sides(q)[0]]
     if tall:
         stacked = eng.recognize([_unstack(img, quads[i]) for i in tall])
@@ -313,31 +313,38 @@ def recognise(eng: Engine, img: np.ndarray, quads: list[np.ndarray],
     return [separator_doubt(w) for w in reread_numbers(eng, img, words, th)]
 
 
-DASH_GLYPHS = set("二=一-—ー_")  # what a printed "—" reads as once its box is widened
+DASH_GLYPHS = set("二=一-—ー_")  # what a printed "—" reads as, its box widened or not
+BAR_GLYPHS = {"1", "l", "I", "|"}  # a "—" read with the cell's rule beside it, unsurely
+BAR_SURE = 0.95  # a stroke read at least this surely is a "1"
 DASH_THIN = 0.2  # ink lower than this share of the text height is a stroke, not a character
+DASH_WIDE = 0.25  # a dash read as a stroke is at least this wide (specks are smaller)
 DASH_CONF = 0.95  # confidence of a dash told by its shape
 RULE_SPAN = 0.8  # ink along a crop's side over this share of it is a piece of a rule
 
 
 def dash_reading(r: Reading, crop: np.ndarray, text_h: float) -> Reading:
-    """A box much lower than the text (widened to read it, :func:`widen`) whose ink is one
-    flat bar is a printed blank mark "—", whatever the widened crop reads as ("二", "=").
-    No digit is that flat: a thin "0" or "1" boxed in its middle has ink as high as
-    the text."""
-    if not r.text or not set(r.text) <= DASH_GLYPHS or text_h <= 0:
+    """A reading of a box whose ink, rules left out, is one flat bar is a printed blank
+    mark "—", whatever the crop reads as: "二" or "=" once a low box is widened
+    (:func:`widen`), "1" (unsurely) beside the cell's rule. No digit is that flat: a thin
+    "0" or "1" boxed in its middle has ink as high as the text."""
+    if not r.text or text_h <= 0:
+        return r
+    bar = r.text in BAR_GLYPHS and r.conf < BAR_SURE
+    if not (bar or set(r.text) <= DASH_GLYPHS):
         return r
     box = _ink_extent(crop)
     if box is None:
         return r
     w, h = box[2] - box[0], box[3] - box[1]
-    if not (h <= DASH_THIN * text_h and w >= 2 * h):
+    if not (h <= DASH_THIN * text_h and w >= 2 * h and (w >= DASH_WIDE * text_h or not bar)):
         return r
     return Reading("-", DASH_CONF, (DASH_CONF,), ("",), (0.0,), (0.5,))
 
 
 def _ink_extent(crop: np.ndarray) -> Optional[tuple[int, int, int, int]]:
-    """Box (x0, y0, x1, y1) of a crop's ink (Otsu threshold) but for pieces of rules (a
-    widened box reaches into its cell's rules: ink along a whole side), None without ink."""
+    """Box (x0, y0, x1, y1) of a crop's ink (Otsu threshold) but for pieces of rules (ink
+    along a whole side; running through from top to bottom; or from side to side off the
+    middle, where a dash lies), None without ink."""
     import cv2
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, b = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
@@ -345,7 +352,9 @@ def _ink_extent(crop: np.ndarray) -> Optional[tuple[int, int, int, int]]:
     h, w = b.shape
     inner = [(x, y, x + bw, y + bh) for x, y, bw, bh, _ in stats[1:]
              if not ((y == 0 or y + bh == h) and bw >= RULE_SPAN * w)
-             and not ((x == 0 or x + bw == w) and bh >= RULE_SPAN * h)]
+             and not ((x == 0 or x + bw == w) and bh >= RULE_SPAN * h)
+             and not (y == 0 and y + bh == h)
+             and not (x == 0 and x + bw == w and abs(2 * y + bh - h) > h / 2)]
     if not inner:
         return None
     return (min(c[0] for c in inner), min(c[1] for c in inner),

@@ -209,3 +209,21 @@ def test_recognise_reads_widened_boxes_unturned():
     recognise(Engine(), img, line + [dash])
     h, w = seen[3][:2]
     assert h > w  # the dash's widened box, read as it stands
+
+
+def test_a_dash_beside_its_cells_rule_read_as_a_stroke_is_a_dash():
+    """A long "—" boxed with the cell's rule beside it reads "1", unsurely: the rule runs
+    through the crop from top to bottom and is left out; a flat bar remains."""
+    from extractor.scanpage import dash_reading
+    crop = np.full((40, 70), 240, np.uint8)
+    crop[19:23, 10:50] = 20  # the dash
+    crop[:, 62:65] = 20  # the cell's rule, running through
+    out = dash_reading(_reading("1", 0.83), crop, 40.0)
+    assert out.text == "-"
+    sure = _reading("1", 0.99)
+    assert dash_reading(sure, crop, 40.0) is sure  # a "1" read surely stays a "1"
+    speck = np.full((40, 70), 240, np.uint8)
+    speck[:, 30:34] = 20  # a tight "1" touching both edges, left out as a rule...
+    speck[30:32, 40:45] = 20  # ...and a speck: no dash
+    unsure = _reading("1", 0.8)
+    assert dash_reading(unsure, speck, 40.0) is unsure
