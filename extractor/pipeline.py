@@ -25,7 +25,7 @@ from .rules import evaluate
 from .confidence import REVIEW_THRESHOLD
 from .settings import Settings
 from .sections import Section, find_sections, is_furniture, is_prose
-from .tables import RowRead, header_unit, read_appeals, read_rows, rows_printed_empty
+from .tables import RowRead, header_unit, read_appeals, read_rows, rows_printed_empty, whole_counts
 from .template import Template, label_key, load_templates
 
 if TYPE_CHECKING:
@@ -166,6 +166,7 @@ def stage_fields(s: State) -> None:
     if s.template is None:
         return
     settle_by_position(s.doc, s.rows)
+    whole_counts(s.template, s.doc, s.rows)
     values = settle_rows(s.template, s.rows)
     report = evaluate(s.template, values)
     s.checks = report.checks
