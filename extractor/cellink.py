@@ -222,9 +222,13 @@ UNSURE_GLYPH = 0.6  # a lone character (no digit) read less surely than this in 
 
 def unsure_glyph(text: str, conf: float) -> bool:
     """A cell of one character that is no digit nor blank mark, read unsurely: in a table
-    row of numbers most likely a digit misread ("口" for a boxed-in "0")."""
+    row of numbers most likely a digit misread ("口" for a boxed-in "0"). A letter or
+    punctuation mark ("n", "、") is unsure however surely read: no value cell prints one
+    (a letter the tokenizer repairs to a digit excepted), and read as printed it would
+    end the row's values or leave no token, moving the cells after it a column left."""
+    from .normalize import is_cjk
     from .scanpage import _DASH_READINGS
     from .tokens import BLANK_MARKS, ocr_digits
     t = text.strip()
     return len(t) == 1 and not t.isdigit() and t not in BLANK_MARKS and t not in _DASH_READINGS \
-        and ocr_digits(t) is None and conf < UNSURE_GLYPH
+        and ocr_digits(t) is None and (conf < UNSURE_GLYPH or not is_cjk(t))

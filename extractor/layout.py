@@ -578,7 +578,29 @@ def visual_rows(items: Sequence, joins) -> list[list]:
         top, bottom = y0, y1
     for r in rows:
         r.sort(key=lambda it: it.bbox[0])
+        if len(r) > 1:
+            _stacked_top_first(r)
     return rows
+
+
+ALIGNED = 0.5  # left edges closer than this share of the lower line height are one edge
+
+
+def _stacked_top_first(row: list) -> None:
+    """Items of one row (left to right) that stand one above the other from one left edge,
+    the lines of a wrapped cell beside values centred on them, are read top to bottom
+    (on a scan the second line's edge may fall a pixel further left than the first's)."""
+    for i in range(1, len(row)):
+        j = i
+        while j and _above(row[j], row[j - 1]):
+            row[j - 1], row[j] = row[j], row[j - 1]
+            j -= 1
+
+
+def _above(a, b) -> bool:
+    """Does ``a`` stand right above ``b``, from the same left edge (:data:`ALIGNED`)?"""
+    (ax0, ay0, _, ay1), (bx0, by0, _, by1) = a.bbox, b.bbox
+    return ay1 <= by0 and abs(ax0 - bx0) <= ALIGNED * min(ay1 - ay0, by1 - by0)
 
 
 def text_rows(glyphs: Iterable[Glyph]) -> list[Row]:

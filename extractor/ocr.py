@@ -219,19 +219,32 @@ def _bgr(img: np.ndarray) -> np.ndarray:
     return img
 
 
-def crop_quad(img: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """The text line inside quad ``q`` (clockwise from top-left), straightened."""
+def crop_quad(img: np.ndarray, q: np.ndarray, turn: bool = True) -> np.ndarray:
+    """The text line inside quad ``q`` (clockwise from top-left), straightened; upright
+    text (:func:`read_turned`) is turned to be read, unless ``turn`` is False (a box made
+    larger than the detector drew it, whose shape says nothing of the text's way)."""
     import cv2
     q = np.asarray(q, dtype=np.float32)
-    w = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3])))
-    h = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
-    w, h = max(w, 1), max(h, 1)
+    w, h = crop_size(q)
     dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     m = cv2.getPerspectiveTransform(q, dst)
     out = cv2.warpPerspective(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
-    if h >= 1.5 * w:  # vertical text: read it turned (as rapidocr does)
+    if turn and read_turned(q):  # vertical text: read it turned (as rapidocr does)
         out = np.rot90(out)
     return out
+
+
+def crop_size(q: np.ndarray) -> tuple[int, int]:
+    """Width and height (pixels) of the straightened crop of quad ``q``."""
+    w = int(max(np.linalg.norm(q[0] - q[1]), np.linalg.norm(q[2] - q[3])))
+    h = int(max(np.linalg.norm(q[0] - q[3]), np.linalg.norm(q[1] - q[2])))
+    return max(w, 1), max(h, 1)
+
+
+def read_turned(q: np.ndarray) -> bool:
+    """Is quad ``q`` upright text, which :func:`crop_quad` turns before it is read?"""
+    w, h = crop_size(np.asarray(q, dtype=np.float32))
+    return h >= 1.5 * w
 
 
 _ENGINE: Optional[Engine] = None

@@ -25,7 +25,7 @@ from .rules import evaluate
 from .confidence import REVIEW_THRESHOLD
 from .settings import Settings
 from .sections import Section, find_sections, is_furniture, is_prose
-from .tables import RowRead, header_unit, read_appeals, read_rows, rows_printed_empty
+from .tables import RowRead, header_unit, read_appeals, read_rows, rows_printed_empty, whole_counts
 from .template import Template, label_key, load_templates
 
 if TYPE_CHECKING:
@@ -166,6 +166,7 @@ def stage_fields(s: State) -> None:
     if s.template is None:
         return
     settle_by_position(s.doc, s.rows)
+    whole_counts(s.template, s.doc, s.rows)
     # text may print a blank cell as nothing; in HTML, PDFs and scans a cell has its place,
     # so there a row without values is a row whose values were not read
     empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows) if s.doc.kind == "text" else {}

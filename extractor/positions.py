@@ -79,13 +79,39 @@ def settle_by_position(doc: Document, rows: Sequence[RowRead]) -> None:
         if not any(_placeable(r) for r in table_rows):
             continue
         centres = _column_centres(doc, table_rows)
-        if centres is None:
-            continue
-        for r in table_rows:
-            if _placeable(r) and r.cells:
-                reading = _place(doc, r.cells, centres)
-                if reading is not None:
-                    r.assignment = Assignment((reading,), "aligned")
+        if centres is not None:
+            parts = [(table_rows, centres)]
+        else:  # columns where a table's runs of rows show them, from values or else cells
+            parts = [(run, _column_centres(doc, run) or _slot_centres(doc, run))
+                     for run in _same_width_runs(doc, table_rows)]
+        for part, centres in parts:
+            if centres is None:
+                continue
+            for r in part:
+                if _placeable(r) and r.cells:
+                    reading = _place(doc, r.cells, centres)
+                    if reading is not None:
+                        r.assignment = Assignment((reading,), "aligned")
+
+
+def _same_width_runs(doc: Document, rows: Sequence[RowRead]) -> list[list[RowRead]]:
+    """The table's rows cut where the ruled rows change their left and right edges: a
+    table continued on the next page of one long picture stands at another scale there,
+    so its columns hold other positions (the rows of a ruled grid all span its width).
+    One run when the lines have no boxes or every row spans the same width."""
+    runs: list[list[RowRead]] = []
+    edges: Optional[tuple[float, float]] = None
+    for r in rows:
+        box = doc.lines[r.cells[0].line].bbox if r.cells else None
+        if box is not None and runs and edges is not None and (
+                abs(box[0] - edges[0]) > PDF_JOIN or abs(box[2] - edges[1]) > PDF_JOIN):
+            runs.append([])
+        if not runs:
+            runs.append([])
+        runs[-1].append(r)
+        if box is not None:
+            edges = (box[0], box[2])
+    return runs
 
 
 def _placeable(r: RowRead) -> bool:
@@ -115,6 +141,30 @@ def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[flo
         # grid columns: values in the first and the last column fix every column between
         return [xs[0] + k for k in range(ncols)]
     return None
+
+
+def _slot_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[float]]:
+    """Column positions from the rows whose every column has its cell (as many values as
+    columns, or empty cells keeping the places) on a page (cells with boxes): in a ruled
+    grid a column printed blank on every row (its blank marks unread, or left empty)
+    still has its cells. None unless every column has a position and they stand clearly
+    apart, left to right."""
+    ncols = len(rows[0].reading) if rows else 0
+    if ncols < 2 or not any(doc.lines[t.line].cells[t.cell].bbox is not None for r in rows for t in r.cells[:1]):
+        return None
+    cols: list[list[float]] = [[] for _ in range(ncols)]
+    for r in rows:
+        if r.assignment.how in ("count", "positions") and len(r.reading) == ncols:
+            for k, slot in enumerate(r.reading):
+                x = position(doc, slot.token) if slot.token is not None else None
+                if x is not None:
+                    cols[k].append(x)
+    if any(not c for c in cols):
+        return None
+    centres = [statistics.median(c) for c in cols]
+    if any(b - a <= 2 * PDF_JOIN for a, b in zip(centres, centres[1:])):
+        return None
+    return centres
 
 
 def _place(doc: Document, cells: Sequence[Token], centres: list[float]) -> Optional[tuple[Slot, ...]]:

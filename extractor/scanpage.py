@@ -12,7 +12,8 @@ Steps (all on a grey image; boxes end in the source's own space):
    image and the boxes are rotated straight.
 4. **Recognise** every box; a tall box (characters stacked one per line, as in narrow
    group-label cells) is also read cut into its characters laid side by side, and the
-   better reading kept.
+   better reading kept. A box much lower than the text whose ink is one flat bar is a
+   printed blank mark "—" (:func:`dash_reading`), whatever its widened crop reads as.
 5. **Re-read unsure numbers**: a box that reads as a short number (or letters OCR makes
    of digits, or more digits than its width holds) with a character below
    :data:`REREAD_BELOW` is read again from the crop cut close to its ink (one more
@@ -32,7 +33,8 @@ Steps (all on a grey image; boxes end in the source's own space):
    alignment exactly as a born-digital PDF's text (:func:`extractor.readers.pdf._layout`).
 8. **Inked cells** (:mod:`extractor.cellink`): an empty cell of a ruled table that holds
    character-sized ink no word covers (a lone "0" the detector missed), and a cell of
-   one unsure character that is no digit in a row of numbers ("口" for a boxed-in "0"),
+   one unsure character that is no digit in a row of numbers ("口" for a boxed-in "0";
+   a letter or punctuation mark however sure; or such a character beside digits, "0口"),
    is read again from its ink; a number or blank mark read there becomes the cell's
    text, anything else marks the cell ``unread`` (its field goes to review, never
    ``blank``).
@@ -57,7 +59,7 @@ from .cellink import CellReading, read_empty_cells, unsure_glyph
 from .layout import Frame, Glyph, furniture_key, in_margin, union
 from .model import BBox, Cell
 from .normalize import normalize_cell
-from .ocr import Engine, Reading, Word, crop_quad, engine, word_of
+from .ocr import Engine, Reading, Word, crop_quad, engine, read_turned, word_of
 
 MIN_SKEW = 0.15  # degrees: straighter pages are left alone
 MAX_SKEW = 10.0  # steeper slopes are not skew (rotated stamps, diagonal text)
@@ -252,13 +254,18 @@ def orphan_ink(gray: np.ndarray, quads: list[np.ndarray], text_h: float) -> list
 
 # -------------------------------------------------------------------- recognition
 
+LOW_BOX = 0.8  # a box lower than this share of the page's text height is widened
+
+
 def widen(q: np.ndarray, text_h: float = 0.0) -> np.ndarray:
     """A box much lower than the page's text (``text_h``, the median box height) scaled
     about its centre to that height: the detector boxes only the middle of a thin "0" or
     "1", and read so it comes out "C", "D" or nothing. (Widening every short box with
-    paper instead made lone zeros read "。" or "00".)"""
+    paper instead made lone zeros read "。" or "00".) The grown box may stand upright;
+    it is read as it stands all the same (:func:`recognise`): turned, a dash reads "1"
+    and a "1" reads "一"."""
     a, b = _sides(q)
-    if not (text_h > 0 and b < 0.8 * text_h):
+    if not (text_h > 0 and b < LOW_BOX * text_h):
         return q
     grow = text_h / max(b, 1.0) - 1.0  # scaled about its centre to the text's height
     grow_x = a * grow / 2
@@ -285,22 +292,73 @@ def recognise(eng: Engine, img: np.ndarray, quads: list[np.ndarray],
     their readings are kept only when they read well (:data:`ORPHAN_MIN_CONF`), since
     most such blobs on a noisy page are specks."""
     th = text_height(quads[:first_orphan])
+    n = len(quads) if first_orphan is None else first_orphan
+    grown = [_sides(q)[1] < LOW_BOX * th for q in quads]  # widened: never read turned
     quads = [widen(q, th) for q in quads]
-    crops = [crop_quad(img, q) for q in quads]
+    crops = [crop_quad(img, q, turn=not g) for q, g in zip(quads, grown)]
     reads = eng.recognize(crops)
-    tall = [i for i, q in enumerate(quads) if _sides(q)[1] >= 1.5 * _sides(q)[0]]
+    reads = [dash_reading(r, c, th) if i < n and (g or not read_turned(q)) else r
+             for i, (r, c, g, q) in enumerate(zip(reads, crops, grown, quads))]
+    tall = [i for i, q in enumerate(quads) if not grown[i] and _sides(q)[1] >= 1.5 * _sides(q)[0]]
     if tall:
         stacked = eng.recognize([_unstack(img, quads[i]) for i in tall])
         for i, r in zip(tall, stacked):
             if r.text and r.conf > reads[i].conf:
-                n = len(r.text)
+                chars = len(r.text)
                 reads[i] = Reading(r.text, r.conf, r.probs, r.alts, r.alt_probs,
-                                   tuple((k + 0.5) / n for k in range(n)))
-    n = len(quads) if first_orphan is None else first_orphan
+                                   tuple((k + 0.5) / chars for k in range(chars)))
     words = [word_of(q, r) for i, (q, r) in enumerate(zip(quads, reads))
              if r.text.strip() and (_orphan_ok(r) if i >= n else not _speck(q, r, th))]
     words = [trim_number(w) for w in dedupe(words)]
     return [separator_doubt(w) for w in reread_numbers(eng, img, words, th)]
+
+
+DASH_GLYPHS = set("二=一-—ー_")  # what a printed "—" reads as, its box widened or not
+BAR_GLYPHS = {"1", "l", "I", "|"}  # a "—" read with the cell's rule beside it, unsurely
+BAR_SURE = 0.95  # a stroke read at least this surely is a "1"
+DASH_THIN = 0.2  # ink lower than this share of the text height is a stroke, not a character
+DASH_WIDE = 0.25  # a dash read as a stroke is at least this wide (specks are smaller)
+DASH_CONF = 0.95  # confidence of a dash told by its shape
+RULE_SPAN = 0.8  # ink along a crop's side over this share of it is a piece of a rule
+
+
+def dash_reading(r: Reading, crop: np.ndarray, text_h: float) -> Reading:
+    """A reading of a box whose ink, rules left out, is one flat bar is a printed blank
+    mark "—", whatever the crop reads as: "二" or "=" once a low box is widened
+    (:func:`widen`), "1" (unsurely) beside the cell's rule. No digit is that flat: a thin
+    "0" or "1" boxed in its middle has ink as high as the text."""
+    if not r.text or text_h <= 0:
+        return r
+    bar = r.text in BAR_GLYPHS and r.conf < BAR_SURE
+    if not (bar or set(r.text) <= DASH_GLYPHS):
+        return r
+    box = _ink_extent(crop)
+    if box is None:
+        return r
+    w, h = box[2] - box[0], box[3] - box[1]
+    if not (h <= DASH_THIN * text_h and w >= 2 * h and (w >= DASH_WIDE * text_h or not bar)):
+        return r
+    return Reading("-", DASH_CONF, (DASH_CONF,), ("",), (0.0,), (0.5,))
+
+
+def _ink_extent(crop: np.ndarray) -> Optional[tuple[int, int, int, int]]:
+    """Box (x0, y0, x1, y1) of a crop's ink (Otsu threshold) but for pieces of rules (ink
+    along a whole side; running through from top to bottom; or from side to side off the
+    middle, where a dash lies), None without ink."""
+    import cv2
+    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, b = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(b, connectivity=8)
+    h, w = b.shape
+    inner = [(x, y, x + bw, y + bh) for x, y, bw, bh, _ in stats[1:]
+             if not ((y == 0 or y + bh == h) and bw >= RULE_SPAN * w)
+             and not ((x == 0 or x + bw == w) and bh >= RULE_SPAN * h)
+             and not (y == 0 and y + bh == h)
+             and not (x == 0 and x + bw == w and abs(2 * y + bh - h) > h / 2)]
+    if not inner:
+        return None
+    return (min(c[0] for c in inner), min(c[1] for c in inner),
+            max(c[2] for c in inner), max(c[3] for c in inner))
 
 
 ORPHAN_MIN_CONF = 0.6  # a blob the detector missed is kept when it reads at least this well
@@ -428,7 +486,9 @@ def reread_numbers(eng: Engine, img: np.ndarray, words: list[Word], text_h: floa
                                                or _ndigits(w.text) > capacity(w, text_h))]
     if not unsure:
         return words
-    reads = eng.recognize([ink_crop(crop_quad(img, np.array(words[i].quad, dtype=np.float32))) for i in unsure])
+    # a number is never upright text: its box (widened, or a lone digit) is read as it stands
+    reads = eng.recognize([ink_crop(crop_quad(img, np.array(words[i].quad, dtype=np.float32), turn=False))
+                           for i in unsure])
     out = list(words)
     for i, again in zip(unsure, reads):
         first = words[i]
@@ -541,11 +601,14 @@ def word_glyphs(words: list[Word], scale: float) -> tuple[list[Glyph], list[floa
             # inside a word characters meet halfway (the recogniser marks real gaps with a
             # space); beside a space a character reaches no further than its own width
             reach = height * (0.9 if _wide(ch) else 0.6)
-            before = chars[k - 1] if k else ""
-            after = chars[k + 1] if k + 1 < len(chars) else ""
-            a = x0 if not before else (centres[k] + centres[k - 1]) / 2 if not before.isspace() \
+            # a dropped space leaves no gap: characters on both sides of it meet halfway
+            i = k - 1 if k and chars[k - 1] != "\0" else k - 2
+            j = k + 1 if k + 1 < len(chars) and chars[k + 1] != "\0" else k + 2
+            before = chars[i] if i >= 0 else ""
+            after = chars[j] if j < len(chars) else ""
+            a = x0 if not before else (centres[k] + centres[i]) / 2 if not before.isspace() \
                 else centres[k] - reach / 2
-            b = x1 if not after else (centres[k] + centres[k + 1]) / 2 if not after.isspace() \
+            b = x1 if not after else (centres[k] + centres[j]) / 2 if not after.isspace() \
                 else centres[k] + reach / 2
             a, b = max(a, x0), min(b, x1)
             if b <= a:
@@ -705,8 +768,10 @@ def page_words(img: np.ndarray, upright: bool = False) -> tuple[list[Word], np.n
 
 def unsure_cells(items, glyphs: list[Glyph], probs: list[float]) -> frozenset[tuple[int, int]]:
     """(item, cell) indexes of the ruled tables' cells holding one unsure character that
-    is no digit (:func:`extractor.cellink.unsure_glyph`), in rows of at least two numbers."""
-    from .tokens import parse_number
+    is no digit (:func:`extractor.cellink.unsure_glyph`), alone or at an end of digits
+    ("0口": a speck or a rule read beside a digit, or a digit misread), in rows of at least
+    two numbers."""
+    from .tokens import ocr_digits, parse_number
     out = set()
     for i, it in enumerate(items):
         if it.kind != "table" or sum(parse_number(normalize_cell(c.raw).strip()) is not None
@@ -714,9 +779,20 @@ def unsure_cells(items, glyphs: list[Glyph], probs: list[float]) -> frozenset[tu
             continue
         for j, c in enumerate(it.cells):
             t = c.raw.strip()
-            if len(t) == 1 and unsure_glyph(t, _weakest_in(c.bbox, glyphs, probs)):
+            odd = t if len(t) == 1 else _odd_end(t)
+            if odd and ocr_digits(t) is None and unsure_glyph(odd, _weakest_in(c.bbox, glyphs, probs)):
                 out.add((i, j))
     return frozenset(out)
+
+
+def _odd_end(text: str) -> str:
+    """The one letter or character at either end of ``text``, when the rest is digits
+    ("0口" → "口": read as printed it is a label, ending the row's values); else "".
+    (Punctuation beside digits, "0°", is no token and leaves the number as it is.)"""
+    for odd, rest in ((text[-1:], text[:-1]), (text[:1], text[1:])):
+        if rest.isdigit() and odd.isalpha():
+            return odd
+    return ""
 
 
 def _weakest_in(box: BBox, glyphs: list[Glyph], probs: list[float]) -> float:

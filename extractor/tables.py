@@ -14,13 +14,14 @@ often shredded, labels; it is found as the first row of at least ten cells after
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
-from .columns import Assignment, Reading, assign, one_full
-from .model import Token
+from .columns import Assignment, Reading, Slot, assign, one_full
+from .model import Document, Token
 from .rows import RowMatch, similarity
-from .template import Table, Template, label_key
+from .template import Table, Template, is_count, label_key
 
 APPEALS_CHARS = set("行政复议诉讼未经直接起后结果维持纠正其他尚审总计")
 MIN_APPEALS_CELLS = 10
@@ -314,3 +315,31 @@ def header_unit(tokens: Sequence[Token], start: int, end: int) -> Optional[str]:
             if "元" in t.text.split("金额", 1)[1]:
                 return "元"
     return None
+
+
+_POINT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+$")
+
+
+def whole_counts(template: Template, doc: Document, rows: Sequence[RowRead]) -> None:
+    """A count read by OCR as "4.566" is 4566: "," and "." differ by a few pixels, and a
+    count has no fraction (amounts and year-on-year changes may). In place, on the rows'
+    readings; the number is marked repaired (its field's confidence drops and its source
+    says what was read). A text layer printing "4.566" is left as printed."""
+    for r in rows:
+        table = template.table(r.table)
+        ids = [table.field_id(r.row, c.id) for c in table.columns]
+        readings = tuple(tuple(_whole(doc, s) if is_count(fid) else s for fid, s in zip(ids, rd))
+                         for rd in r.assignment.readings)
+        if readings != r.assignment.readings:
+            r.assignment = Assignment(readings, r.assignment.how)
+
+
+def _whole(doc: Document, s: Slot) -> Slot:
+    t = s.token
+    if s.kind != "num" or t is None or not _POINT_GROUPS.match(s.text or t.text):
+        return s
+    line = doc.lines[t.line]
+    if t.cell >= len(line.cells) or line.cells[t.cell].confidence >= 1.0:
+        return s  # not read by OCR
+    digits = (s.text or t.text).replace(".", "")
+    return Slot("num", float(digits), replace(t, text=digits, value=float(digits), repaired=t.text), digits)

@@ -117,3 +117,13 @@ def test_a_lone_unsure_character_is_read_again_and_nothing_else():
     assert not unsure_glyph("o", 0.3)
     assert not unsure_glyph("-", 0.3) and not unsure_glyph("无", 0.3)  # printed blank marks
     assert not unsure_glyph("其他", 0.3)  # words are labels
+
+
+def test_letters_and_punctuation_in_a_value_cell_are_read_again_however_sure():
+    from extractor.cellink import unsure_glyph
+    from extractor.scanpage import _odd_end
+    assert unsure_glyph("n", 0.99) and unsure_glyph("、", 0.95)  # no value cell prints them
+    assert not unsure_glyph("口", 0.95) and not unsure_glyph("O", 0.99)  # O: the tokenizer's 0
+    assert _odd_end("0口") == "口" and _odd_end("口12") == "口"  # a character read beside digits
+    assert _odd_end("+6") == "" and _odd_end("0°") == "" and _odd_end("12") == ""
+    assert _odd_end("1口2") == ""

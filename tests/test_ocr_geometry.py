@@ -125,3 +125,105 @@ def test_a_separator_before_three_digits_is_doubted_unless_read_surely():
     assert separator_doubt(sure) is sure
     decimal = _word("6.2918", 0.9)
     assert separator_doubt(decimal) is decimal
+
+
+def test_digits_of_one_number_meet_where_a_space_was_dropped():
+    """"1114" in a font whose "1" is narrow reads "1 1 1 4": the spaces are dropped and
+    the digits' glyphs must touch, or the layout splits the number at the gaps."""
+    w = Word("1 1 1 4", (0, 0, 135, 37), 0.9, (1.0, 0.7, 1.0, 0.7, 1.0, 0.9, 1.0), ("",) * 7,
+             (0.0,) * 7, (0.07, 0.18, 0.3, 0.43, 0.52, 0.66, 0.75))
+    glyphs, _ = word_glyphs([w], 1.0)
+    assert "".join(g.c for g in glyphs) == "1114"
+    assert all(b.x0 - a.x1 < 1e-6 for a, b in zip(glyphs, glyphs[1:]))
+    assert not any(g.space for g in glyphs)
+
+
+def _dash_crop(bar_h: int, bar_w: int = 16, rule_below: bool = False) -> np.ndarray:
+    crop = np.full((56, 40), 240, np.uint8)
+    top = 28 - bar_h // 2
+    crop[top:top + bar_h, 12:12 + bar_w] = 20
+    if rule_below:
+        crop[54:, :] = 30  # the cell's rule the widened box reaches into
+    return crop
+
+
+def test_a_flat_bar_read_as_a_character_is_a_printed_dash():
+    from extractor.scanpage import DASH_CONF, dash_reading
+    read = _reading("二", 0.79)
+    for crop in (_dash_crop(3), _dash_crop(3, rule_below=True)):
+        out = dash_reading(read, crop, 56.0)
+        assert (out.text, out.conf) == ("-", DASH_CONF)
+    assert dash_reading(read, _dash_crop(30, bar_w=5), 56.0) is read  # a "1" stands as high as text
+    assert dash_reading(read, _dash_crop(20, bar_w=14), 56.0) is read  # no flat stroke
+    digit = _reading("0", 0.5)
+    assert dash_reading(digit, _dash_crop(3), 56.0) is digit  # only what a dash reads as
+
+
+def test_lines_of_a_wrapped_cell_are_read_top_down_whatever_their_left_edges():
+    """A wrapped label beside values centred on its two lines is one visual row; on a scan
+    the second line's left edge may fall a pixel left of the first's, which must not put
+    it first. Lines of other left edges (a header centred over several columns) keep
+    their left-to-right order."""
+    from types import SimpleNamespace as Box
+    from extractor.layout import visual_rows
+    first = Box(bbox=(101.0, 100.0, 250.0, 112.0), name="(3)补正后申请内容")
+    second = Box(bbox=(100.0, 114.0, 160.0, 126.0), name="仍不明确")
+    value = Box(bbox=(300.0, 106.0, 310.0, 120.0), name="0")
+    rows = visual_rows([value, second, first], lambda it, row: True)
+    assert [[it.name for it in r] for r in rows] == [["(3)补正后申请内容", "仍不明确", "0"]]
+    over = Box(bbox=(150.0, 100.0, 260.0, 112.0), name="法人或其他组织")
+    under = Box(bbox=(120.0, 114.0, 160.0, 126.0), name="商业企业")
+    rows = visual_rows([over, under, value], lambda it, row: True)
+    assert [it.name for it in rows[0]] == ["商业企业", "法人或其他组织", "0"]
+
+
+def test_a_widened_box_is_read_as_it_stands():
+    """A dash or a lone digit boxed far lower than the text is widened to the text's
+    height; the grown box may stand upright, but it is no vertical text: turned, a dash
+    reads "1" and a "1" reads "一"."""
+    from extractor.ocr import crop_quad
+    img = np.full((200, 200), 255, np.uint8)
+    img[95:98, 90:110] = 0  # a dash
+    q = widen(np.array([[95, 87], [106, 87], [106, 106], [95, 106]], np.float32), 56.0)
+    assert (q[:, 1].max() - q[:, 1].min()) >= 1.5 * (q[:, 0].max() - q[:, 0].min())  # upright
+    crop = crop_quad(img, q, turn=False)
+    assert crop.shape[0] > crop.shape[1]
+    rows = np.nonzero((crop < 128).any(axis=1))[0]
+    assert len(rows) <= 4  # the dash still lies flat
+    assert crop_quad(img, q).shape[0] < crop_quad(img, q).shape[1]  # by default: turned
+
+
+def test_recognise_reads_widened_boxes_unturned():
+    from extractor.scanpage import recognise
+    seen = []
+
+    class Engine:
+        def recognize(self, crops):
+            seen.extend(c.shape for c in crops)
+            return [_reading("7", 0.99) for _ in crops]
+
+    img = np.full((300, 600), 255, np.uint8)
+    line = [np.array([[x, 20], [x + 300, 20], [x + 300, 76], [x, 76]], np.float32) for x in (10, 10, 10)]
+    line = [q + np.array([0, 80 * k], np.float32) for k, q in enumerate(line)]  # the text: 56 high
+    dash = np.array([[400, 100], [411, 100], [411, 119], [400, 119]], np.float32)
+    recognise(Engine(), img, line + [dash])
+    h, w = seen[3][:2]
+    assert h > w  # the dash's widened box, read as it stands
+
+
+def test_a_dash_beside_its_cells_rule_read_as_a_stroke_is_a_dash():
+    """A long "—" boxed with the cell's rule beside it reads "1", unsurely: the rule runs
+    through the crop from top to bottom and is left out; a flat bar remains."""
+    from extractor.scanpage import dash_reading
+    crop = np.full((40, 70), 240, np.uint8)
+    crop[19:23, 10:50] = 20  # the dash
+    crop[:, 62:65] = 20  # the cell's rule, running through
+    out = dash_reading(_reading("1", 0.83), crop, 40.0)
+    assert out.text == "-"
+    sure = _reading("1", 0.99)
+    assert dash_reading(sure, crop, 40.0) is sure  # a "1" read surely stays a "1"
+    speck = np.full((40, 70), 240, np.uint8)
+    speck[:, 30:34] = 20  # a tight "1" touching both edges, left out as a rule...
+    speck[30:32, 40:45] = 20  # ...and a speck: no dash
+    unsure = _reading("1", 0.8)
+    assert dash_reading(unsure, speck, 40.0) is unsure

@@ -51,3 +51,59 @@ def test_web_page_columns_no_row_fills_are_placed_by_the_grid(tmp_path):
     assert truth["requests.total.social_org"] is None
     for f in (f for f in truth if f.startswith("requests.total.")):
         assert fields[f]["value"] == truth[f] and fields[f]["status"] != "inferred", f
+
+
+def _grid_rows(x0: float, pitch: float, rows: list[list[str]], first_line: int, spans: tuple[int, ...] = ()):
+    """Lines of a ruled requests grid (a label cell, the blank cells of its span, seven
+    value cells) and their RowReads, read from the cells as the pipeline reads them.
+    ``spans``: blank cells after each row's label (default three: a label over four
+    grid columns)."""
+    from extractor.columns import assign
+    from extractor.model import Cell, Line, Token
+    from extractor.tables import RowRead, row_validator
+    from extractor.template import load_templates
+    table = load_templates()["2019"].table("requests")
+    lines, reads = [], []
+    for k, values in enumerate(rows):
+        n = first_line + k
+        span = spans[k] if spans else 3
+        texts = [""] * span + values
+        left = x0 + (7 - len(texts)) * pitch + 4 * pitch
+        cells = [Cell("label", bbox=(x0, 0, left, 10))]
+        cells += [Cell(v, bbox=(left + j * pitch, 0, left + (j + 1) * pitch, 10)) for j, v in enumerate(texts)]
+        lines.append(Line(tuple(cells), bbox=(x0, 0, x0 + 11 * pitch, 10)))
+        toks = [Token("num", v, n, j + 1, value=float(v)) if v else Token("blank", "", n, j + 1)
+                for j, v in enumerate(texts)]
+        reads.append(RowRead("requests", table.rows[k].id, assign(toks, 7, row_validator(table)), 1.0, 1.0,
+                             cells=tuple(toks)))
+    return lines, reads
+
+
+def test_a_table_continued_at_another_scale_keeps_its_columns():
+    """One long picture of two pages: the table goes on at another scale, so its columns
+    stand elsewhere; each run of rows of one width is placed by its own columns."""
+    from extractor.model import Document
+    from extractor.positions import settle_by_position
+    top = [["0", "0", "0", "0", "0", "0", "0"], ["0", "", "", "", "", "0", ""]]
+    bottom = [["1", "0", "0", "0", "0", "0", "1"], ["", "0", "", "0", "", "", ""]]
+    l1, r1 = _grid_rows(100.0, 40.0, top, 0)
+    l2, r2 = _grid_rows(130.0, 55.0, bottom, 2)
+    rows = r1 + r2
+    assert rows[1].assignment.how != "aligned"  # by the count of cells alone: open
+    settle_by_position(Document(path="x.png", kind="image", lines=l1 + l2), rows)
+    got = [[s.value if s.kind == "num" else None for s in r.reading] for r in rows]
+    assert got[1] == [0, None, None, None, None, 0, None]
+    assert got[3] == [None, 0, None, 0, None, None, None]
+
+
+def test_columns_printed_blank_throughout_take_their_place_from_the_cells():
+    """Columns no row prints a value in (their dashes unread) still have their cells: the
+    rows whose every column has a cell give the columns' places."""
+    from extractor.model import Document
+    from extractor.positions import settle_by_position
+    values = [["5", "0", "", "", "1", "0", "6"], ["0", "0", "", "", "0", "0", ""]]
+    lines, rows = _grid_rows(100.0, 40.0, values, 0, spans=(0, 3))
+    assert rows[0].assignment.how == "positions" and not rows[1].assignment.settled
+    settle_by_position(Document(path="x.png", kind="image", lines=lines), rows)
+    got = [s.value if s.kind == "num" else None for s in rows[1].reading]
+    assert got == [0, 0, None, None, 0, 0, None]
