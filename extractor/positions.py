@@ -99,14 +99,12 @@ def _same_width_runs(doc: Document, rows: Sequence[RowRead]) -> list[list[RowRea
     table continued on the next page of one long picture stands at another scale there,
     so its columns hold other positions (the rows of a ruled grid all span its width).
     One run when the lines have no boxes or every row spans the same width."""
-    runs: list[list[RowRead]] = []
+    runs: list[list[RowRead]] = [[]]
     edges: Optional[tuple[float, float]] = None
     for r in rows:
         box = doc.lines[r.cells[0].line].bbox if r.cells else None
-        if box is not None and runs and edges is not None and (
+        if box is not None and edges is not None and (
                 abs(box[0] - edges[0]) > PDF_JOIN or abs(box[2] - edges[1]) > PDF_JOIN):
-            runs.append([])
-        if not runs:
             runs.append([])
         runs[-1].append(r)
         if box is not None:
@@ -127,8 +125,7 @@ def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[flo
                 for x in [position(doc, t)] if x is not None)
     if ncols < 2 or len(xs) < ncols:
         return None
-    pdf = any(doc.lines[t.line].cells[t.cell].bbox is not None for r in rows for t in r.cells[:1])
-    join = GRID_JOIN if doc.kind == "html" else PDF_JOIN if pdf else TEXT_JOIN
+    join = GRID_JOIN if doc.kind == "html" else PDF_JOIN if _on_page(doc, rows) else TEXT_JOIN
     clusters: list[list[float]] = [[xs[0]]]
     for x in xs[1:]:
         if x - clusters[-1][-1] <= join:
@@ -143,6 +140,11 @@ def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[flo
     return None
 
 
+def _on_page(doc: Document, rows: Sequence[RowRead]) -> bool:
+    """Whether the rows' cells have boxes (a PDF page or a scan), not text columns."""
+    return any(doc.lines[t.line].cells[t.cell].bbox is not None for r in rows for t in r.cells[:1])
+
+
 def _slot_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[float]]:
     """Column positions from the rows whose every column has its cell (as many values as
     columns, or empty cells keeping the places) on a page (cells with boxes): in a ruled
@@ -150,7 +152,7 @@ def _slot_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[float
     still has its cells. None unless every column has a position and they stand clearly
     apart, left to right."""
     ncols = len(rows[0].reading) if rows else 0
-    if ncols < 2 or not any(doc.lines[t.line].cells[t.cell].bbox is not None for r in rows for t in r.cells[:1]):
+    if ncols < 2 or not _on_page(doc, rows):
         return None
     cols: list[list[float]] = [[] for _ in range(ncols)]
     for r in rows:

@@ -257,6 +257,11 @@ def orphan_ink(gray: np.ndarray, quads: list[np.ndarray], text_h: float) -> list
 LOW_BOX = 0.8  # a box lower than this share of the page's text height is widened
 
 
+def _low(q: np.ndarray, text_h: float) -> bool:
+    """Is box ``q`` much lower than the page's text, so :func:`widen` grows it?"""
+    return text_h > 0 and _sides(q)[1] < LOW_BOX * text_h
+
+
 def widen(q: np.ndarray, text_h: float = 0.0) -> np.ndarray:
     """A box much lower than the page's text (``text_h``, the median box height) scaled
     about its centre to that height: the detector boxes only the middle of a thin "0" or
@@ -264,9 +269,9 @@ def widen(q: np.ndarray, text_h: float = 0.0) -> np.ndarray:
     paper instead made lone zeros read "。" or "00".) The grown box may stand upright;
     it is read as it stands all the same (:func:`recognise`): turned, a dash reads "1"
     and a "1" reads "一"."""
-    a, b = _sides(q)
-    if not (text_h > 0 and b < LOW_BOX * text_h):
+    if not _low(q, text_h):
         return q
+    a, b = _sides(q)
     grow = text_h / max(b, 1.0) - 1.0  # scaled about its centre to the text's height
     grow_x = a * grow / 2
     grow_y = b * grow / 2
@@ -293,7 +298,7 @@ def recognise(eng: Engine, img: np.ndarray, quads: list[np.ndarray],
     most such blobs on a noisy page are specks."""
     th = text_height(quads[:first_orphan])
     n = len(quads) if first_orphan is None else first_orphan
-    grown = [_sides(q)[1] < LOW_BOX * th for q in quads]  # widened: never read turned
+    grown = [_low(q, th) for q in quads]  # widened: never read turned
     quads = [widen(q, th) for q in quads]
     crops = [crop_quad(img, q, turn=not g) for q, g in zip(quads, grown)]
     reads = eng.recognize(crops)

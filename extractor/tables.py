@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Optional, Sequence
 
-from .columns import Assignment, Reading, Slot, assign, one_full
+from .columns import Assignment, Reading, Slot, assign
 from .model import Document, Token
 from .rows import RowMatch, similarity
 from .template import Table, Template, is_count, label_key
@@ -223,21 +223,21 @@ def read_appeals(template: Template, tokens: Sequence[Token], start: int, end: i
     by_rows = _appeals_by_rows(table, tokens, start, end, 1.0 if heading_found else 0.95)
     if by_rows:
         return by_rows
-    cells, header = _appeals_cells(tokens, start, end, width * len(table.rows))
+    n = width * len(table.rows)
+    cells, header = _appeals_cells(tokens, start, end, n)
     if cells is None:
         return []
-    a = assign(cells, width * len(table.rows), row_validator(table))
+    a = assign(cells, n, row_validator(table))
     if a is None:
         return []
     evidence = _appeals_evidence(header, heading_found)
-    full = one_full(a.readings) if not a.settled else None
+    short = _numbers(cells) < n
     out = []
     for g, row in enumerate(table.rows):
         readings = tuple(dict.fromkeys(r[g * width:(g + 1) * width] for r in a.readings))
         how = a.how if len(readings) == 1 or a.how == "ambiguous" else "ambiguous"
-        part = full[g * width:(g + 1) * width] if full else None
-        out.append(RowRead("appeals", row.id, Assignment(readings, how, part), 1.0, evidence,
-                           short=_numbers(cells) < len(a.readings[0])))
+        part = a.full[g * width:(g + 1) * width] if a.full else None
+        out.append(RowRead("appeals", row.id, Assignment(readings, how, part), 1.0, evidence, short=short))
     return out
 
 
@@ -328,10 +328,15 @@ def whole_counts(template: Template, doc: Document, rows: Sequence[RowRead]) -> 
     for r in rows:
         table = template.table(r.table)
         ids = [table.field_id(r.row, c.id) for c in table.columns]
-        readings = tuple(tuple(_whole(doc, s) if is_count(fid) else s for fid, s in zip(ids, rd))
-                         for rd in r.assignment.readings)
-        if readings != r.assignment.readings:
-            r.assignment = Assignment(readings, r.assignment.how)
+        a = r.assignment
+        readings = tuple(_whole_reading(doc, ids, rd) for rd in a.readings)
+        if readings != a.readings:
+            full = _whole_reading(doc, ids, a.full) if a.full else None
+            r.assignment = replace(a, readings=readings, full=full)
+
+
+def _whole_reading(doc: Document, ids: Sequence[str], reading: Reading) -> Reading:
+    return tuple(_whole(doc, s) if is_count(fid) else s for fid, s in zip(ids, reading))
 
 
 def _whole(doc: Document, s: Slot) -> Slot:

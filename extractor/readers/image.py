@@ -159,10 +159,8 @@ def ocr_pdf(doc: Document) -> Document:
         for number, box in doc.image_regions:
             page = pdf.load_page(number - 1)
             clip = pymupdf.Rect(box) * page.rotation_matrix
-            pix = page.get_pixmap(dpi=DEFAULT_DPI, clip=clip, colorspace=pymupdf.csGRAY, alpha=False)
-            img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
-            res = read_page_image(np.ascontiguousarray(img), DEFAULT_DPI, _to_page(page, DEFAULT_DPI, clip),
-                                  upright=True)
+            res = read_page_image(grey_pixels(page, DEFAULT_DPI, clip), DEFAULT_DPI,
+                                  _to_page(page, DEFAULT_DPI, clip), upright=True)
             pictures.append((number, box, res))
             warnings.append(f"page {number}: a picture read by OCR ({len(res.rows)} rows)")
     done = set(doc.needs_ocr)
@@ -233,9 +231,15 @@ def render_page(page) -> tuple[np.ndarray, float]:
         native = max(info.get("width", 0) / (box.width / 72.0), info.get("height", 0) / (box.height / 72.0))
         if native > 0:
             dpi = int(round(min(max(native, MIN_DPI), MAX_DPI)))
-    pix = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY, alpha=False)
+    return grey_pixels(page, dpi), dpi
+
+
+def grey_pixels(page, dpi: float, clip=None) -> np.ndarray:
+    """The page (or its ``clip``, in the page's rotated space) rendered grey at ``dpi``."""
+    from ..mupdf import pymupdf
+    pix = page.get_pixmap(dpi=dpi, clip=clip, colorspace=pymupdf.csGRAY, alpha=False)
     img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, :pix.width]
-    return np.ascontiguousarray(img), dpi
+    return np.ascontiguousarray(img)
 
 
 # ------------------------------------------------------------------------- assembly
