@@ -326,9 +326,11 @@ def whole_counts(template: Template, doc: Document, rows: Sequence[RowRead]) -> 
     readings; the number is marked repaired (its field's confidence drops and its source
     says what was read). A text layer printing "4.566" is left as printed."""
     for r in rows:
+        a = r.assignment
+        if not any(_grouped(s) for rd in a.readings[:1] for s in rd):
+            continue  # (every reading of a row places the same printed numbers)
         table = template.table(r.table)
         ids = [table.field_id(r.row, c.id) for c in table.columns]
-        a = r.assignment
         readings = tuple(_whole_reading(doc, ids, rd) for rd in a.readings)
         if readings != a.readings:
             full = _whole_reading(doc, ids, a.full) if a.full else None
@@ -339,10 +341,15 @@ def _whole_reading(doc: Document, ids: Sequence[str], reading: Reading) -> Readi
     return tuple(_whole(doc, s) if is_count(fid) else s for fid, s in zip(ids, reading))
 
 
+def _grouped(s: Slot) -> bool:
+    """A number printed in groups of three digits after points ("4.566")."""
+    return s.kind == "num" and s.token is not None and _POINT_GROUPS.match(s.text or s.token.text) is not None
+
+
 def _whole(doc: Document, s: Slot) -> Slot:
-    t = s.token
-    if s.kind != "num" or t is None or not _POINT_GROUPS.match(s.text or t.text):
+    if not _grouped(s):
         return s
+    t = s.token
     line = doc.lines[t.line]
     if t.cell >= len(line.cells) or line.cells[t.cell].confidence >= 1.0:
         return s  # not read by OCR
