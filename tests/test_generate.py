@@ -137,6 +137,23 @@ def test_pdf_text_layer_holds_the_printed_numbers(corpus):
                 assert any(str(v) == w.replace(",", "") for w in words), (t["document"], f, v)
 
 
+def test_embedded_fonts_are_subsets_that_read_back_like_named_fonts():
+    from training.gen.document import build_blocks
+    from training.gen.pdf_doc import render_pdf
+
+    report = make_report(random.Random(3))
+    blocks = build_blocks(random.Random(4), report)
+    named, embedded = (pymupdf.open("pdf", render_pdf(random.Random(5), "ruled", blocks, embed))
+                       for embed in (False, True))
+    fonts = {f[3]: f for page in embedded for f in page.get_fonts()}
+    assert fonts and all("+" in name and f[1] in ("ttf", "cid") and f[5] == "Identity-H"
+                         for name, f in fonts.items())  # subset tag, font program, glyph ids
+    assert all(f[1] == "n/a" for page in named for f in page.get_fonts())
+    def words(doc):  # text and x extent (the heights follow each font's ascender)
+        return [(round(w[0], 1), round(w[2], 1), w[4]) for page in doc for w in page.get_text("words")]
+    assert words(embedded) == words(named)
+
+
 def test_unknown_selection_is_rejected():
     with pytest.raises(ValueError, match="families"):
         select_families(families=["nope"])

@@ -55,6 +55,7 @@ HELD_OUT_FAMILIES = ("cell_boxes", "shaded", "thick_frame", "dense", "split_head
 # Families made only when named: the held-out PDF ones, the agency-wording text family,
 # pictured tables and the web pages of Word, WPS and site editors
 NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures", "html_word")
+EMBEDDED_FONTS = 0.8  # share of PDFs whose fonts are embedded as subsets, as Word and WPS write them
 TEXT_ENCODINGS = {"utf-8": 75, "utf-8-sig": 5, "gb18030": 10, "utf-16": 10}
 
 
@@ -90,8 +91,10 @@ def encode_html(rng: random.Random, blocks) -> tuple[bytes, str]:
         return render_html(rng, blocks, "utf-8").encode("utf-8"), "utf-8"
 
 
-def render(rng: random.Random, kind: str, family: str, blocks, agency: str = "") -> tuple[bytes, list[str], str]:
-    """The document's bytes, notes about how it was written, and its file extension."""
+def render(rng: random.Random, kind: str, family: str, blocks, agency: str = "",
+           embed: bool = False) -> tuple[bytes, list[str], str]:
+    """The document's bytes, notes about how it was written, and its file extension
+    (``embed``: a PDF's fonts are embedded)."""
     if family == "html_word":
         data, notes = render_html_word(rng, blocks, agency)
         return data, notes, EXTENSIONS[kind]
@@ -103,7 +106,7 @@ def render(rng: random.Random, kind: str, family: str, blocks, agency: str = "")
         return data, [f"encoding={charset}"], EXTENSIONS[kind]
     if kind == "scan":
         return render_scan(rng, family, blocks)
-    return render_pdf(rng, family, blocks), [], EXTENSIONS[kind]
+    return render_pdf(rng, family, blocks, embed), [f"fonts={'embedded' if embed else 'named'}"], EXTENSIONS[kind]
 
 
 def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
@@ -118,7 +121,9 @@ def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
         for b in blocks:
             if b.grid is not None and b.grid.name == "requests":
                 add_subtotals(rng, b.grid, report.printed.value)
-    data, notes, ext = render(rng, kind, family, blocks, report.agency)
+    # drawn apart from the document's own random stream, which stays as it was
+    embed = random.Random(f"fonts:{seed}:{index}").random() < EMBEDDED_FONTS
+    data, notes, ext = render(rng, kind, family, blocks, report.agency, embed)
     stem = f"g{index:05d}_{kind}_{family}"
     doc_path = out_dir / "docs" / f"{stem}.{ext}"
     doc_path.write_bytes(data)

@@ -225,8 +225,9 @@ def draw_held_table(flow: Flow, grid: Grid, family: str, base: TableOpts, look: 
         DECORATIONS[family](flow, grid, layout, look, rng)
 
 
-def render_heldout(rng: random.Random, family: str, blocks: list[Block]) -> bytes:
-    """The report as a PDF in one of the held-out families (same blocks, same truth)."""
+def render_heldout(rng: random.Random, family: str, blocks: list[Block], embed: bool = False) -> bytes:
+    """The report as a PDF in one of the held-out families (same blocks, same truth);
+    ``embed``: fonts embedded as subsets (:meth:`Flow.finish`)."""
     if family == "split_header":
         flow = RunningFlow(rng, running_header(rng, blocks))
     else:
@@ -238,4 +239,4 @@ def render_heldout(rng: random.Random, family: str, blocks: list[Block]) -> byte
             draw_held_table(flow, block.grid, family, base, look, rng)
         else:
             write_block(flow, block, body)
-    return flow.finish("".join(b.text for b in blocks if b.kind == "title"))
+    return flow.finish("".join(b.text for b in blocks if b.kind == "title"), embed)

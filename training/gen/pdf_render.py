@@ -1,19 +1,21 @@
 """The PDF page flow: pages, a write cursor, prose blocks, and writing the file.
 
 Text and rules are queued per page and written with pymupdf at the end, one content
-stream per page (text in the built-in CJK font or a base-14 font for numbers, rules as
-plain path operators), which keeps generation fast and the output deterministic.
+stream per page (text in the CJK font or a base-14 font for numbers, named only or embedded
+as subsets the way Word and WPS embed them; rules as plain path operators), which keeps
+generation fast and the output deterministic.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.mupdf import pymupdf
 
 from .document import Block
-from .pdf_text import CJK_FONT, text_width, wrap, write
+from .pdf_text import CJK_FONT, font, text_width, wrap, write
 
 PORTRAIT = (595.0, 842.0)
 
@@ -69,27 +71,56 @@ class Flow:
             x = (spec.width - text_width(label, CJK_FONT, 11)) / 2
             write(spec.ops, x, spec.height - self.margin * 0.6, label, 11, CJK_FONT)
 
-    def finish(self, title: str) -> bytes:
+    def finish(self, title: str, embed: bool = False) -> bytes:
+        """The PDF's bytes. ``embed``: the fonts go into the file as subsets, with glyph
+        ids and a ToUnicode map (Type0, Identity-H), as Word and WPS write them; otherwise
+        they are named only (the CJK font through a Unicode CMap)."""
         if self.page_numbers:
             self.add_page_numbers()
         doc = pymupdf.open()
         for spec in self.pages:
-            draw_page(doc, doc.new_page(width=spec.width, height=spec.height), spec.ops)
+            draw_page(doc, doc.new_page(width=spec.width, height=spec.height), spec.ops, embed)
+        if embed:
+            embed_subsets(doc)
         doc.set_metadata({"title": title, "creator": "WPS 文字", "producer": "",
                           "creationDate": "D:20250101000000+08'00'", "modDate": "D:20250101000000+08'00'"})
         return doc.tobytes(garbage=3, deflate=True, no_new_id=True)
 
 
-def encode(text: str, name: str) -> str:
-    """Hex string of a text for the font: UTF-16BE for the CJK font, Latin-1 otherwise."""
+def encode(text: str, name: str, embed: bool) -> str:
+    """Hex string of a text for the font: glyph ids for an embedded font; named only,
+    UTF-16BE for the CJK font and Latin-1 otherwise."""
+    if embed:
+        return "".join([f"{glyph_id(name, ch):04x}" for ch in text])
     return text.encode("utf-16-be" if name == CJK_FONT else "latin-1").hex()
+
+
+@lru_cache(maxsize=None)
+def glyph_id(name: str, ch: str) -> int:
+    return font(name).has_glyph(ord(ch))
+
+
+def resource(name: str, embed: bool) -> str:
+    """The page's resource name of a font (embedded fonts get their own)."""
+    return "E" + name.replace("-", "") if embed else name
+
+
+def embed_subsets(doc: pymupdf.Document) -> None:
+    """Cut the embedded fonts down to the glyphs used. The CJK font keeps one advance
+    for every glyph (1 em), as the named font has, so the layout measured with
+    :func:`~.pdf_text.char_width` holds."""
+    doc.subset_fonts()
+    for xref in range(1, doc.xref_length()):
+        if doc.xref_get_key(xref, "Subtype")[1] == "/CIDFontType2" and "Droid" in doc.xref_get_key(xref, "BaseFont")[1]:
+            doc.xref_set_key(xref, "W", "null")
+            doc.xref_set_key(xref, "DW", "1000")
 
 
 def rgb(colour: tuple) -> str:
     return " ".join(f"{c:.3f}" for c in colour)
 
 
-def page_content(ops: list, height: float) -> str:
+def page_content(ops: list, height: float, embed: bool = False) -> str:
     """The page's content stream: fills and painted shapes first, then rules, then text.
 
     A ``("paint", shape, fill, stroke, width)`` op is a rectangle (x0, y0, x1, y1) or a
@@ -122,19 +153,23 @@ def page_content(ops: list, height: float) -> str:
     for op in ops:
         if op[0] == "text":
             (x, y), text, name, size, *colour = op[1:]
-            show = f"/{name} {size:g} Tf 1 0 0 1 {x:.2f} {height - y:.2f} Tm <{encode(text, name)}> Tj"
+            show = (f"/{resource(name, embed)} {size:g} Tf 1 0 0 1 {x:.2f} {height - y:.2f} Tm "
+                    f"<{encode(text, name, embed)}> Tj")
             out.append(f"{rgb(colour[0])} rg {show} 0 g" if colour else show)
     out.append("ET")
     return "\n".join(out)
 
 
-def draw_page(doc: pymupdf.Document, page: pymupdf.Page, ops: list) -> None:
+def draw_page(doc: pymupdf.Document, page: pymupdf.Page, ops: list, embed: bool = False) -> None:
     """Register the fonts the page uses and write its content stream in one go."""
     for name in sorted({op[3] for op in ops if op[0] == "text"}):
-        page.insert_font(fontname=name)
+        if embed:
+            page.insert_font(fontname=resource(name, embed), fontbuffer=font(name).buffer)
+        else:
+            page.insert_font(fontname=name)
     xref = doc.get_new_xref()
     doc.update_object(xref, "<<>>")
-    doc.update_stream(xref, page_content(ops, page.rect.height).encode("ascii"))
+    doc.update_stream(xref, page_content(ops, page.rect.height, embed).encode("ascii"))
     page.set_contents(xref)
 
 
