@@ -34,6 +34,7 @@ character OCR engines confuse it with (a fixed table, :data:`CONFUSIONS`). That 
 a new OCR engine or scan source brings: label text the training data never showed. (Title and
 prose are spared: damage there breaks template and year detection, which no row model mends.)
 
+    python -m training.experiments.heldout_family --family wording --damage 0.15 --k 5  # the README's run
     python -m training.experiments.heldout_family --family wording --k 5
     python -m training.experiments.heldout_family --family tabs --damage 0.25 --k 5
 
