@@ -9,6 +9,9 @@ negative, and each equation bounds each of its unknown terms by the others. A te
 bounds meet is forced, and is reported as ``inferred`` with the equation that forced it.
 When the printed values of a table contradict the rules (a failing check, or bounds that
 cross), nothing is inferred in that table: a broken source is reported, never repaired.
+Bounds that cross come from several equations (new + carried over cap a column's total,
+its outcomes floor it): the printed cells of every equation that narrowed them are doubted,
+not only those of the equation where they met.
 
 When several checks fail and one single field, given one other value, would make every one
 of them hold (and break none that holds), that field alone is doubted (``broken``): one
@@ -145,6 +148,7 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
     lo: dict[str, float] = {}
     hi: dict[str, float] = {}
     how: dict[str, str] = {}
+    why: dict[str, set[int]] = {}  # the equations that narrowed a term's bounds, directly or not
     for eq in eqs:
         for t in eq.lhs + eq.rhs:
             if values.get(t) is None and t not in lo:
@@ -161,10 +165,13 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
             sides.append((eq, terms, unknown, known))
     for _ in range(MAX_PASSES):
         changed = False
-        for eq, terms, unknown, known in sides:
-            result = _tighten(eq, terms, unknown, known, lo, hi, how)
+        for k, (eq, terms, unknown, known) in enumerate(sides):
+            result = _tighten(eq, terms, unknown, known, lo, hi, how, why, k)
             if isinstance(result, Check):
-                return {}, result
+                # every equation behind the crossed bounds shares the blame
+                blamed = {t for j in why[result.fields[0]] for t, _ in sides[j][1]}
+                return {}, Check(result.rule, False, result.detail, tuple(dict.fromkeys(
+                    [*(t for t, _ in terms), *sorted(blamed)])))
             changed |= result
         if not changed:
             break
@@ -174,9 +181,11 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
 
 
 def _tighten(eq: Equation, terms: list[tuple[str, float]], unknown: list[tuple[str, float]], known: float,
-             lo: dict, hi: dict, how: dict) -> Union[bool, Check]:
-    """One pass of interval propagation over one equation (its signed ``terms``, the
-    ``unknown`` ones among them, and the sum of the ``known`` ones); a Check when bounds cross."""
+             lo: dict, hi: dict, how: dict, why: dict, k: int) -> Union[bool, Check]:
+    """One pass of interval propagation over one equation, the ``k``-th (its signed ``terms``,
+    the ``unknown`` ones among them, and the sum of the ``known`` ones); a Check when bounds
+    cross, whose first field is the term whose bounds crossed. ``why`` gathers, per term, the
+    equations its bounds come from."""
     # sums of the unknown terms' lower / upper ends; infinities counted apart so that one
     # term can be taken out again (the lower ends are finite or -inf, the upper +inf)
     lows = [min(b * lo[u], b * hi[u]) for u, b in unknown]
@@ -190,14 +199,21 @@ def _tighten(eq: Equation, terms: list[tuple[str, float]], unknown: list[tuple[s
         # a*x = -known - S  →  x in [(-known - s_hi)/a, (-known - s_lo)/a] (swapped if a < 0)
         x1, x2 = (-known - s_hi) / a, (-known - s_lo) / a
         new_lo, new_hi = min(x1, x2), max(x1, x2)
+        narrowed = False
         if new_lo > lo[t] + EPS:
-            lo[t], changed = new_lo, True
+            lo[t], narrowed = new_lo, True
         if new_hi < hi[t] - EPS:
-            hi[t], changed = new_hi, True
+            hi[t], narrowed = new_hi, True
+        if narrowed:
+            changed = True
+            why.setdefault(t, set()).add(k)
+            for u, _ in unknown:
+                if u != t:
+                    why[t] |= why.get(u, set())
         if lo[t] > hi[t] + EPS:
             detail = (f"{eq.where}: the printed values need {_short(t)} to be at least {_fmt(lo[t])} "
                       f"and at most {_fmt(hi[t])}; the table as printed breaks this rule")
-            return Check(eq.rule, False, detail, tuple(x for x, _ in terms))
+            return Check(eq.rule, False, detail, (t, *(x for x, _ in terms if x != t)))
         if changed and math.isclose(lo[t], hi[t], abs_tol=EPS) and t not in how:
             how[t] = f"{eq.rule} [{eq.where}]"
     return changed

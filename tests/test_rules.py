@@ -48,6 +48,17 @@ def test_contradiction_reported_and_nothing_inferred():
     assert not rep.inferred
 
 
+def test_bounds_that_cross_blame_every_rule_behind_them():
+    # new 0 + carried over 0 bound the total by 0 from above (one rule); granted 1 bounds it
+    # by 1 from below (another): both rules' printed cells are doubted, whichever crossed last
+    vals = {**row("new_received", 0, 0, 0, 0, 0, 0, 0), **row("carried_over", 0, 0, 0, 0, 0, 0, 0),
+            **row("granted", 1, 0, 0, 0, 0, 0, 1)}
+    rep = evaluate(T, vals)
+    assert {"requests.granted.natural_person", "requests.new_received.natural_person",
+            "requests.carried_over.natural_person"} <= rep.broken
+    assert "requests.granted.research" not in rep.broken  # a column the conflict is not in
+
+
 def test_blank_counts_as_zero_next_to_numbers_and_all_blank_is_skipped():
     vals = {f"appeals.review.{c}": BLANK for c in ("upheld", "corrected", "other", "pending", "total")}
     assert not [c for c in evaluate(T, vals).checks if "group review" in c.detail]
