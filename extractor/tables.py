@@ -61,7 +61,8 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
     where a full row of cells ends (one cell per line: the next row's group cells follow).
     Another label in the label's own cell, where that cell holds no value, is passed over
     unless it is a row's (``rows_at``): "4、保护第三方合法权" and the vertical "(三)不予公开"
-    of its group read into one cell of a grid."""
+    of its group read into one cell of a grid; so is one after values, when they stand in the
+    label's cell too (:func:`_in_label_cell`)."""
     line = tokens[p].line
     out: list[Token] = []
     q = p + 1
@@ -70,6 +71,8 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
         if tokens[q].kind != "label":
             out.append(tokens[q])
             found = found or tokens[q].kind in ("num", "mark")
+        elif found and _in_label_cell(tokens, p, q, out, rows_at):
+            return _with_later_cells(tokens, q, out, ncols)
         elif found or not (_debris(tokens, q, anchors) or _beside(tokens, p, q, rows_at)):
             break  # (a character of a wrapped label that OCR put in a value cell, "情447", is not)
         q += 1
@@ -107,6 +110,36 @@ def _beside(tokens: Sequence[Token], p: int, q: int, rows_at: frozenset[int]) ->
             return False
         end += 1
     return True
+
+
+def _in_label_cell(tokens: Sequence[Token], p: int, q: int, found: Sequence[Token], rows_at: frozenset[int]) -> bool:
+    """Label ``q``, no row's, stands in the cell of label ``p`` after values that stand there
+    too (see :func:`_with_later_cells`)."""
+    cell = tokens[p].cell
+    return bool(rows_at) and q not in rows_at and tokens[q].cell == cell and all(t.cell == cell for t in found)
+
+
+def _with_later_cells(tokens: Sequence[Token], q: int, found: list[Token], ncols: int) -> list[Token]:
+    """The row's cells when values stand inside its label's cell, before label ``q`` there.
+
+    A table read the label column and the first value column into one cell, a group label
+    and the rest of a wrapped label with them ("…信息公 0(六) 其 开申请 | 0 | 0 | - …"): the
+    cells after the label's cell hold the other values. When those cells alone fill the
+    row, the numbers inside the label's cell were no values (an item number column read
+    into it: "…逾期1 不补正…"); when together they fill it, they all are; else only the
+    values found so far are the row's (as for any label after values)."""
+    line, cell = tokens[q].line, tokens[q].cell
+    later: list[Token] = []
+    for t in tokens[q + 1:]:
+        if t.line != line or (t.kind == "label" and t.cell != cell):
+            break
+        if t.kind != "label" and t.cell != cell:
+            later.append(t)
+    if len(later) == ncols:
+        return later
+    if len(later) + len(found) == ncols:
+        return found + later
+    return found
 
 
 def row_validator(table: Table):

@@ -127,6 +127,23 @@ def test_a_stray_label_character_before_the_values_is_skipped():
     assert [t.text for t in row_cells(toks, 0, 2, anchors=frozenset({2}))] == [""]  # matched to a row
 
 
+def test_values_inside_the_label_cell_join_the_cells_after_it():
+    """A table read the first value column, a group label and the rest of a wrapped label
+    into the label's cell: the values in the later cells are the row's too. When the later
+    cells fill the row alone, the number inside the label's cell was an item number."""
+    from extractor.model import Token
+    from extractor.tables import row_cells
+    label = Token("label", "1、申请人无正当理由逾期不补正、行政机关不再处理其政府信息公", 56, 0)
+    inside = [Token("num", "0", 56, 0, value=0.0), Token("label", "(六)其", 56, 0), Token("label", "开申请", 56, 0)]
+    later = [Token("num", str(k), 56, 1 + k, value=float(k)) for k in range(2)]
+    rows_at = frozenset({0})
+    assert [t.text for t in row_cells([label, *inside, *later], 0, 3, rows_at=rows_at)] == ["0", "0", "1"]
+    three = later + [Token("num", "5", 56, 3, value=5.0)]
+    assert [t.text for t in row_cells([label, *inside, *three], 0, 3, rows_at=rows_at)] == ["0", "1", "5"]
+    # a row's own label there ends the row, as before
+    assert [t.text for t in row_cells([label, *inside, *later], 0, 3, rows_at=frozenset({0, 2}))] == ["0"]
+
+
 def test_values_centred_beside_a_wrapped_label_follow_its_empty_cells():
     """The label's first line has only empty cells; its values sit on the next line, after a
     fragment of the wrapped label. A row printed all blank keeps its blanks."""
