@@ -144,6 +144,30 @@ def test_values_inside_the_label_cell_join_the_cells_after_it():
     assert [t.text for t in row_cells([label, *inside, *later], 0, 3, rows_at=frozenset({0, 2}))] == ["0"]
 
 
+def test_a_row_of_empty_cells_is_left_open_when_the_next_line_has_values_no_row_took():
+    """A partly ruled grid: the label's first line holds the row's empty cells, its values
+    stand on the next line beside the group labels, which stopped the search for them."""
+    from extractor.model import Token
+    from extractor.rows import RowMatch
+    from extractor.tables import read_rows
+    from extractor.template import load_templates
+    t = load_templates()["2021"]
+    label = [Token("label", "(二)部分公开(区分处理的", 38, 0)] + [Token("blank", "", 38, 1 + k) for k in range(7)]
+    values = [Token("num", "0", 39, 1 + k, value=0.0) if k not in (2, 3) else Token("blank", "", 39, 1 + k)
+              for k in range(7)]
+    groups = [Token("label", "三、本年度办理结果", 39, 0), Token("label", "(三)", 39, 0)]
+    toks = label + groups + values
+    match = [RowMatch("requests", "partially_granted", 0, 0.9)]
+    [row] = read_rows(t, toks, match, {}, anchors=frozenset({0, 8, 9}))
+    assert row.assignment.how == "ambiguous"
+    assert [s.kind for s in row.assignment.readings[0]] == ["num", "num", "blank", "blank", "num", "num", "num"]
+    assert all(s.kind == "blank" for s in row.assignment.readings[1])
+    # values beside a row's own label are that row's: the empty row stays blank
+    other = match + [RowMatch("requests", "denied.state_secret", 9, 0.9)]
+    rows = read_rows(t, toks, other, {}, anchors=frozenset({0, 8, 9}))
+    assert rows[0].assignment.how == "blank"
+
+
 def test_values_centred_beside_a_wrapped_label_follow_its_empty_cells():
     """The label's first line has only empty cells; its values sit on the next line, after a
     fragment of the wrapped label. A row printed all blank keeps its blanks."""
