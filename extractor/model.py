@@ -35,16 +35,17 @@ class Cell:
     unread: bool = False
 
 
-def text_cell(text: str, raw: str, span: tuple[int, int]) -> Cell:
-    """``Cell(text, raw, span)`` made without the frozen dataclass's ``__init__`` (one
-    ``object.__setattr__`` per field), for the text reader's hundreds of cells per document:
+def new_cell(text: str, raw: str, span: Optional[tuple[int, int]] = None,
+             bbox: Optional[BBox] = None) -> Cell:
+    """``Cell(text, raw, span, bbox)`` made without the frozen dataclass's ``__init__`` (one
+    ``object.__setattr__`` per field), for the readers' hundreds of cells per document:
     every field is set, the ones not given to their defaults."""
     c = object.__new__(Cell)
     d = c.__dict__
     d["text"] = text
     d["raw"] = raw
     d["span"] = span
-    d["bbox"] = None
+    d["bbox"] = bbox
     d["confidence"] = 1.0
     d["unread"] = False
     return c

@@ -68,10 +68,11 @@ def test_normalize_line_is_nfkc_with_the_project_tables():
             assert normalize_line(text) == reference(text), hex(c)
 
 
-def test_text_cell_is_the_dataclass_cell():
+def test_new_cell_is_the_dataclass_cell():
     from dataclasses import fields
-    from extractor.model import Cell, text_cell
-    c = text_cell("行政许可", " 行政许可", (3, 8))
+    from extractor.model import Cell, new_cell
+    c = new_cell("行政许可", " 行政许可", (3, 8))
     assert c == Cell("行政许可", " 行政许可", (3, 8))
     assert list(vars(c)) == [f.name for f in fields(Cell)]
     assert all(getattr(c, f.name) == f.default for f in fields(Cell)[3:])
+    assert new_cell("1", " 1", bbox=(1.0, 2.0, 3.0, 4.0)) == Cell("1", " 1", bbox=(1.0, 2.0, 3.0, 4.0))

@@ -36,7 +36,7 @@ from ..grid import (Lattice, TableCell, TableRow, add_virtual_rules, find_lattic
                     lattice_glyphs, lattice_rows, page_rules, table_box)
 from ..layout import (Frame, Glyph, Row, furniture_key, in_margin, is_page_number, normalized,
                       page_text, text_rows, union)
-from ..model import BBox, Cell, Document, Line
+from ..model import BBox, Document, Line, new_cell
 from ..textgrid import find_text_tables, merge_tall_labels
 
 MAX_PAGES = 500
@@ -358,15 +358,18 @@ def _assemble(pages: list[PageResult]) -> list[Line]:
     lines: list[Line] = []
     memo: dict[float, float] = {}  # rounded page coordinates (see Frame.to_page)
     for p in pages:
+        frame = p.frame
         number = 0
         for it in p.items:
             if it.furniture_key and it.furniture_key in repeated:
                 continue
-            cells = tuple(_cell(c, p.frame, memo) for c in it.cells)
-            if not any(c.text for c in cells):
+            texts = [normalized(c.raw) for c in it.cells]
+            if not any(texts):
                 continue
+            cells = tuple(new_cell(t, c.raw, bbox=frame.to_page(c.bbox, memo) if frame else c.bbox)
+                          for t, c in zip(texts, it.cells))
             number += 1
-            bbox = p.frame.to_page(it.bbox, memo) if it.bbox and p.frame else \
+            bbox = frame.to_page(it.bbox, memo) if it.bbox and frame else \
                 union(c.bbox for c in cells if c.bbox)
             lines.append(Line(cells, page=p.number, number=number, bbox=bbox))
     return lines
@@ -384,9 +387,4 @@ def running_keys(page_keys: list[set[str]]) -> set[str]:
         for key in keys:
             count[key] = count.get(key, 0) + 1
     return {k for k, n in count.items() if n >= 2 and n >= REPEAT_SHARE * max(len(page_keys), 1)}
-
-
-def _cell(c: TableCell, frame: Frame | None, memo: dict[float, float] | None = None) -> Cell:
-    box: BBox = frame.to_page(c.bbox, memo) if frame else c.bbox
-    return Cell(text=normalized(c.raw), raw=c.raw, bbox=box)
 

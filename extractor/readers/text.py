@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from ..errors import DocumentLoadError
-from ..model import Document, Line, text_cell
+from ..model import Document, Line, new_cell
 from ..normalize import normalize_line, tidy_cell
 from .encoding import decode_bytes
 
@@ -58,7 +58,7 @@ def read_text_bytes(data: bytes, path: str = "<bytes>") -> Document:
 
 def _line(folded: str, raw: str, page: int, number: int) -> Line:
     same = len(raw) == len(folded)
-    cells = [text_cell(tidy_cell(t), raw[a:b] if same else t, (a, b)) for a, b, t in _split(folded)]
+    cells = [new_cell(tidy_cell(t), raw[a:b] if same else t, (a, b)) for a, b, t in _split(folded)]
     return Line(cells=tuple(cells), page=page, number=number)
 
 
