@@ -49,6 +49,12 @@ def find_sections(doc: Document) -> dict[int, Section]:
     return _in_order(found)
 
 
+def is_section_heading(text: str) -> bool:
+    """A numbered heading of one of the report's sections (二、主动公开政府信息情况), which
+    no table holds: its rows numbered 一、 二、 … (一、本年新收…) are not the titles."""
+    return bool(_HEAD.match(text)) and _heading(text) is not None
+
+
 def _heading(text: str) -> tuple[int, float] | None:
     m = _HEAD.match(text)
     body = label_key(text)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from .grid import TIGHT_GAP, TableCell, column_boxes, is_numeric, row_cuts
 from .layout import Fragment, Glyph, Row, Segment, blocks_text, normalized, union
 from .model import BBox
+from .sections import is_section_heading
 
 MAX_BETWEEN = 2  # other rows allowed between two tabular rows of one region
 MAX_GAP = 5.0  # rows further apart than this many font sizes break a region
@@ -86,12 +87,16 @@ def _tight(a: Row, b: Row, new: Row) -> bool:
 
 
 def _region_end(rows: list[Row], start: int) -> int:
-    """End (exclusive) of the region starting at tabular row ``start``."""
+    """End (exclusive) of the region starting at tabular row ``start``: before a wide gap,
+    more than :data:`MAX_BETWEEN` other rows, or a section heading (the tables of 二 and 三,
+    ruled by full-width horizontal lines alike, stand one under the other)."""
     last = start
     j = start + 1
     while j < len(rows) and j - last <= MAX_BETWEEN + 1:
         prev = rows[j - 1]
         if rows[j].bbox[1] - prev.bbox[3] > MAX_GAP * max(prev.size, rows[j].size):
+            break
+        if not is_tabular(rows[j]) and is_section_heading(rows[j].text):
             break
         if is_tabular(rows[j]):
             last = j

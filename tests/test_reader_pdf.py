@@ -315,6 +315,26 @@ def test_frame_around_text_is_not_a_table(tmp_path: Path) -> None:
     assert texts(find(d, "行政规范性文件")) == ["行政规范性文件", "8"]
 
 
+def test_a_section_heading_ends_a_borderless_table(tmp_path: Path) -> None:
+    """The tables of 二 and 三 one under the other, with the heading of 三 between: each
+    keeps its own columns (the first table's value column is no column of the second)."""
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    cv.text(72, 100, "政府集中采购", 10)
+    cv.text(250, 100, "10", 10)
+    cv.text(360, 100, "5601617", 10)
+    cv.text(72, 124, "三、收到和处理政府信息公开申请情况", 12)
+    for r, (label, vals) in enumerate([("一、本年新收政府信息公开申请数量", ["31", "3", "34"]),
+                                       ("二、上年结转政府信息公开申请数量", ["1", "0", "1"])]):
+        cv.text(72, 150 + 20 * r, label, 10)
+        for c, v in enumerate(vals):
+            cv.text(300 + 50 * c, 150 + 20 * r, v, 10)
+    d = read_pdf(save(doc, tmp_path, "stacked.pdf"))
+    assert texts(find(d, "三、收到和处理")) == ["三、收到和处理政府信息公开申请情况"]
+    assert texts(find(d, "一、本年新收")) == ["一、本年新收政府信息公开申请数量", "31", "3", "34"]
+    assert texts(find(d, "政府集中采购")) == ["政府集中采购", "10", "5601617"]
+
+
 def test_synthetic_borderless_table(tmp_path: Path) -> None:
     doc = pymupdf.open()
     cv = Canvas(doc)
