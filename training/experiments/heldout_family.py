@@ -9,8 +9,10 @@ and after the corrections of K of its documents.
    accuracy, silent errors, review rate, ECE); the hand-made extractor is measured on the
    same documents for reference.
 3. A simulated reviewer checks the K documents against their truth: every printed field read
-   wrong (or not found) is corrected, every field in review that was right is confirmed; the
-   decisions are written as corrections JSONL (the format of ``extractor correct``).
+   wrong (or not found) is corrected, every field in review that was right is confirmed; so
+   is a field the document does not print but the extraction shows as read (``ok`` or
+   ``review``): set to what the rules force, or to nothing. The decisions are written as
+   corrections JSONL (the format of ``extractor correct``).
 4. Retrain with those corrections (``--corrections``; a corrected document's rows count
    ``--correction-weight`` times, :data:`training.train.CORRECTION_WEIGHT` by default) and
    measure again on the same documents as in 2. Wrong fields are also counted by status
@@ -137,9 +139,9 @@ def simulate_review(cases, model, out: Path) -> dict:
         result = extract(case.doc_path, model=model)
         sha = sha256_of(case.doc_path)
         for fid, group, truth in truth_fields(case.truth):
-            if group != "printed" or fid not in result["fields"]:
-                continue
-            f = result["fields"][fid]
+            f = result["fields"].get(fid)
+            if f is None or (group != "printed" and f["status"] not in ("ok", "review")):
+                continue  # a field not printed, and not shown as read from the page
             v = None if truth is None else float(truth)
             right = values_equal(v, None if f["value"] is None else float(f["value"]))
             if right and f["status"] != "review":
