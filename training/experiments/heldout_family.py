@@ -11,7 +11,8 @@ and after the corrections of K of its documents.
 3. A simulated reviewer checks the K documents against their truth: every printed field read
    wrong (or not found) is corrected, every field in review that was right is confirmed; so
    is a field the document does not print but the extraction shows as read (``ok`` or
-   ``review``): set to what the rules force, or to nothing. The decisions are written as
+   ``review``): set to nothing, even where the value the rules force happens to be the one
+   read, since it was read from another row's line. The decisions are written as
    corrections JSONL (the format of ``extractor correct``).
 4. Retrain with those corrections (``--corrections``; a corrected document's rows count
    ``--correction-weight`` times, :data:`training.train.CORRECTION_WEIGHT` by default) and
@@ -142,6 +143,8 @@ def simulate_review(cases, model, out: Path) -> dict:
             f = result["fields"].get(fid)
             if f is None or (group != "printed" and f["status"] not in ("ok", "review")):
                 continue  # a field not printed, and not shown as read from the page
+            if group != "printed":
+                truth = None  # shown as read, but the document does not print it (the rules may force it)
             v = None if truth is None else float(truth)
             right = values_equal(v, None if f["value"] is None else float(f["value"]))
             if right and f["status"] != "review":
