@@ -187,12 +187,12 @@ def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[Row
             continue
         out.append(RowRead(m.table, m.row, a, m.similarity, evidence, m.token, tuple(cells), m.shared,
                            short=_numbers(cells) < ncols))
-    _open_blank_rows(template, tokens, out, rows_at)
+    _open_blank_rows(template, tokens, out, rows_at, anchors)
     return out
 
 
 def _open_blank_rows(template: Template, tokens: Sequence[Token], rows: list[RowRead],
-                     rows_at: frozenset[int]) -> None:
+                     rows_at: frozenset[int], anchors: frozenset[int]) -> None:
     """A row read from empty cells alone, followed by a line of values that no row took, is
     left open between the two: its label may wrap onto that line, whose values stand next
     to a group label ("三、本年度办理结果 (三)") that stopped the search for them. The rules
@@ -201,21 +201,24 @@ def _open_blank_rows(template: Template, tokens: Sequence[Token], rows: list[Row
     for r in rows:
         if r.assignment.how != "blank" or r.label_token is None:
             continue
-        stray = _stray_line(tokens, r.label_token, rows_at, taken)
+        stray = _stray_line(tokens, r.label_token, rows_at, anchors, taken)
         ncols = len(template.table(r.table).columns)
         a = assign(stray, ncols, row_validator(template.table(r.table))) if stray else None
         if a is not None and a.settled and any(s.kind == "num" for s in a.readings[0]):
             r.assignment = Assignment((a.readings[0], *r.assignment.readings), "ambiguous")
 
 
-def _stray_line(tokens: Sequence[Token], p: int, rows_at: frozenset[int], taken: set[int]) -> list[Token]:
+def _stray_line(tokens: Sequence[Token], p: int, rows_at: frozenset[int], anchors: frozenset[int],
+                taken: set[int]) -> list[Token]:
     """The value cells of the line after label ``p``'s, when it holds values that no row
-    took and no row's label."""
+    took, a group label (matched, no row's) and no row's label: the line of a subtotal (小计)
+    or of a row whose label was not matched is no wrapped label's."""
     line = tokens[p].line
     q = next((q for q in range(p + 1, len(tokens)) if tokens[q].line != line), len(tokens))
     nxt = [k for k in range(q, len(tokens)) if tokens[k].line == tokens[q].line] if q < len(tokens) else []
-    if any(k in rows_at for k in nxt) or not any(tokens[k].kind in ("num", "mark") and id(tokens[k]) not in taken
-                                                 for k in nxt):
+    labels = [k for k in nxt if tokens[k].kind == "label"]
+    if not any(k in anchors for k in labels) or any(k in rows_at for k in labels) or not any(
+            tokens[k].kind in ("num", "mark") and id(tokens[k]) not in taken for k in nxt):
         return []
     return [tokens[k] for k in nxt if tokens[k].kind != "label"]
 
