@@ -202,8 +202,8 @@ def _open_blank_rows(template: Template, tokens: Sequence[Token], rows: list[Row
         if r.assignment.how != "blank" or r.label_token is None:
             continue
         stray = _stray_line(tokens, r.label_token, rows_at, anchors, taken)
-        ncols = len(template.table(r.table).columns)
-        a = assign(stray, ncols, row_validator(template.table(r.table))) if stray else None
+        table = template.table(r.table)
+        a = assign(stray, len(table.columns), row_validator(table)) if stray else None
         if a is not None and a.settled and any(s.kind == "num" for s in a.readings[0]):
             r.assignment = Assignment((a.readings[0], *r.assignment.readings), "ambiguous")
 

@@ -96,10 +96,10 @@ def _region_end(rows: list[Row], start: int) -> int:
         prev = rows[j - 1]
         if rows[j].bbox[1] - prev.bbox[3] > MAX_GAP * max(prev.size, rows[j].size):
             break
-        if not is_tabular(rows[j]) and is_section_heading(rows[j].text):
-            break
         if is_tabular(rows[j]):
             last = j
+        elif is_section_heading(rows[j].text):
+            break
         j += 1
     return last + 1
 
