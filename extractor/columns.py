@@ -8,12 +8,16 @@ how                          certainty   when
 count                        1.00        as many printed values as columns
 positions                    0.95        fewer values, but empty cells keep every position
 blank                        0.95        every cell of the row is printed empty
-split                        0.90        digits run together; one split fits the rules
+split                        0.90        digits run together; one split fits the rules (or,
+                                         when none does, the one split into every column:
+                                         the document breaks the rules, the checks say so)
 full                         0.85        digits run together; several splits fit, one fills every
                                          column, and the document prints every cell of its count
                                          tables elsewhere (see :func:`extractor.fields.settle_rows`)
 aligned                      0.90        blanks left no trace, but values sit under their columns
 window / insert (rules)      0.85        fewer values; the form's arithmetic leaves one reading
+                                         (or, when none fits, the one run of cells that holds
+                                         every value: kept, and the checks report the break)
 ambiguous                    0.30        several readings fit: the row goes to review
 too_many                     0.40        more values than columns
 ===========================  ==========  ==================================================
@@ -103,15 +107,32 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
         splits = [r for r in _splits_and_blanks(filled, ncols) if valid(r)]
         if splits:
             return replace(_settle(splits, "split"), full=one_full(splits))
+        pinned = _only(_splits(filled, ncols))
+        if pinned is not None:
+            # one split fills every column and none fits the rules: the document's own
+            # numbers break them (the checks will say so), they are not read another way
+            return Assignment((pinned,), "split")
     if not has_rules:
         return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous")
     windows = [r for r in _windows(cells, ncols) if valid(r)]
     if windows:
         return _settle(windows, "window")
+    pinned = _only(_windows(cells, ncols))
+    if pinned is not None:
+        # the printed values pin the columns (the extra cells are empty ones on one side, the
+        # rest of a merged label cell) and no reading fits the rules: the document's own
+        # numbers break them (the checks will say so); moving them would repair it silently
+        return Assignment((pinned,), "window")
     inserts = [r for r in _inserts(filled, ncols) if valid(r)]
     if inserts:
         return _settle(inserts, "insert")
     return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous")
+
+
+def _only(readings: Iterator[Reading]) -> Optional[Reading]:
+    """The one reading of ``readings``, or None when there are none or several."""
+    first = next(readings, None)
+    return first if next(readings, None) is None else None
 
 
 def traceless(reading: Reading) -> bool:

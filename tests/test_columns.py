@@ -110,3 +110,19 @@ def test_a_dash_between_digits_in_a_column_that_can_fall_stays_open():
     assert [12, None, 35] in values(a) and [12, -3, 5] in values(a)
     # with a space after the sign only the minus reading has three cells
     assert values(assign(cell_tokens("行政许可12-3 5", 0, 0)[1:], 3)) == [[12, -3, 5]]
+
+
+def test_values_pinned_by_their_cells_are_kept_when_they_break_the_rules():
+    """Nine cells for seven columns, the value in the last: only one run of seven cells holds
+    it. The row's rule fails (total 1, parts blank), and the value stays in its column."""
+    a = assign(cells("", "", "", "", "", "", "", "", "1"), 7, row_sum)
+    assert a.settled and a.how == "window"
+    assert values(a) == [[None, None, None, None, None, None, 1]]
+
+
+def test_digits_with_one_split_are_kept_when_they_break_the_rules():
+    """"0000001" in seven columns splits only as 0|0|0|0|0|0|1, which breaks the row's rule:
+    the print is kept (the checks report it), not spread over the columns another way."""
+    a = assign(cell_tokens("结转下年度继续办理0000001", 0, 0)[1:], 7, row_sum)
+    assert a.settled and a.how == "split"
+    assert values(a) == [[0, 0, 0, 0, 0, 0, 1]]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from extractor.evaluate import score_document
 from extractor.pipeline import extract
 from training.generate import generate, generate_one
@@ -107,3 +109,21 @@ def test_columns_printed_blank_throughout_take_their_place_from_the_cells():
     settle_by_position(Document(path="x.png", kind="image", lines=lines), rows)
     got = [s.value if s.kind == "num" else None for s in rows[1].reading]
     assert got == [0, 0, None, None, 0, 0, None]
+
+
+@pytest.mark.parametrize("index,family", [(6, "tabs"), (317, "crawler")])
+def test_a_planted_rule_break_is_kept_and_reported(tmp_path, index, family):
+    # seed 777: carried_forward.total is printed 1 where the rules force 0. Tab text keeps
+    # the printed 1 in its cell (nine cells after the label, one run of seven holds it);
+    # crawler text runs the digits together ("0000001", one split). The value must be the
+    # printed one, in review, with the failing rule named, never a 0 put in its place.
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "truth").mkdir()
+    doc = generate_one(tmp_path, index, 777, family)
+    truth = json.loads((tmp_path / "truth" / (doc.stem + ".json")).read_text(encoding="utf-8"))
+    assert "Planted rule break: requests.carried_forward.total" in truth["notes"]
+    result = extract(doc)
+    field = result["fields"]["requests.carried_forward.total"]
+    assert field["value"] == truth["fields"]["requests.carried_forward.total"] == 1
+    assert field["status"] == "review"
+    assert any(not c["ok"] and "requests.carried_forward.total" in c["fields"] for c in result["checks"])
