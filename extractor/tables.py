@@ -352,6 +352,12 @@ def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
     if len(filled) >= MIN_APPEALS_CELLS:
         first = stream.index(filled[0])
         return stream[first:first + want] if len(stream) - first >= want else stream[first:], header
+    # a row of a table without rules whose blank cells merged (its header's columns ran
+    # together): fewer cells than columns, but its empty cells and numbers fill a wide line
+    for line in order:
+        cells = by_line[line]
+        if len(cells) >= MIN_APPEALS_CELLS and _capacity(cells):
+            return cells, header
     # a row printed all blank: the last wide enough line (a heading's empty cells come first)
     blank = [by_line[line] for line in order if len(by_line[line]) >= want]
     return (blank[-1] if blank else None), header

@@ -307,3 +307,21 @@ def test_a_loosely_matched_label_fragment_is_not_a_row_printed_empty(tmp_path):
     for col in ("natural_person", "total"):
         f = fields[f"requests.not_processed.duplicate.{col}"]
         assert f["status"] != "blank" and f["value"] == 0
+
+
+def test_appeals_of_a_table_without_rules_whose_columns_merged_are_read_not_missing(tmp_path):
+    # g00079 of seed 99 (a PDF without rules): the appeals header's columns run together, so
+    # its row of values has 12 cells (7 numbers, 5 empty) for 15 columns. The printed table
+    # must not be reported missing: its values are offered for review.
+    from training.generate import generate_one
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "truth").mkdir()
+    doc = generate_one(tmp_path, 79, 99, "borderless")
+    truth = json.loads((tmp_path / "truth" / (doc.stem + ".json")).read_text(encoding="utf-8"))
+    fields = extract(doc)["fields"]
+    appeals = {k: f for k, f in fields.items() if k.startswith("appeals.")}
+    assert len(appeals) == 15 and all(k in truth["fields"] for k in appeals)
+    assert all(f["status"] != "missing" for f in appeals.values())
+    printed = sorted(v for k, v in truth["fields"].items() if k.startswith("appeals.") and v is not None)
+    shown = sorted(f["value"] for f in appeals.values() if f["value"] is not None)
+    assert shown == printed
