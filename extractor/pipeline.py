@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -18,7 +19,7 @@ from .gcpause import gc_paused
 from .labels import joined_labels, without_values
 from .meta import MetaField, find_year_and_agency
 from .model import Check, Document, ErrorItem, FieldResult, Token
-from .positions import settle_by_position
+from .positions import place_under_header, settle_by_position
 from .readers import read
 from .rows import doubt_shared_cells, Item, RowMatch, Scorer, align, template_items
 from .rules import evaluate
@@ -159,7 +160,9 @@ def stage_appeals(s: State) -> None:
     if not sec4 and req:  # skip the rest of the last requests row's line
         idx = [i for i in idx if s.tokens[i].line > start_line]
     if idx:
-        s.rows.extend(read_appeals(s.template, s.tokens, idx[0], idx[-1] + 1, sec4 is not None))
+        table = s.template.table("appeals")
+        place = partial(place_under_header, s.doc, columns=table.columns, groups=len(table.rows))
+        s.rows.extend(read_appeals(s.template, s.tokens, idx[0], idx[-1] + 1, sec4 is not None, place))
 
 
 def stage_fields(s: State) -> None:

@@ -12,6 +12,10 @@ rowspan and colspan), so a row whose label spans more cells than another's still
 each value in the column of the full rows' values. The columns are consecutive grid
 columns, so values printed in the first and the last column place every column, even when
 no row prints them all.
+
+The appeals table has one row of values under a header that names its five columns once for
+each of its three groups: where the header's cells name them one by one, left to right, their
+positions place the row's values (:func:`place_under_header`).
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ from functools import lru_cache
 import unicodedata
 from typing import Optional, Sequence
 
-from .columns import Assignment, Slot
+from .columns import Assignment, Reading, Slot
 from .model import Document, Token
+from .rows import similarity
 from .tables import RowRead
+from .template import Column, label_key
 
+HEADER_MATCH = 0.75  # a header cell names a column when its label is this close to the column's
 CLEAR_SHARE = 0.35  # a value must lie within this share of the column gap from its column
 TEXT_JOIN = 4.0  # display columns: values closer than this belong to one column
 PDF_JOIN = 12.0  # points
@@ -187,3 +194,31 @@ def _place(doc: Document, cells: Sequence[Token], centres: list[float]) -> Optio
         slots[j] = Slot("num", t.value, t, t.text) if t.kind == "num" else Slot("mark", None, t, t.text)
         last = j
     return tuple(slots)
+
+
+def place_under_header(doc: Document, cells: Sequence[Token], header: Sequence[Token],
+                       columns: Sequence[Column], groups: int) -> Optional[Reading]:
+    """A row of ``groups`` × ``columns`` values (the appeals table: 3 × 5) placed under the
+    header's column labels: each header cell naming one column, the names in the columns'
+    order once per group from left to right, give the columns' positions. None unless every
+    column is named so, and every value stands clearly under one column, in order."""
+    named = []
+    for t in header:
+        x = position(doc, t)
+        k = _column_named(t.text, columns)
+        if x is not None and k is not None:
+            named.append((x, k))
+    named.sort()
+    if [k for _, k in named] != list(range(len(columns))) * groups:
+        return None
+    return _place(doc, cells, [x for x, _ in named])
+
+
+def _column_named(text: str, columns: Sequence[Column]) -> Optional[int]:
+    """The one column whose label ``text`` is (closely), or None."""
+    key = label_key(text)
+    scores = [max(similarity(key, k) for k in c.keys) for c in columns]
+    best = max(range(len(columns)), key=scores.__getitem__)
+    if scores[best] < HEADER_MATCH or sorted(scores)[-2] >= scores[best]:
+        return None
+    return best

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from .columns import Assignment, Reading, Slot, assign
 from .model import Document, Token
@@ -281,9 +281,16 @@ def _rows_apart(tokens: Sequence[Token], m: RowMatch, ncols: int, anchors: froze
     return found, chunks
 
 
+# (the row's cells, the header's label tokens) -> a reading placing each value under its
+# column's label, or None (see :func:`extractor.positions.place_under_header`)
+HeaderPlacer = Callable[[Sequence[Token], Sequence[Token]], Optional[Reading]]
+
+
 def read_appeals(template: Template, tokens: Sequence[Token], start: int, end: int,
-                 heading_found: bool) -> list[RowRead]:
-    """Find the 15-cell appeals row among tokens[start:end] and split it by group."""
+                 heading_found: bool, place: Optional[HeaderPlacer] = None) -> list[RowRead]:
+    """Find the 15-cell appeals row among tokens[start:end] and split it by group. A row
+    that blank cells leave open (or that a window settled), whose values stand clearly under
+    the header's column labels, is read by ``place`` when that reading keeps the rules."""
     table = template.table("appeals")
     width = len(table.columns)
     by_rows = _appeals_by_rows(table, tokens, start, end, 1.0 if heading_found else 0.95)
@@ -293,9 +300,14 @@ def read_appeals(template: Template, tokens: Sequence[Token], start: int, end: i
     cells, header = _appeals_cells(tokens, start, end, n)
     if cells is None:
         return []
-    a = assign(cells, n, row_validator(table))
+    valid = row_validator(table)
+    a = assign(cells, n, valid)
     if a is None:
         return []
+    if place is not None and (not a.settled or a.how == "window"):
+        placed = place(cells, header)
+        if placed is not None and valid(placed):
+            a = Assignment((placed,), "aligned")
     evidence = _appeals_evidence(header, heading_found)
     short = _numbers(cells) < n
     out = []

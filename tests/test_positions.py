@@ -127,3 +127,14 @@ def test_a_planted_rule_break_is_kept_and_reported(tmp_path, index, family):
     assert field["value"] == truth["fields"]["requests.carried_forward.total"] == 1
     assert field["status"] == "review"
     assert any(not c["ok"] and "requests.carried_forward.total" in c["fields"] for c in result["checks"])
+
+
+def test_appeals_values_under_a_space_aligned_header_are_placed_by_it(tmp_path):
+    # g00123 of seed 777 (pdftotext -layout text): the appeals row prints 10 values for 15
+    # columns, 行政复议's five cells blank, printed as nothing. The header names each column
+    # once per group, left to right, and each value stands under one of them.
+    fields, truth = extract_generated(tmp_path, 123, 777, "layout")
+    appeals = [f for f in truth if f.startswith("appeals.")]
+    assert len(appeals) == 15 and sum(truth[f] is None for f in appeals) == 5
+    for f in appeals:
+        assert fields[f]["value"] == truth[f] and fields[f]["status"] in ("ok", "blank"), f
