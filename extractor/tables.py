@@ -358,6 +358,9 @@ def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
     for line in order:
         if _capacity(by_line[line]) >= MIN_APPEALS_CELLS:
             return by_line[line], header
+    cells = _cells_below_header(tokens[start:end], want)
+    if cells:
+        return cells, header
     # one cell per line: the value cells that follow the last header label
     stream = [t for t in tokens[start:end] if t.kind != "label"]
     filled = [t for t in stream if t.kind in ("num", "mark")]
@@ -373,6 +376,22 @@ def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
     # a row printed all blank: the last wide enough line (a heading's empty cells come first)
     blank = [by_line[line] for line in order if len(by_line[line]) >= want]
     return (blank[-1] if blank else None), header
+
+
+def _cells_below_header(tokens: Sequence[Token], want: int) -> Optional[list[Token]]:
+    """One cell per line, empty cells kept as empty lines: the ``want`` cells that follow
+    the header's last label, when each stands on a line of its own and one holds a number
+    (a blank first cell keeps its place, as it would not if the row began at its first
+    number)."""
+    first = next((k for k, t in enumerate(tokens) if t.kind in ("num", "mark")), None)
+    if first is None:
+        return None
+    head = max((k for k in range(first) if tokens[k].kind == "label"), default=-1)
+    cells = [t for t in tokens[head + 1:] if t.kind != "label"][:want]
+    lines = [t.line for t in cells]
+    if len(cells) < want or len(set(lines)) < want:
+        return None
+    return cells
 
 
 def _capacity(cells: Sequence[Token]) -> int:

@@ -138,3 +138,14 @@ def test_appeals_values_under_a_space_aligned_header_are_placed_by_it(tmp_path):
     assert len(appeals) == 15 and sum(truth[f] is None for f in appeals) == 5
     for f in appeals:
         assert fields[f]["value"] == truth[f] and fields[f]["status"] in ("ok", "blank"), f
+
+
+def test_appeals_printed_one_cell_a_line_keep_their_empty_cells(tmp_path):
+    # g00146 of seed 777 (one cell per line, an empty cell an empty line): seven numbers in
+    # the 15 cells after the header's last label. Too few numbers to find the row by them;
+    # the empty lines keep each value's column.
+    fields, truth = extract_generated(tmp_path, 146, 777, "cells")
+    appeals = [f for f in truth if f.startswith("appeals.")]
+    assert len(appeals) == 15 and sum(truth[f] is not None for f in appeals) < 10
+    for f in appeals:
+        assert fields[f]["value"] == truth[f] and fields[f]["status"] in ("ok", "blank"), f
