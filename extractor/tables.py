@@ -361,7 +361,7 @@ def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
     cells = _cells_below_header(tokens[start:end], want)
     if cells:
         return cells, header
-    # one cell per line: the value cells that follow the last header label
+    # one cell per line, empty cells left out: the cells from the first number on
     stream = [t for t in tokens[start:end] if t.kind != "label"]
     filled = [t for t in stream if t.kind in ("num", "mark")]
     if len(filled) >= MIN_APPEALS_CELLS:
@@ -388,8 +388,7 @@ def _cells_below_header(tokens: Sequence[Token], want: int) -> Optional[list[Tok
         return None
     head = max((k for k in range(first) if tokens[k].kind == "label"), default=-1)
     cells = [t for t in tokens[head + 1:] if t.kind != "label"][:want]
-    lines = [t.line for t in cells]
-    if len(cells) < want or len(set(lines)) < want:
+    if len(cells) < want or len({t.line for t in cells}) < want:
         return None
     return cells
 
