@@ -19,7 +19,7 @@ from .gcpause import gc_paused
 from .labels import joined_labels, without_values
 from .meta import MetaField, find_year_and_agency
 from .model import Check, Document, ErrorItem, FieldResult, Token
-from .positions import place_under_header, settle_by_position
+from .positions import named_columns, place_under_header, settle_by_header, settle_by_position
 from .readers import read
 from .rows import doubt_shared_cells, Item, RowMatch, Scorer, align, template_items
 from .rules import evaluate
@@ -165,10 +165,22 @@ def stage_appeals(s: State) -> None:
         s.rows.extend(read_appeals(s.template, s.tokens, idx[0], idx[-1] + 1, sec4 is not None, place))
 
 
+def _named(s: State) -> dict[str, list[tuple[float, int]]]:
+    """The columns of table 三 its header names (see :func:`extractor.positions.named_columns`):
+    the labels after its section's heading and before its first row."""
+    sec = s.sections.get(3)
+    first = min((m.token for m in s.matches if m.table == "requests"), default=None)
+    if sec is None or first is None:
+        return {}
+    header = [t for t in s.tokens[:first] if t.kind == "label" and t.line > sec.line]
+    return {"requests": named_columns(s.doc, header, s.template.table("requests").columns)}
+
+
 def stage_fields(s: State) -> None:
     if s.template is None:
         return
     settle_by_position(s.doc, s.rows)
+    settle_by_header(s.doc, s.rows, _named(s))
     whole_counts(s.template, s.doc, s.rows)
     # text may print a blank cell as nothing; in HTML, PDFs and scans a cell has its place,
     # so there a row without values is a row whose values were not read

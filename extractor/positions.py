@@ -13,9 +13,11 @@ each value in the column of the full rows' values. The columns are consecutive g
 columns, so values printed in the first and the last column place every column, even when
 no row prints them all.
 
-The appeals table has one row of values under a header that names its five columns once for
-each of its three groups: where the header's cells name them one by one, left to right, their
-positions place the row's values (:func:`place_under_header`).
+A header whose cells name a table's columns gives their positions too (:func:`named_columns`):
+for the appeals table's one row of values, under five column names printed once for each of
+its three groups (:func:`place_under_header`), and for table 三 when its values show too few
+columns to place them by each other (a column blank on every row: a small agency's requests
+all from natural persons), where even some names place them (:func:`settle_by_header`).
 """
 
 from __future__ import annotations
@@ -23,15 +25,17 @@ from __future__ import annotations
 import statistics
 from functools import lru_cache
 import unicodedata
+from dataclasses import replace
 from typing import Optional, Sequence
+
+from rapidfuzz import fuzz
 
 from .columns import Assignment, Reading, Slot
 from .model import Document, Token
-from .rows import similarity
 from .tables import RowRead
 from .template import Column, label_key
 
-HEADER_MATCH = 0.75  # a header cell names a column when its label is this close to the column's
+NAME_RATIO = 75  # a header cell of a column name's length names it at this rapidfuzz ratio
 CLEAR_SHARE = 0.35  # a value must lie within this share of the column gap from its column
 TEXT_JOIN = 4.0  # display columns: values closer than this belong to one column
 PDF_JOIN = 12.0  # points
@@ -199,26 +203,77 @@ def _place(doc: Document, cells: Sequence[Token], centres: list[float]) -> Optio
 def place_under_header(doc: Document, cells: Sequence[Token], header: Sequence[Token],
                        columns: Sequence[Column], groups: int) -> Optional[Reading]:
     """A row of ``groups`` × ``columns`` values (the appeals table: 3 × 5) placed under the
-    header's column labels: each header cell naming one column, the names in the columns'
-    order once per group from left to right, give the columns' positions. None unless every
-    column is named so, and every value stands clearly under one column, in order."""
+    header's column names: None unless the header's cells name every column, in order, once
+    per group, from left to right, and every value stands clearly under one of them."""
+    named = named_columns(doc, header, columns)
+    if [k for _, k in named] != list(range(len(columns))) * groups:
+        return None
+    return _place(doc, cells, [x for x, _ in named])
+
+
+def named_columns(doc: Document, header: Sequence[Token], columns: Sequence[Column]
+                  ) -> list[tuple[float, int]]:
+    """(position, column index) of the header cells that are a column's name, left to right
+    (a cell running several names together, as the header of a table without rules may,
+    names none)."""
     named = []
     for t in header:
         x = position(doc, t)
         k = _column_named(t.text, columns)
         if x is not None and k is not None:
             named.append((x, k))
-    named.sort()
-    if [k for _, k in named] != list(range(len(columns))) * groups:
-        return None
-    return _place(doc, cells, [x for x, _ in named])
+    return sorted(named)
 
 
 def _column_named(text: str, columns: Sequence[Column]) -> Optional[int]:
-    """The one column whose label ``text`` is (closely), or None."""
+    """The one column whose name ``text`` is (a damaged character allowed), or None."""
     key = label_key(text)
-    scores = [max(similarity(key, k) for k in c.keys) for c in columns]
-    best = max(range(len(columns)), key=scores.__getitem__)
-    if scores[best] < HEADER_MATCH or sorted(scores)[-2] >= scores[best]:
+    hits = [k for k, c in enumerate(columns) if any(_names(key, n) for n in c.keys)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _names(key: str, name: str) -> bool:
+    return key == name or (len(name) > 2 and len(key) == len(name) and fuzz.ratio(key, name) >= NAME_RATIO)
+
+
+def settle_by_header(doc: Document, rows: Sequence[RowRead], named: dict[str, list[tuple[float, int]]]) -> None:
+    """Narrow in place the open rows of the tables whose header names some of their columns
+    (:func:`named_columns`; at least two, to know how far apart columns stand): a reading is
+    kept when each of its values stands under its column's name, or, in a column the header
+    does not name, clear of the named columns on either side. A row left with one reading is
+    settled ("aligned"). Values showing too few columns to place them by each other (a column
+    blank on every row) are placed so, in tables without rules too, whose header may run
+    some names together."""
+    for r in rows:
+        cols = named.get(r.table) or []
+        reach = _reach(cols)
+        a = r.assignment
+        if a.settled or reach is None:
+            continue
+        fits = tuple(rd for rd in a.readings if _under_names(doc, rd, cols, reach))
+        if len(fits) == 1:
+            r.assignment = Assignment(fits, "aligned")
+        elif fits and len(fits) < len(a.readings):
+            r.assignment = replace(a, readings=fits)
+
+
+def _reach(named: list[tuple[float, int]]) -> Optional[float]:
+    """How far from its column's name a value may stand: a share of the narrowest column the
+    names show. None unless at least two columns are named, each once, in their order."""
+    ks = [k for _, k in named]
+    if len(ks) < 2 or any(b <= a for a, b in zip(ks, ks[1:])):
         return None
-    return best
+    return CLEAR_SHARE * min((x2 - x1) / (k2 - k1) for (x1, k1), (x2, k2) in zip(named, named[1:]))
+
+
+def _under_names(doc: Document, reading: Reading, named: list[tuple[float, int]], reach: float) -> bool:
+    for j, slot in enumerate(reading):
+        if slot.token is None or slot.kind == "blank":
+            continue
+        x = position(doc, slot.token)
+        if x is None or slot.token.run:
+            continue  # no place of its own (a piece of digits run together)
+        for p, k in named:
+            if (k == j and abs(x - p) > reach) or (k < j and x < p + reach) or (k > j and x > p - reach):
+                return False
+    return True

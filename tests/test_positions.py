@@ -149,3 +149,27 @@ def test_appeals_printed_one_cell_a_line_keep_their_empty_cells(tmp_path):
     assert len(appeals) == 15 and sum(truth[f] is not None for f in appeals) < 10
     for f in appeals:
         assert fields[f]["value"] == truth[f] and fields[f]["status"] in ("ok", "blank"), f
+
+
+def test_columns_blank_on_every_row_are_placed_by_the_header_names(tmp_path):
+    # g00073 of seed 20240503 (pdftotext -layout text): table 三 prints numbers only under
+    # 自然人 and 总计, so its values show two columns of seven; the header names all seven,
+    # left to right, and each value stands under one of them.
+    fields, truth = extract_generated(tmp_path, 73, 20240503, "layout")
+    rows = [f for f in truth if f.startswith("requests.")]
+    assert all(truth[f] is None for f in rows if f.endswith((".commercial", ".research", ".other_org")))
+    for f in rows:
+        assert fields[f]["value"] == truth[f] and fields[f]["status"] != "review", f
+    assert sum(fields[f]["status"] == "ok" for f in rows) >= 20
+
+
+def test_some_header_names_place_values_that_show_too_few_columns(tmp_path):
+    # g00463 of seed 99 (a PDF without rules): table 三 prints numbers only under 自然人 and
+    # 总计, and its header runs most names together ("法人或其他组织科研机构…", "其他总计");
+    # 自然人 and 商业企业 stand alone. A first value left of 商业企业 is 自然人's; the rules
+    # put the second under 总计.
+    fields, truth = extract_generated(tmp_path, 463, 99, "borderless")
+    printed = [f for f, v in truth.items() if f.startswith("requests.") and v is not None]
+    assert len(printed) >= 20 and {f.rsplit(".", 1)[1] for f in printed} == {"natural_person", "total"}
+    for f in printed:
+        assert fields[f]["value"] == truth[f] and fields[f]["status"] == "ok", f
