@@ -258,15 +258,13 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
 
 def _blank_rows(doc: Document, out: dict[str, FieldResult], empty_rows: dict[str, Token]) -> None:
     """A row whose label is printed with no value beside it, and whose every cell the rules
-    force to 0, is a row printed blank (raw and crawler text print a blank cell as nothing):
-    its fields are blank, not numbers the document does not show. Text inputs only (see
-    :func:`extractor.tables.rows_printed_empty`), so the source is a line."""
+    force to 0, is a row printed blank (raw and crawler text, and a PDF's table without
+    rules, print a blank cell as nothing): its fields are blank, not numbers the document does
+    not show. The source is the label's line, or its page and box."""
     for fid, label in empty_rows.items():
         f = out.get(fid)
         if f is None or f.status != "inferred" or f.value != 0:
             continue
-        line = doc.lines[label.line]
         derivation = f"{f.source.derivation}; nothing is printed beside the row's label: a blank row"
-        out[fid] = FieldResult(fid, None, f.confidence, "blank",
-                               Source(line=line.number, page=line.page, text=label.text, derivation=derivation),
-                               evidence=f.evidence)
+        source = replace(_source(doc, (), Slot("blank", token=label), None), text=label.text, derivation=derivation)
+        out[fid] = FieldResult(fid, None, f.confidence, "blank", source, evidence=f.evidence)

@@ -176,15 +176,26 @@ def _named(s: State) -> dict[str, list[tuple[float, int]]]:
     return {"requests": named_columns(s.doc, header, s.template.table("requests").columns)}
 
 
+def _rows_printed_empty(s: State) -> dict[str, Token]:
+    """Text may print a blank cell as nothing, and so may a PDF's table without rules, whose
+    label then stands alone on its line. In a ruled grid, in HTML and on scans a cell has its
+    place, so there a row without values is a row whose values were not read."""
+    if s.doc.kind not in ("text", "pdf"):
+        return {}
+    empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows)
+    if s.doc.kind == "pdf":
+        lines = s.doc.lines
+        empty = {f: t for f, t in empty.items() if len(lines[t.line].cells) == 1}
+    return empty
+
+
 def stage_fields(s: State) -> None:
     if s.template is None:
         return
     settle_by_position(s.doc, s.rows)
     settle_by_header(s.doc, s.rows, _named(s))
     whole_counts(s.template, s.doc, s.rows)
-    # text may print a blank cell as nothing; in HTML, PDFs and scans a cell has its place,
-    # so there a row without values is a row whose values were not read
-    empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows) if s.doc.kind == "text" else {}
+    empty = _rows_printed_empty(s)
     values = settle_rows(s.template, s.rows, tables_printing_every_cell(s.rows, empty))
     report = evaluate(s.template, values)
     s.checks = report.checks

@@ -163,13 +163,20 @@ def test_columns_blank_on_every_row_are_placed_by_the_header_names(tmp_path):
     assert sum(fields[f]["status"] == "ok" for f in rows) >= 20
 
 
-def test_some_header_names_place_values_that_show_too_few_columns(tmp_path):
+def test_some_header_names_place_values_that_show_too_few_columns_and_blank_rows_stay_blank(tmp_path):
     # g00463 of seed 99 (a PDF without rules): table 三 prints numbers only under 自然人 and
     # 总计, and its header runs most names together ("法人或其他组织科研机构…", "其他总计");
     # 自然人 and 商业企业 stand alone. A first value left of 商业企业 is 自然人's; the rules
     # put the second under 总计.
+    # Rows printed blank, their label alone on its line (1、属于国家秘密), are blank: in a
+    # table without rules a blank cell prints as nothing, as in text.
     fields, truth = extract_generated(tmp_path, 463, 99, "borderless")
     printed = [f for f, v in truth.items() if f.startswith("requests.") and v is not None]
     assert len(printed) >= 20 and {f.rsplit(".", 1)[1] for f in printed} == {"natural_person", "total"}
     for f in printed:
         assert fields[f]["value"] == truth[f] and fields[f]["status"] == "ok", f
+    secret = [f for f in truth if f.startswith("requests.denied.state_secret.")]
+    assert len(secret) == 7 and all(truth[f] is None for f in secret)
+    for f in secret:
+        assert fields[f]["status"] == "blank" and fields[f]["value"] is None, f
+        assert fields[f]["source"]["page"] and len(fields[f]["source"]["bbox"]) == 4
