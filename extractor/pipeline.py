@@ -178,14 +178,15 @@ def _named(s: State) -> dict[str, list[tuple[float, int]]]:
 
 def _rows_printed_empty(s: State) -> dict[str, Token]:
     """Text may print a blank cell as nothing, and so may a PDF's table without rules, whose
-    label then stands alone on its line. In a ruled grid, in HTML and on scans a cell has its
-    place, so there a row without values is a row whose values were not read."""
+    label's line then holds labels only. In a ruled grid, in HTML and on scans a cell has its
+    place (an empty cell on the label's line), so there a row without values is a row whose
+    values were not read."""
     if s.doc.kind not in ("text", "pdf"):
         return {}
     empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows)
     if s.doc.kind == "pdf":
-        lines = s.doc.lines
-        empty = {f: t for f, t in empty.items() if len(lines[t.line].cells) == 1}
+        celled = {t.line for t in s.tokens if t.kind != "label"}
+        empty = {f: t for f, t in empty.items() if t.line not in celled}
     return empty
 
 
