@@ -184,7 +184,7 @@ def _rows_printed_empty(s: State) -> dict[str, Token]:
     if s.doc.kind not in ("text", "pdf"):
         return {}
     empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows)
-    if s.doc.kind == "pdf":
+    if s.doc.kind == "pdf" and empty:
         celled = {t.line for t in s.tokens if t.kind != "label"}
         empty = {f: t for f, t in empty.items() if t.line not in celled}
     return empty
