@@ -74,15 +74,20 @@ def _slot(t: Token) -> Slot:
     return Slot("blank" if t.kind == "blank" else "mark", None, t, t.text)
 
 
-def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None) -> Optional[Assignment]:
+def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None,
+           falls: Optional[Sequence[bool]] = None) -> Optional[Assignment]:
     """Read the cells of one row into ``ncols`` columns; None when nothing is printed.
 
     Without ``valid`` (a table with no rule), a row printing fewer values than columns, with
     no empty cells to keep the positions, stays ambiguous: only the rules can place them.
-    There a dash glued between digits ("12-35") may be a blank cell or a minus sign
-    (本年增/减): the row is settled only when one of the two leaves no reading."""
+    There a dash glued to digits ("12-35", "—-815") may be a blank cell or a minus sign: the
+    row is settled only when one of the two leaves no reading. A sign stands only in the
+    columns that may fall (``falls``, by column: 本年增/减; all, when not given)."""
     if valid is None and any(t.minus for t in cells):
-        return _either(assign([replace(t, minus=False) for t in cells], ncols), assign(_signed(cells), ncols))
+        signed = assign(_signed(cells), ncols)
+        if signed is not None and falls is not None:
+            signed = _without_falls(signed, falls)
+        return _either(assign([replace(t, minus=False) for t in cells], ncols), signed)
     has_rules = valid is not None
     valid = valid or (lambda r: True)
     filled = [t for t in cells if t.kind in ("num", "mark")]
@@ -127,6 +132,16 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
     if inserts:
         return _settle(inserts, "insert")
     return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous")
+
+
+def _without_falls(a: Assignment, falls: Sequence[bool]) -> Optional[Assignment]:
+    """``a`` without the readings that put a negative number in a column that cannot fall;
+    None when none is left."""
+    keep = tuple(r for r in a.readings
+                 if all(s.value is None or s.value >= 0 or f for s, f in zip(r, falls)))
+    if len(keep) == len(a.readings):
+        return a
+    return Assignment(keep, a.how if len(keep) == 1 else "ambiguous") if keep else None
 
 
 def _only(readings: Iterator[Reading]) -> Optional[Reading]:

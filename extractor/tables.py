@@ -182,7 +182,7 @@ def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[Row
                                    m.shared, apart=not own, short=_numbers(cells) < ncols))
             continue
         cells = row_cells(tokens, m.token, ncols, anchors, breaks=breaks, rows_at=rows_at)
-        a = assign(cells, ncols, valid)
+        a = assign(cells, ncols, valid, [not is_count(table.field_id(m.row, c.id)) for c in table.columns])
         if a is None:
             continue
         out.append(RowRead(m.table, m.row, a, m.similarity, evidence, m.token, tuple(cells), m.shared,

@@ -160,10 +160,16 @@ def _marks(m: re.Match, text: str, line: int, cell: int, widths: Optional[dict[s
         yield Token("mark", m.group(), line, cell)
         return
     run = m.group()
-    n = max(1, len(run) // (widths or {}).get(run[0], 1))
-    between = m.start() > 0 and text[m.start() - 1].isdigit() and text[m.end():m.end() + 1].isdigit()
+    width = (widths or {}).get(run[0], 1)
+    n = max(1, len(run) // width)
+    # a lone-width dash glued to the digits after it may be the sign of their first number:
+    # between digits ("12-35"), after a blank ("—-815": blank, -8, 15) or after a label
+    # ("-70"); the reader keeps the sign only where a column may fall (本年增/减)
+    glued = text[m.end():m.end() + 1].isdigit()
+    between = glued and m.start() > 0 and text[m.start() - 1].isdigit() and run == "-"
+    signs = between or (glued and width == 1 and run[-1] == "-")
     for i in range(n):
-        yield Token("mark", run[0], line, cell, minus=between and run == "-")
+        yield Token("mark", run[0], line, cell, minus=signs and i == n - 1)
 
 
 _VERTICAL = re.compile(r"^([\u4e00-\u9fff])\s+(?=\S{2})")

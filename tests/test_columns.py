@@ -112,6 +112,23 @@ def test_a_dash_between_digits_in_a_column_that_can_fall_stays_open():
     assert values(assign(cell_tokens("行政许可12-3 5", 0, 0)[1:], 3)) == [[12, -3, 5]]
 
 
+def test_a_dash_after_a_blank_may_be_the_sign_of_a_change():
+    # 上一年项目数量 blank ("—"), 本年增/减 -8, 处理决定数量 15, run together: "—-815" (the
+    # reader's text: "--815") is that, or — — 815; only the rules or a reviewer can tell
+    falls = [False, True, False]
+    a = assign(cell_tokens("行政强制--815", 0, 0)[1:], 3, None, falls)
+    assert not a.settled
+    assert [None, -8, 15] in values(a) and [None, None, 815] in values(a)
+
+
+def test_a_sign_stands_only_in_a_column_that_can_fall():
+    # a label, then "-70": a blank and 7 | 0, or -7 in 本年增/减; never -7 as a count
+    falls = [False, True, False]
+    a = assign(cell_tokens("行政强制-70", 0, 0)[1:], 3, None, falls)
+    assert not a.settled and [None, 7, 0] in values(a) and [None, -7, 0] in values(a)
+    assert all(v is None or v >= 0 for r in values(a) for v, f in zip(r, falls) if not f)
+
+
 def test_values_pinned_by_their_cells_are_kept_when_they_break_the_rules():
     """Nine cells for seven columns, the value in the last: only one run of seven cells holds
     it. The row's rule fails (total 1, parts blank), and the value stays in its column."""
