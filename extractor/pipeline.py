@@ -119,12 +119,25 @@ def stage_rows(s: State) -> None:
         context = label_contexts(s.doc, s.tokens, s.sections, labels, keys, has_values)
     apart = without_values(s.tokens, labels, _table_span(s)[1])
     pairs = align(keys, items, scorer, has_values, context, apart)
+    appeals = _appeals_words(s.template)
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
-                                              for i, j, sim in pairs if items[j].row])
+                                              for i, j, sim in pairs if items[j].row
+                                              and not any(w in label_key(s.tokens[labels[i]].text) for w in appeals)])
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
     anchors = frozenset(labels[i] for i, _, _ in pairs)
     s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors, after_empty_lines(s.doc))
     _units(s)
+
+
+def _appeals_words(template: Template) -> tuple[str, ...]:
+    """The names of the appeals table's rows, groups and columns (行政复议, 行政诉讼, 结果维持 …;
+    not the 总计 it shares): a label holding one is the appeals table's, never a row of
+    another table (the appeals header after table 三 cut off, no heading between, is no 总计
+    row)."""
+    table = template.table("appeals")
+    words = {k for r in table.rows for k in r.keys} | {r.group for r in table.rows if r.group}
+    words |= {k for c in table.columns for k in c.keys if len(k) >= 4}
+    return tuple(sorted(words))
 
 
 def after_empty_lines(doc) -> frozenset[int]:

@@ -325,3 +325,20 @@ def test_appeals_of_a_table_without_rules_whose_columns_merged_are_read_not_miss
     printed = sorted(v for k, v in truth["fields"].items() if k.startswith("appeals.") and v is not None)
     shown = sorted(f["value"] for f in appeals.values() if f["value"] is not None)
     assert shown == printed
+
+
+def test_the_appeals_header_after_a_table_cut_off_is_no_total_row(tmp_path):
+    # g00502 of seed 777 (pdftotext -raw): table 三 stops after 4.保护第三方合法权益 and the
+    # appeals table follows with no heading; its header line runs the column names together
+    # ("结果维持结果纠正…总计…"). That label is the appeals table's, not 三's 总计 row, so the
+    # appeals values are not read as 三's totals.
+    from training.generate import generate_one
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "truth").mkdir()
+    doc = generate_one(tmp_path, 502, 777, "raw")
+    truth = json.loads((tmp_path / "truth" / (doc.stem + ".json")).read_text(encoding="utf-8"))
+    assert "cut off" in truth["notes"] and "requests.total.total" in truth["missing"]
+    fields = extract(doc)["fields"]
+    assert all(fields[f]["status"] != "ok" for f in fields if f.startswith("requests.total."))
+    for f in (f for f in truth["fields"] if f.startswith("appeals.review.")):
+        assert fields[f]["value"] == truth["fields"][f], f
