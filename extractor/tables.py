@@ -297,7 +297,8 @@ def read_appeals(template: Template, tokens: Sequence[Token], start: int, end: i
     if by_rows:
         return by_rows
     n = width * len(table.rows)
-    cells, header = _appeals_cells(tokens, start, end, n)
+    names = [k for c in table.columns for k in c.keys if len(k) >= 4]  # 结果维持 …, not 总计
+    cells, header = _appeals_cells(tokens, start, end, n, names)
     if cells is None:
         return []
     valid = row_validator(table)
@@ -342,7 +343,7 @@ def _appeals_by_rows(table: Table, tokens: Sequence[Token], start: int, end: int
     return out
 
 
-def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
+def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int, names: Sequence[str] = ()
                    ) -> tuple[Optional[list[Token]], list[Token]]:
     header: list[Token] = []
     by_line: dict[int, list[Token]] = {}
@@ -358,7 +359,7 @@ def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int
     for line in order:
         if _capacity(by_line[line]) >= MIN_APPEALS_CELLS:
             return by_line[line], header
-    cells = _cells_below_header(tokens[start:end], want)
+    cells = _cells_below_header(tokens[start:end], want) or _line_below_header(tokens[start:end], names)
     if cells:
         return cells, header
     # one cell per line, empty cells left out: the cells from the first number on
@@ -391,6 +392,20 @@ def _cells_below_header(tokens: Sequence[Token], want: int) -> Optional[list[Tok
     if len(cells) < want or len({t.line for t in cells}) < want:
         return None
     return cells
+
+
+def _line_below_header(tokens: Sequence[Token], names: Sequence[str]) -> Optional[list[Token]]:
+    """The first line of numbers (no label on it) after a header label holding one of the
+    columns' ``names``: a row whose blank cells printed as nothing may show a few numbers
+    only ("3 3"), too few to tell it by them (a page number before the header is no row)."""
+    seen = False
+    for k, t in enumerate(tokens):
+        if t.kind == "label":
+            seen = seen or any(n in t.text for n in names)
+        elif seen and t.kind in ("num", "mark"):
+            cells = [u for u in tokens if u.line == t.line]
+            return None if any(u.kind == "label" for u in cells) else cells
+    return None
 
 
 def _capacity(cells: Sequence[Token]) -> int:

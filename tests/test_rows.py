@@ -342,3 +342,19 @@ def test_the_appeals_header_after_a_table_cut_off_is_no_total_row(tmp_path):
     assert all(fields[f]["status"] != "ok" for f in fields if f.startswith("requests.total."))
     for f in (f for f in truth["fields"] if f.startswith("appeals.review.")):
         assert fields[f]["value"] == truth["fields"][f], f
+
+
+def test_appeals_values_too_few_to_tell_are_found_below_their_header(tmp_path):
+    # g00268 of seed 777 (pdftotext -raw): a page number ("- 1 -") before the appeals header,
+    # and a row of nine numbers (its blanks printed as nothing) below it: fewer than a row
+    # is told by, but the first line of numbers after the column names is the row.
+    from training.generate import generate_one
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "truth").mkdir()
+    doc = generate_one(tmp_path, 268, 777, "raw")
+    truth = json.loads((tmp_path / "truth" / (doc.stem + ".json")).read_text(encoding="utf-8"))
+    fields = extract(doc)["fields"]
+    printed = [f for f, v in truth["fields"].items() if f.startswith("appeals.") and v is not None]
+    assert 5 <= len(printed) < 10
+    assert all(fields[f]["status"] != "missing" for f in printed)
+    assert sum(fields[f]["value"] == truth["fields"][f] for f in printed) >= len(printed) - 1
