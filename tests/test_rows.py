@@ -274,16 +274,22 @@ def test_label_scorer_remembers_rows_without_changing_them():
     assert LabelScorer()(labels, items) == first
 
 
+def _generated(tmp_path, index: int, seed: int, family: str):
+    """(path, truth) of one generated document."""
+    from training.generate import generate_one
+    for sub in ("docs", "truth"):
+        (tmp_path / sub).mkdir()
+    path = generate_one(tmp_path, index, seed, family)
+    return path, json.loads((tmp_path / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))
+
+
 def test_a_cell_every_reading_leaves_blank_is_printed_blank_not_a_forced_zero(tmp_path):
     """A markdown row printed with one 0 among blank cells and two cells too many (结转下年度,
     generated): the 0 may stand in the last three columns, but every reading leaves the first
     four blank.
     The rules force them to 0; they are blank cells, not zeros the document does not show."""
-    from training.generate import generate_one
-    for sub in ("docs", "truth"):
-        (tmp_path / sub).mkdir()
-    path = generate_one(tmp_path, 155, 20240503, "markdown")
-    truth = json.loads((tmp_path / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))["fields"]
+    path, truth = _generated(tmp_path, 155, 20240503, "markdown")
+    truth = truth["fields"]
     fields = extract(path)["fields"]
     for col in ("natural_person", "commercial", "research", "social_org"):
         fid = f"requests.carried_forward.{col}"
@@ -299,10 +305,7 @@ def test_a_loosely_matched_label_fragment_is_not_a_row_printed_empty(tmp_path):
     the wrapped label 1、信访举报投诉 / 类申请 stands alone on a line and is matched, loosely, to
     重复申请's row. Nothing stands beside it, yet the row is no blank row: its fields stay the
     rules' inferred 0, never a confident blank."""
-    from training.generate import generate_one
-    for sub in ("docs", "truth"):
-        (tmp_path / sub).mkdir()
-    path = generate_one(tmp_path, 150, 20240503, "layout")
+    path, _ = _generated(tmp_path, 150, 20240503, "layout")
     fields = extract(path)["fields"]
     for col in ("natural_person", "total"):
         f = fields[f"requests.not_processed.duplicate.{col}"]
@@ -313,11 +316,7 @@ def test_appeals_of_a_table_without_rules_whose_columns_merged_are_read_not_miss
     # g00079 of seed 99 (a PDF without rules): the appeals header's columns run together, so
     # its row of values has 12 cells (7 numbers, 5 empty) for 15 columns. The printed table
     # must not be reported missing: its values are offered for review.
-    from training.generate import generate_one
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "truth").mkdir()
-    doc = generate_one(tmp_path, 79, 99, "borderless")
-    truth = json.loads((tmp_path / "truth" / (doc.stem + ".json")).read_text(encoding="utf-8"))
+    doc, truth = _generated(tmp_path, 79, 99, "borderless")
     fields = extract(doc)["fields"]
     appeals = {k: f for k, f in fields.items() if k.startswith("appeals.")}
     assert len(appeals) == 15 and all(k in truth["fields"] for k in appeals)
@@ -332,11 +331,7 @@ def test_the_appeals_header_after_a_table_cut_off_is_no_total_row(tmp_path):
     # appeals table follows with no heading; its header line runs the column names together
     # ("结果维持结果纠正…总计…"). That label is the appeals table's, not 三's 总计 row, so the
     # appeals values are not read as 三's totals.
-    from training.generate import generate_one
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "truth").mkdir()
-    doc = generate_one(tmp_path, 502, 777, "raw")
-    truth = json.loads((tmp_path / "truth" / (doc.stem + ".json")).read_text(encoding="utf-8"))
+    doc, truth = _generated(tmp_path, 502, 777, "raw")
     assert "cut off" in truth["notes"] and "requests.total.total" in truth["missing"]
     fields = extract(doc)["fields"]
     assert all(fields[f]["status"] != "ok" for f in fields if f.startswith("requests.total."))
@@ -348,11 +343,7 @@ def test_appeals_values_too_few_to_tell_are_found_below_their_header(tmp_path):
     # g00268 of seed 777 (pdftotext -raw): a page number ("- 1 -") before the appeals header,
     # and a row of nine numbers (its blanks printed as nothing) below it: fewer than a row
     # is told by, but the first line of numbers after the column names is the row.
-    from training.generate import generate_one
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "truth").mkdir()
-    doc = generate_one(tmp_path, 268, 777, "raw")
-    truth = json.loads((tmp_path / "truth" / (doc.stem + ".json")).read_text(encoding="utf-8"))
+    doc, truth = _generated(tmp_path, 268, 777, "raw")
     fields = extract(doc)["fields"]
     printed = [f for f, v in truth["fields"].items() if f.startswith("appeals.") and v is not None]
     assert 5 <= len(printed) < 10
