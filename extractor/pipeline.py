@@ -26,7 +26,8 @@ from .rules import evaluate
 from .confidence import REVIEW_THRESHOLD
 from .settings import Settings
 from .sections import Section, find_sections, is_furniture, is_prose
-from .tables import RowRead, header_unit, read_appeals, read_rows, rows_printed_empty, whole_counts
+from .tables import (RowRead, appeals_column_names, header_unit, read_appeals, read_rows,
+                     rows_printed_empty, whole_counts)
 from .template import Template, label_key, load_templates
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def _appeals_words(template: Template) -> tuple[str, ...]:
     row)."""
     table = template.table("appeals")
     words = {k for r in table.rows for k in r.keys} | {r.group for r in table.rows if r.group}
-    words |= {k for c in table.columns for k in c.keys if len(k) >= 4}
+    words |= set(appeals_column_names(table))
     return tuple(sorted(words))
 
 

@@ -281,6 +281,11 @@ def _rows_apart(tokens: Sequence[Token], m: RowMatch, ncols: int, anchors: froze
     return found, chunks
 
 
+def appeals_column_names(table: Table) -> list[str]:
+    """The appeals columns' own names (结果维持 …), not the 总计 other tables share."""
+    return [k for c in table.columns for k in c.keys if len(k) >= 4]
+
+
 # (the row's cells, the header's label tokens) -> a reading placing each value under its
 # column's label, or None (see :func:`extractor.positions.place_under_header`)
 HeaderPlacer = Callable[[Sequence[Token], Sequence[Token]], Optional[Reading]]
@@ -297,8 +302,7 @@ def read_appeals(template: Template, tokens: Sequence[Token], start: int, end: i
     if by_rows:
         return by_rows
     n = width * len(table.rows)
-    names = [k for c in table.columns for k in c.keys if len(k) >= 4]  # 结果维持 …, not 总计
-    cells, header = _appeals_cells(tokens, start, end, n, names)
+    cells, header = _appeals_cells(tokens, start, end, n, appeals_column_names(table))
     if cells is None:
         return []
     valid = row_validator(table)
