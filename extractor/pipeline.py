@@ -26,7 +26,7 @@ from .rules import evaluate
 from .confidence import REVIEW_THRESHOLD
 from .settings import Settings
 from .sections import Section, find_sections, is_furniture, is_prose
-from .tables import (RowRead, appeals_column_names, header_unit, read_appeals, read_rows,
+from .tables import (RowRead, appeals_names, header_unit, read_appeals, read_rows,
                      rows_printed_empty, whole_counts)
 from .template import Template, label_key, load_templates
 
@@ -120,7 +120,7 @@ def stage_rows(s: State) -> None:
         context = label_contexts(s.doc, s.tokens, s.sections, labels, keys, has_values)
     apart = without_values(s.tokens, labels, _table_span(s)[1])
     pairs = align(keys, items, scorer, has_values, context, apart)
-    appeals = _appeals_words(s.template)
+    appeals = appeals_names(s.template.table("appeals"))
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
                                               for i, j, sim in pairs if items[j].row
                                               and not any(w in label_key(s.tokens[labels[i]].text) for w in appeals)])
@@ -128,17 +128,6 @@ def stage_rows(s: State) -> None:
     anchors = frozenset(labels[i] for i, _, _ in pairs)
     s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors, after_empty_lines(s.doc))
     _units(s)
-
-
-def _appeals_words(template: Template) -> tuple[str, ...]:
-    """The names of the appeals table's rows, groups and columns (行政复议, 行政诉讼, 结果维持 …;
-    not the 总计 it shares): a label holding one is the appeals table's, never a row of
-    another table (the appeals header after table 三 cut off, no heading between, is no 总计
-    row)."""
-    table = template.table("appeals")
-    words = {k for r in table.rows for k in r.keys} | {r.group for r in table.rows if r.group}
-    words |= set(appeals_column_names(table))
-    return tuple(sorted(words))
 
 
 def after_empty_lines(doc) -> frozenset[int]:

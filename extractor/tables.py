@@ -286,6 +286,15 @@ def appeals_column_names(table: Table) -> list[str]:
     return [k for c in table.columns for k in c.keys if len(k) >= 4]
 
 
+def appeals_names(table: Table) -> tuple[str, ...]:
+    """The names of the appeals table's rows, groups and columns (行政复议, 行政诉讼, 结果维持 …;
+    not the 总计 it shares): a label holding one is the appeals table's, never a row of
+    another table (the appeals header after table 三 cut off, no heading between, is no 总计
+    row)."""
+    words = {k for r in table.rows for k in r.keys} | {r.group for r in table.rows if r.group}
+    return tuple(sorted(words | set(appeals_column_names(table))))
+
+
 # (the row's cells, the header's label tokens) -> a reading placing each value under its
 # column's label, or None (see :func:`extractor.positions.place_under_header`)
 HeaderPlacer = Callable[[Sequence[Token], Sequence[Token]], Optional[Reading]]
@@ -347,7 +356,7 @@ def _appeals_by_rows(table: Table, tokens: Sequence[Token], start: int, end: int
     return out
 
 
-def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int, names: Sequence[str] = ()
+def _appeals_cells(tokens: Sequence[Token], start: int, end: int, want: int, names: Sequence[str]
                    ) -> tuple[Optional[list[Token]], list[Token]]:
     header: list[Token] = []
     by_line: dict[int, list[Token]] = {}
