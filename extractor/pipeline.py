@@ -123,7 +123,8 @@ def stage_rows(s: State) -> None:
     appeals = appeals_names(s.template.table("appeals"))
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
                                               for i, j, sim in pairs if items[j].row
-                                              and not any(w in label_key(s.tokens[labels[i]].text) for w in appeals)])
+                                              and not any(w in label_key(s.tokens[labels[i]].text) for w in appeals)],
+                                   items)
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
     anchors = frozenset(labels[i] for i, _, _ in pairs)
     s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors, after_empty_lines(s.doc))

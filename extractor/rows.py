@@ -10,6 +10,7 @@ So one unclear label is settled by its neighbours, header labels that resemble a
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
@@ -231,14 +232,28 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
     return pairs[::-1]
 
 
-def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch]) -> list[RowMatch]:
+_AFTER_MARK = re.compile(r"^.*[-—–－/]")  # a label's text up to its last blank mark
+
+
+def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch], items: Sequence[Item] = ()) -> list[RowMatch]:
     """Labels of two template rows in one cell with no value between them (OCR merged two
     table rows into one line): which row the values after them belong to is not known, so
-    both matches are marked, and their fields go to review whatever the rules say."""
+    both matches are marked, and their fields go to review whatever the rules say.
+
+    The same holds for one label that holds the keys of its own row and of another row of
+    its table ("行政处罚行政强制"): no row's key holds another's, so such a label is two merged
+    (``items``: the template's items, whose keys are looked for). Only the label's text after
+    its last printed blank mark counts ("行政处罚--行政强制" is a blank row, then this one)."""
     shared: set[int] = set()
     for a, b in zip(matches, matches[1:]):
         ta, tb = tokens[a.token], tokens[b.token]
         if (ta.line, ta.cell) == (tb.line, tb.cell) and \
                 not any(t.kind in ("num", "mark") for t in tokens[a.token + 1:b.token]):
             shared.update((a.token, b.token))
+    for m in matches:
+        key = label_key(_AFTER_MARK.sub("", tokens[m.token].text))
+        rows = {it.row for it in items if it.table == m.table and it.row
+                and any(len(k) > SHORT_KEY and k in key for k in it.keys)}
+        if m.row in rows and len(rows) > 1:
+            shared.add(m.token)
     return [replace(m, shared=True) if m.token in shared else m for m in matches]

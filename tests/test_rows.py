@@ -102,6 +102,23 @@ def test_two_row_labels_merged_into_one_cell_are_doubted():
     assert not any(m.shared for m in doubt_shared_cells(crawler, ms))
 
 
+def test_one_label_holding_two_rows_keys_is_doubted():
+    """OCR ran two row labels into one ("行政处罚行政强制") with one value after them: the label
+    matches one row, but the value may be the other's, so the match goes to review."""
+    from extractor.model import Token
+    from extractor.rows import RowMatch, doubt_shared_cells, template_items
+    from extractor.template import load_templates
+    items = template_items(load_templates()["2021"], ["art20_6"])
+    toks = [Token("label", "行政处罚行政强制", 0, 0), Token("num", "66", 0, 1, value=66.0)]
+    ms = [RowMatch("art20_6", "administrative_coercion", 0, 0.9)]
+    assert [m.shared for m in doubt_shared_cells(toks, ms, items)] == [True]
+    # a label holding its own row's key, with a header run into it, is one row; so is one
+    # after a blank row's mark, and one holding another row's key only (matched by its place)
+    for text in ("信息内容行政强制", "行政处罚--行政强制", "行政处罚"):
+        toks = [Token("label", text, 0, 0), Token("num", "66", 0, 1, value=66.0)]
+        assert [m.shared for m in doubt_shared_cells(toks, ms, items)] == [False], text
+
+
 def test_labels_without_values_give_way_to_labels_with_values():
     labels = ["(七)总计", "四、结转下年度继续办理", "5.要求行政机关确认或重新出具已获取信息",
               "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
