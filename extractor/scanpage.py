@@ -315,7 +315,7 @@ def recognise(eng: Engine, img: np.ndarray, quads: list[np.ndarray],
     words = [word_of(q, r) for i, (q, r) in enumerate(zip(quads, reads))
              if r.text.strip() and (_orphan_ok(r) if i >= n else not _speck(q, r, th))]
     words = [trim_number(w) for w in dedupe(words)]
-    return [separator_doubt(w) for w in reread_numbers(eng, img, words, th)]
+    return [separator_doubt(minus_doubt(w, img)) for w in reread_numbers(eng, img, words, th)]
 
 
 DASH_GLYPHS = set("二=一-—ー_")  # what a printed "—" reads as, its box widened or not
@@ -347,23 +347,55 @@ def dash_reading(r: Reading, crop: np.ndarray, text_h: float) -> Reading:
 
 
 def _ink_extent(crop: np.ndarray) -> Optional[tuple[int, int, int, int]]:
-    """Box (x0, y0, x1, y1) of a crop's ink (Otsu threshold) but for pieces of rules (ink
-    along a whole side; running through from top to bottom; or from side to side off the
-    middle, where a dash lies), None without ink."""
+    """Box (x0, y0, x1, y1) of a crop's ink (:func:`_ink_parts`), None without ink."""
+    inner = _ink_parts(crop)
+    if not inner:
+        return None
+    return (min(c[0] for c in inner), min(c[1] for c in inner),
+            max(c[2] for c in inner), max(c[3] for c in inner))
+
+
+def _ink_parts(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of a crop's connected pieces of ink (Otsu threshold) but for
+    pieces of rules (ink along a whole side; running through from top to bottom; or from
+    side to side off the middle, where a dash lies)."""
     import cv2
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, b = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     n, _, stats, _ = cv2.connectedComponentsWithStats(b, connectivity=8)
     h, w = b.shape
-    inner = [(x, y, x + bw, y + bh) for x, y, bw, bh, _ in stats[1:]
-             if not ((y == 0 or y + bh == h) and bw >= RULE_SPAN * w)
-             and not ((x == 0 or x + bw == w) and bh >= RULE_SPAN * h)
-             and not (y == 0 and y + bh == h)
-             and not (x == 0 and x + bw == w and abs(2 * y + bh - h) > h / 2)]
-    if not inner:
-        return None
-    return (min(c[0] for c in inner), min(c[1] for c in inner),
-            max(c[2] for c in inner), max(c[3] for c in inner))
+    return [(x, y, x + bw, y + bh) for x, y, bw, bh, _ in stats[1:]
+            if not ((y == 0 or y + bh == h) and bw >= RULE_SPAN * w)
+            and not ((x == 0 or x + bw == w) and bh >= RULE_SPAN * h)
+            and not (y == 0 and y + bh == h)
+            and not (x == 0 and x + bw == w and abs(2 * y + bh - h) > h / 2)]
+
+
+_UNSIGNED = re.compile(r"^\d[\d.,]*$")
+
+
+def minus_doubt(w: Word, img: np.ndarray) -> Word:
+    """A number whose box shows, just left of its first digit and at its middle height, a
+    flat bar the recognizer did not read: a minus sign dropped ("-6" read as "6"), which
+    turns a fall into a rise. The digits are kept, but the confidence is capped at
+    :data:`DISAGREE_CAP` (review unless a rule confirms the value), for a person to look.
+    The bar is measured against the digit's height: at most a quarter of it high, at least
+    twice as wide as high, a fifth to 1.2 of it wide, at most 0.8 of it away."""
+    if not _UNSIGNED.match(w.text):
+        return w
+    parts = _ink_parts(crop_quad(img, np.array(w.quad, dtype=np.float32), turn=False))
+    if not parts:
+        return w
+    tall = max(p[3] - p[1] for p in parts)
+    dx0, dy0, _, dy1 = min(p for p in parts if p[3] - p[1] >= 0.6 * tall)
+    dh = dy1 - dy0
+    for x0, y0, x1, y1 in parts:
+        bw, bh, mid = x1 - x0, y1 - y0, (y0 + y1) / 2
+        if x1 <= dx0 + 1 and dx0 - x1 <= 0.8 * dh and bh <= 0.25 * dh and bw >= 2 * bh \
+                and 0.2 * dh <= bw <= 1.2 * dh and dy0 + 0.3 * dh <= mid <= dy0 + 0.75 * dh:
+            probs = tuple(min(p, DISAGREE_CAP) for p in w.probs)
+            return Word(w.text, w.box, float(np.mean(probs)), probs, w.alts, w.alt_probs, w.xs, w.quad)
+    return w
 
 
 ORPHAN_MIN_CONF = 0.6  # a blob the detector missed is kept when it reads at least this well

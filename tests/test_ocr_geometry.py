@@ -159,6 +159,25 @@ def test_a_flat_bar_read_as_a_character_is_a_printed_dash():
     assert dash_reading(digit, _dash_crop(3), 56.0) is digit  # only what a dash reads as
 
 
+def test_a_minus_sign_the_recognizer_dropped_sends_the_number_to_review():
+    """"-6" read as "6": the bar left of the digit, at its middle height, is ink that the
+    reading does not account for. The digits stay; the confidence falls to review."""
+    from extractor.scanpage import DISAGREE_CAP, minus_doubt
+    page = np.full((36, 44), 240, np.uint8)
+    page[10:28, 18:28] = 20  # the digit, 18 px high
+    quad = ((0.0, 0.0), (44.0, 0.0), (44.0, 36.0), (0.0, 36.0))
+    plain = Word("6", (0, 0, 44, 36), 0.99, (0.99,), ("",), (0.0,), (0.5,), quad)
+    assert minus_doubt(plain, page) is plain
+    with_bar = page.copy()
+    with_bar[19:22, 9:15] = 20  # a bar 3 px high, 6 px wide, 3 px left of the digit
+    assert max(minus_doubt(plain, with_bar).probs) <= DISAGREE_CAP
+    low = page.copy()
+    low[26:28, 9:15] = 20  # at the digit's foot: an underline or a speck, no minus
+    assert minus_doubt(plain, low) is plain
+    signed = Word("-6", (0, 0, 44, 36), 0.99, (0.99, 0.99), ("", ""), (0.0, 0.0), (0.3, 0.6), quad)
+    assert minus_doubt(signed, with_bar) is signed  # the sign was read
+
+
 def test_lines_of_a_wrapped_cell_are_read_top_down_whatever_their_left_edges():
     """A wrapped label beside values centred on its two lines is one visual row; on a scan
     the second line's left edge may fall a pixel left of the first's, which must not put
