@@ -18,7 +18,7 @@ from .normalize import normalize_cell
 SPEC_PATH = Path(__file__).parent / "spec" / "fields.json"
 
 _NUMBERING = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\(?\d{1,2}\)|\d{1,2}[.、．](?!\d)|[①-⑩])\s*"
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|\(?[一二三四五六七八九十]+\)|\(?\d{1,2}\)|\d{1,2}[.、．](?!\d)|[1-9]\s+(?=[\u4e00-\u9fff])|[①-⑩])\s*"
 )
 _PUNCT = re.compile(r"[\s()（）“”\"'‘’《》<>、，,。:：;；/\\|\-_*#·.．]+")
 

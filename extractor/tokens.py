@@ -26,6 +26,8 @@ _SCAN = re.compile(rf"(?P<num>(?:\+|(?<!\S)-)?(?:\d+(?:,\d{{3}})+|\d+)(?:\.\d+)?
 # a number followed by these belongs to the label ("2020年", "第20条", "3个月")
 _LABEL_AFTER = re.compile(r"\s*(?:年|月|日|号|条|款|项|次会议|个工作日|周|天|%|％|:|：)")
 _NUMBERING_AFTER = re.compile(r"[.、．](?!\d)")
+# a cell opening with one digit, a space and a label: numbering ("2 其他法律…", OCR dropped the dot)
+_NUMBERING_SPACED = re.compile(r"^[1-9]\s+[\u4e00-\u9fff]{2}")
 
 
 def parse_number(text: str) -> Optional[tuple[float, Optional[str]]]:
@@ -126,6 +128,8 @@ def _split_mixed(text: str, line: int, cell: int, widths: Optional[dict[str, int
         after = text[end:]
         if before == "第" or _LABEL_AFTER.match(after) or (before and before in "(（"):
             continue
+        if start == 0 and _NUMBERING_SPACED.match(text):
+            continue  # "2 其他法律…": row numbering whose dot OCR dropped
         if _NUMBERING_AFTER.match(after) and "." not in digits and "," not in digits:
             # "00000002.其他": the last digit numbers the next label; the rest are values
             if len(digits) == 1 or digits.startswith(("+", "-")):

@@ -61,6 +61,18 @@ def test_numbering_stays_in_the_label():
     assert kinds("2020年") == [("label", "2020年")]
 
 
+def test_numbering_whose_dot_ocr_dropped_stays_in_the_label():
+    """OCR drops the small dot of "2." and reads "2 其他法律…": the digit opens the cell and a
+    label follows, so it numbers the row; it is no value of it. The label's key is the row's."""
+    from extractor.template import label_key
+    assert kinds("2 其他法律行政法规禁止公开") == [("label", "2 其他法律行政法规禁止公开")]
+    assert kinds("2 其他法律行政法规禁止公开 0 0")[1:] == [("num", 0.0), ("num", 0.0)]
+    assert label_key("2 其他法律行政法规禁止公开") == label_key("2.其他法律行政法规禁止公开")
+    # a value after a label, and a number with its unit, stay values
+    assert kinds("行政许可 2 行政处罚")[1] == ("num", 2.0)
+    assert kinds("12 其他") == [("num", 12.0), ("label", "其他")]
+
+
 def test_crawler_digits_glued_to_labels_are_runs():
     toks = cell_tokens("属于国家秘密00000002.其他法律行政法规禁止公开0000000", 0, 0)
     assert [t.kind for t in toks] == ["label", "num", "label", "num"]
