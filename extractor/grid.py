@@ -467,12 +467,22 @@ def row_cuts(rows: Sequence[Row]) -> list[float]:
 
 def _split_cluster(rows: Sequence[Row]) -> list[float]:
     cuts: list[float] = []
-    starts = [0] + [i for i in range(1, len(rows)) if _starts_row(rows, i)]
+    starts = [0] + [i for i in range(1, len(rows)) if _starts_row(rows, i) or _under_header(rows[i - 1], rows[i])]
     for a, b in zip(starts, starts[1:] + [len(rows)]):
         cuts.extend(_split_by_values(rows[a:b]))
         if b < len(rows):
             cuts.append(_mid(rows[b - 1], rows[b]))
     return cuts
+
+
+def _under_header(above: Row, row: Row) -> bool:
+    """``row`` holds values and the line right above it, without values, has text over one
+    of them: a column header set tight over a table's first row, not a wrapped label
+    (whose lines stay in the label's column)."""
+    if _has_value(above.segments):
+        return False
+    values = [s.bbox for s in row.segments if is_numeric(s.text)]
+    return any(a.bbox[0] < v[2] and v[0] < a.bbox[2] for a in above.segments for v in values)
 
 
 def _starts_row(rows: Sequence[Row], i: int) -> bool:

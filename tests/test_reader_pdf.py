@@ -589,3 +589,26 @@ def test_a_picture_left_unread_when_ocr_is_off_says_so(tmp_path):
     from extractor.readers import read
     doc = read(_page_with_picture(tmp_path, pymupdf.Rect(70, 200, 525, 450)), ocr=False)
     assert any("picture" in w and "OCR is off" in w for w in doc.warnings)
+
+
+def _line_glyphs(y: float, parts: list[tuple[float, str]], line: int, size: float = 10.0) -> list:
+    """Glyphs of one text line: each (x, text) part set with characters ``size`` wide."""
+    from extractor.layout import Glyph
+    out = []
+    for k, (x, text) in enumerate(parts):
+        for i, c in enumerate(text):
+            out.append(Glyph(x + i * size, y, x + (i + 1) * size, y + size, c, line * 10 + k, size, True))
+    return out
+
+
+def test_a_header_set_tight_over_the_first_row_is_cut_from_it():
+    """A table without rules whose header line sits close over its first row: the header's
+    text stands over the row's values, so the two are rows of their own. The lines of a
+    wrapped label stay in the label's column and stay one row with its values."""
+    from extractor.grid import row_cuts
+    from extractor.layout import text_rows
+    header = _line_glyphs(0, [(0, "信息内容"), (100, "本年制发件数")], 0)
+    row = _line_glyphs(13, [(0, "规章"), (130, "2")], 1)
+    assert len(row_cuts(text_rows(header + row))) == 1
+    wrapped = _line_glyphs(0, [(0, "申请人无正当理由")], 0) + _line_glyphs(13, [(0, "逾期不补正"), (130, "0")], 1)
+    assert row_cuts(text_rows(wrapped)) == []
