@@ -53,8 +53,7 @@ def needs_review(evidence: dict, calibrated: bool) -> bool:
     """Review whatever the confidence: several readings of the row remain (with a calibrated
     confidence: only where they differ on this field), the row label shares its cell with
     another row's (:func:`extractor.rows.doubt_shared_cells`) or stands apart from the values
-    (:func:`extractor.tables.read_rows`), a rule covering the field
-    fails, or a
+    (:func:`extractor.tables.read_rows`), a rule covering the field fails, or a
     digit was read from an OCR letter and no rule confirms it, or the empty cell the
     field was read from holds ink that OCR could not read (a scan: likely a digit the
     detector missed, so "printed empty" would be a guess). The hand formula above already
