@@ -85,6 +85,9 @@ _GLUED_MARKS = re.compile(r"(?<=\d)(?:-+|/+)|(?<=[^\s\d])(?:-+|/+)(?=\d)"
 
 
 EVEN_SHARE = 0.8  # of a mark's glued runs, for its blanks to be read as two characters each
+# hyphens that are no blank marks: a telephone number with its area code ("0562-29825965",
+# in nearly every report's opening), a date ("2021-12-31", "2021/12/31")
+_NOT_MARKS = re.compile(r"(?<!\d)\d{3,4}-\d{7,8}(?!\d)|(?<!\d)(?:19|20)\d\d([-/])\d{1,2}\1\d{1,2}(?!\d)")
 
 
 def mark_width(texts: Iterable[str]) -> dict[str, int]:
@@ -95,7 +98,7 @@ def mark_width(texts: Iterable[str]) -> dict[str, int]:
     for text in texts:
         if "-" not in text and "/" not in text:
             continue  # no mark to find (most cells)
-        for m in _GLUED_MARKS.finditer(text):
+        for m in _GLUED_MARKS.finditer(_NOT_MARKS.sub(" ", text)):
             runs.setdefault(m.group()[0], []).append(len(m.group()))
     widths = {}
     for ch, ns in runs.items():

@@ -53,6 +53,9 @@ def test_a_document_printing_blanks_as_double_dashes_reads_each_pair_as_one_cell
     assert mark_width(["秘密----000--0", "数量89--000089", "0--1"]) == {"-": 2}
     assert mark_width(["秘密--000-0", "数量89-000089"]) == {"-": 1}
     assert [t.kind for t in cell_tokens("秘密----000--0", 0, 0, {"-": 2})] == ["label", "mark", "mark", "num", "mark", "num"]
+    # the hyphen of a telephone number or a date in the report's opening is no blank mark
+    opening = "如对本报告有疑问,请与办公室联系(电话:0562-29825965),截至2021-12-31。"
+    assert mark_width([opening, "规章00--行政规范性文件----98"]) == {"-": 2}
 
 
 def test_numbering_stays_in_the_label():
