@@ -121,12 +121,14 @@ def stage_rows(s: State) -> None:
     apart = without_values(s.tokens, labels, _table_span(s)[1])
     pairs = align(keys, items, scorer, has_values, context, apart)
     appeals = appeals_names(s.template.table("appeals"))
+    appeals_at = {i for i in range(labels[0] if labels else 0, len(s.tokens)) if s.tokens[i].kind == "label"
+                  and any(w in label_key(s.tokens[i].text) for w in appeals)}
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
-                                              for i, j, sim in pairs if items[j].row
-                                              and not any(w in label_key(s.tokens[labels[i]].text) for w in appeals)],
+                                              for i, j, sim in pairs if items[j].row and labels[i] not in appeals_at],
                                    items)
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
-    anchors = frozenset(labels[i] for i, _, _ in pairs)
+    # a label of the appeals table's header ends the search for a row's values, as a row does
+    anchors = frozenset(labels[i] for i, _, _ in pairs) | appeals_at
     s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors, after_empty_lines(s.doc))
     _units(s)
 

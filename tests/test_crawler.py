@@ -54,3 +54,19 @@ def test_a_report_leaving_a_count_cell_blank_keeps_the_split_open(tmp_path):
     for col in ("other", "total"):
         f = fields[f"appeals.litigation_direct.{col}"]
         assert f["value"] == 3 and f["status"] == "review"
+
+
+def test_a_blank_last_row_takes_no_values_from_the_appeals_table_after_it(tmp_path):
+    """Table 三's last row printed blank, then the appeals table with its heading lost: the
+    appeals header is no part of that row's label, and its values are not the row's."""
+    text = VARIANT.read_text(encoding="utf-8")
+    for old, new in (("结转下年度继续办理1000001", "结转下年度继续办理"), ("四、政府信息公开行政复议、行政诉讼情况\n", "")):
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "crawler.txt"
+    path.write_text(text, encoding="utf-8")
+    fields = extract(path)["fields"]
+    row = {k: f for k, f in fields.items() if k.startswith("requests.carried_forward.")}
+    # nothing is read for it; the form's rules may still force its values (and say so)
+    assert row and all(f["status"] in ("inferred", "missing") for f in row.values()), \
+        {k: (f["value"], f["status"]) for k, f in row.items()}
