@@ -6,9 +6,10 @@ Each stage is a plain function that reads the :class:`State` and fills its own s
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -121,8 +122,9 @@ def stage_rows(s: State) -> None:
     apart = without_values(s.tokens, labels, _table_span(s)[1])
     pairs = align(keys, items, scorer, has_values, context, apart)
     appeals = appeals_names(s.template.table("appeals"))
+    named = _any_of(appeals)
     appeals_at = {i for i in range(labels[0] if labels else 0, len(s.tokens)) if s.tokens[i].kind == "label"
-                  and any(w in label_key(s.tokens[i].text) for w in appeals)}
+                  and named.search(label_key(s.tokens[i].text))}
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
                                               for i, j, sim in pairs if items[j].row and labels[i] not in appeals_at],
                                    items)
@@ -131,6 +133,12 @@ def stage_rows(s: State) -> None:
     anchors = frozenset(labels[i] for i, _, _ in pairs) | appeals_at
     s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors, after_empty_lines(s.doc))
     _units(s)
+
+
+@lru_cache(maxsize=8)
+def _any_of(words: tuple[str, ...]) -> re.Pattern:
+    """A pattern finding any of ``words``."""
+    return re.compile("|".join(map(re.escape, words)))
 
 
 def after_empty_lines(doc) -> frozenset[int]:

@@ -250,10 +250,14 @@ def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch], items: Sequenc
         if (ta.line, ta.cell) == (tb.line, tb.cell) and \
                 not any(t.kind in ("num", "mark") for t in tokens[a.token + 1:b.token]):
             shared.update((a.token, b.token))
+    keys: dict[str, list[tuple[str, str]]] = {}  # table -> (row, key) of keys long enough
+    for it in items:
+        if it.row:
+            keys.setdefault(it.table, []).extend((it.row, k) for k in it.keys if len(k) > SHORT_KEY)
     for m in matches:
         key = label_key(_AFTER_MARK.sub("", tokens[m.token].text))
-        rows = {it.row for it in items if it.table == m.table and it.row
-                and any(len(k) > SHORT_KEY and k in key for k in it.keys)}
-        if m.row in rows and len(rows) > 1:
+        own = [k for r, k in keys.get(m.table, ()) if r == m.row and k in key]
+        if own and len(key) > min(map(len, own)) + SHORT_KEY and \
+                any(r != m.row and k in key for r, k in keys[m.table]):
             shared.add(m.token)
     return [replace(m, shared=True) if m.token in shared else m for m in matches]
