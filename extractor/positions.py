@@ -23,6 +23,7 @@ all from natural persons), where even some names place them (:func:`settle_by_he
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from functools import lru_cache
 import unicodedata
 from dataclasses import replace
@@ -128,11 +129,14 @@ def _placeable(r: RowRead) -> bool:
 
 
 def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[float]]:
-    """Column positions from the values of all rows of one table, clustered; None unless
-    exactly one cluster per column comes out, or, in HTML, the values span exactly as many
+    """Column positions from the values of all rows of one table, clustered (a value sharing
+    its cell with another, "2 120" set too tight to part, stands nowhere of its own and is
+    left out); None unless exactly one cluster per column comes out, or, in HTML, the values span exactly as many
     grid columns as the table has."""
     ncols = len(rows[0].reading) if rows else 0
-    xs = sorted(x for r in rows for t in r.cells if t.kind in ("num", "mark") and not t.run
+    values = [t for r in rows for t in r.cells if t.kind in ("num", "mark")]
+    shared = Counter((t.line, t.cell) for t in values)  # a cell's values share its position
+    xs = sorted(x for t in values if not t.run and shared[(t.line, t.cell)] == 1
                 for x in [position(doc, t)] if x is not None)
     if ncols < 2 or len(xs) < ncols:
         return None

@@ -180,3 +180,37 @@ def test_some_header_names_place_values_that_show_too_few_columns_and_blank_rows
     for f in secret:
         assert fields[f]["status"] == "blank" and fields[f]["value"] is None, f
         assert fields[f]["source"]["page"] and len(fields[f]["source"]["bbox"]) == 4
+
+
+def test_values_sharing_a_cell_do_not_move_a_columns_place():
+    """Two values set too tight to part ("2 120") share one cell, whose centre lies between
+    their columns: they give no column its place, or the column's place shifts and a row
+    whose values stand in that column is read one column over."""
+    from extractor.columns import assign
+    from extractor.model import Cell, Document, Line, Token
+    from extractor.positions import settle_by_position
+    from extractor.tables import RowRead, row_validator
+    from extractor.template import load_templates
+    table = load_templates()["2021"].table("requests")
+    xs = [0.0, 40.0, 80.0, 120.0, 160.0, 200.0, 235.0]  # left edges of the value columns
+    printed = [  # (column, text): a cell each; (5, "0 120") holds the last two values
+        [(0, "1"), (1, "0"), (2, "0"), (3, "0"), (4, "0"), (5, "0"), (6, "1")],
+        [(0, "120"), (1, "0"), (2, "0"), (3, "0"), (4, "0"), (5, "0 120")],
+        [(0, "210"), (1, "0"), (2, "0"), (3, "0"), (4, "0"), (5, "0 210")],
+        [(0, "300"), (1, "0"), (2, "0"), (3, "0"), (4, "0"), (5, "0 300")],
+        [(3, "0"), (4, "0"), (5, "0")],  # the short row: social_org, legal_service, other_org
+    ]
+    lines, reads = [], []
+    for n, row in enumerate(printed):
+        cells = [Cell("label", bbox=(-100.0, 0, -60.0, 10))]
+        toks = []
+        for col, text in row:
+            cells.append(Cell(text, bbox=(xs[col], 0, xs[col] + 6 * len(text), 10)))
+            toks += [Token("num", v, n, len(cells) - 1, value=float(v)) for v in text.split()]
+        lines.append(Line(tuple(cells), bbox=(-100.0, 0, 250.0, 10)))
+        reads.append(RowRead("requests", table.rows[n].id, assign(toks, 7, row_validator(table)), 1.0, 1.0,
+                             cells=tuple(toks)))
+    settle_by_position(Document(path="x.pdf", kind="pdf", lines=lines), reads)
+    short = [s.value if s.kind == "num" else None for s in reads[4].reading]
+    assert reads[4].assignment.how == "aligned"
+    assert short == [None, None, None, 0, 0, 0, None]
