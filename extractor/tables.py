@@ -85,7 +85,10 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
         t = tokens[q]
         if t.kind == "label":
             fragments += 1
-            if out or q in anchors or fragments > MAX_FRAGMENTS or t.line - line > MAX_FRAGMENTS + 1:
+            if q in anchors:  # another row: the cells before its label on its line are its own
+                out = [c for c in out if c.line != t.line]  # (an item number, "7 | 属于行政执法案卷")
+                break
+            if out or fragments > MAX_FRAGMENTS or t.line - line > MAX_FRAGMENTS + 1:
                 break
         elif not limit and len(out) == ncols and any(n in breaks for n in range(out[-1].line + 1, t.line + 1)):
             break

@@ -144,6 +144,19 @@ def test_a_stray_label_character_before_the_values_is_skipped():
     assert [t.text for t in row_cells(toks, 0, 2, anchors=frozenset({2}))] == [""]  # matched to a row
 
 
+def test_a_row_printed_blank_in_a_grid_keeps_its_empty_cells():
+    """A ruled row printed blank: its cells are empty, so the search goes on to the next
+    line, where an item-number column puts "7" before the next row's label. That number is
+    the next row's; this row keeps its empty cells."""
+    from extractor.model import Token
+    from extractor.tables import row_cells
+    toks = [Token("label", "属于四类过程性信息", 51, 3), *(Token("blank", "", 51, 4 + k) for k in range(3)),
+            Token("blank", "", 52, 0), Token("num", "7", 52, 2, value=7.0), Token("label", "属于行政执法案卷", 52, 3),
+            *(Token("num", "0", 52, 4 + k, value=0.0) for k in range(3))]
+    got = row_cells(toks, 0, 3, anchors=frozenset({0, 6}))
+    assert [(t.line, t.kind) for t in got] == [(51, "blank")] * 3
+
+
 def test_values_inside_the_label_cell_join_the_cells_after_it():
     """A table read the first value column, a group label and the rest of a wrapped label
     into the label's cell: the values in the later cells are the row's too. When the later
