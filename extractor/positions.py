@@ -23,7 +23,6 @@ all from natural persons), where even some names place them (:func:`settle_by_he
 from __future__ import annotations
 
 import statistics
-from collections import Counter
 from functools import lru_cache
 import unicodedata
 from dataclasses import replace
@@ -130,14 +129,13 @@ def _placeable(r: RowRead) -> bool:
 
 def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[float]]:
     """Column positions from the values of all rows of one table, clustered (a value sharing
-    its cell with another, "2 120" set too tight to part, stands nowhere of its own and is
-    left out); None unless exactly one cluster per column comes out, or, in HTML, the values span exactly as many
+    its cell with another value or a label, "2 120" or "…反复申请 0" set too tight to part,
+    stands nowhere of its own and is left out); None unless exactly one cluster per column
+    comes out, or, in HTML, the values span exactly as many
     grid columns as the table has."""
     ncols = len(rows[0].reading) if rows else 0
-    values = [t for r in rows for t in r.cells if t.kind in ("num", "mark")]
-    shared = Counter((t.line, t.cell) for t in values)  # a cell's values share its position
-    xs = sorted(x for t in values if not t.run and shared[(t.line, t.cell)] == 1
-                for x in [position(doc, t)] if x is not None)
+    xs = sorted(x for r in rows for t in r.cells if t.kind in ("num", "mark") and not t.run
+                and _alone(doc, t) for x in [position(doc, t)] if x is not None)
     if ncols < 2 or len(xs) < ncols:
         return None
     join = GRID_JOIN if doc.kind == "html" else PDF_JOIN if _on_page(doc, rows) else TEXT_JOIN
@@ -153,6 +151,12 @@ def _column_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[flo
         # grid columns: values in the first and the last column fix every column between
         return [xs[0] + k for k in range(ncols)]
     return None
+
+
+def _alone(doc: Document, t: Token) -> bool:
+    """Does the value fill its cell alone (so that the cell's place is the value's)?"""
+    cells = doc.lines[t.line].cells
+    return t.cell < len(cells) and cells[t.cell].text.strip() == t.text
 
 
 def _on_page(doc: Document, rows: Sequence[RowRead]) -> bool:
