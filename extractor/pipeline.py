@@ -192,15 +192,16 @@ def _named(s: State) -> dict[str, list[tuple[float, int]]]:
 
 def _rows_printed_empty(s: State) -> dict[str, Token]:
     """Text may print a blank cell as nothing, and so may a PDF's table without rules, whose
-    label's line then holds labels only. In a ruled grid, in HTML and on scans a cell has its
-    place (an empty cell on the label's line), so there a row without values is a row whose
-    values were not read."""
+    label's line then holds labels and empty cells only: no value, no blank mark, and no
+    empty cell with ink that OCR could not read. On a scanned image and in HTML a row
+    without values is a row whose values were not read."""
     if s.doc.kind not in ("text", "pdf"):
         return {}
     empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows)
     if s.doc.kind == "pdf" and empty:
-        celled = {t.line for t in s.tokens if t.kind != "label"}
-        empty = {f: t for f, t in empty.items() if t.line not in celled}
+        celled = {t.line for t in s.tokens if t.kind in ("num", "mark")}
+        empty = {f: t for f, t in empty.items() if t.line not in celled
+                 and not any(c.unread for c in s.doc.lines[t.line].cells)}
     return empty
 
 

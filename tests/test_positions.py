@@ -214,3 +214,13 @@ def test_values_sharing_a_cell_do_not_move_a_columns_place():
     short = [s.value if s.kind == "num" else None for s in reads[4].reading]
     assert reads[4].assignment.how == "aligned"
     assert short == [None, None, None, 0, 0, 0, None]
+
+
+def test_a_row_printed_blank_in_a_table_without_rules_is_blank(tmp_path):
+    """A table without rules lays a blank row out with empty cells on its label's line; the
+    row prints no value, so its fields are blank (printed empty), not numbers the form's
+    rules force."""
+    fields, truth = extract_generated(tmp_path, 463, 99, "borderless")
+    row = [f for f in truth if f.startswith("requests.unable.unclear.")]
+    assert row and all(truth[f] is None for f in row)
+    assert [(fields[f]["value"], fields[f]["status"]) for f in row] == [(None, "blank")] * len(row)
