@@ -393,8 +393,7 @@ def minus_doubt(w: Word, img: np.ndarray) -> Word:
         bw, bh, mid = x1 - x0, y1 - y0, (y0 + y1) / 2
         if x1 <= dx0 + 1 and dx0 - x1 <= 0.8 * dh and bh <= 0.25 * dh and bw >= 2 * bh \
                 and 0.2 * dh <= bw <= 1.2 * dh and dy0 + 0.3 * dh <= mid <= dy0 + 0.75 * dh:
-            probs = tuple(min(p, DISAGREE_CAP) for p in w.probs)
-            return Word(w.text, w.box, float(np.mean(probs)), probs, w.alts, w.alt_probs, w.xs, w.quad)
+            return _doubted(w)
     return w
 
 
@@ -456,6 +455,11 @@ def separator_doubt(w: Word) -> Word:
     seps = [p for c, p in zip(w.text, w.probs) if c in ".,，"]
     if min(seps) >= SEPARATOR_SURE:
         return w
+    return _doubted(w)
+
+
+def _doubted(w: Word) -> Word:
+    """``w`` with every character's probability capped at :data:`DISAGREE_CAP`."""
     probs = tuple(min(p, DISAGREE_CAP) for p in w.probs)
     return Word(w.text, w.box, float(np.mean(probs)), probs, w.alts, w.alt_probs, w.xs, w.quad)
 
