@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .layout import (Fragment, Frame, Glyph, Row, Segment, fragments, lines_text, make_row,
                      may_split, order_fragments, text_rows, union)
@@ -66,6 +66,9 @@ def is_numeric(text: str) -> bool:
 
 # ----------------------------------------------------------------------------- rules
 
+Segment4 = tuple[float, float, float, float]  # x0, y0, x1, y1 of a line segment
+
+
 def _visible(color: Sequence[float] | None, opacity: float | None) -> bool:
     if color is None or (opacity is not None and opacity <= 0.05):
         return False
@@ -77,25 +80,65 @@ def _visible(color: Sequence[float] | None, opacity: float | None) -> bool:
 
 def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list[Rule]]:
     """Horizontal and vertical rules (merged, in the reading frame) of a page's drawings."""
-    hs: list[Rule] = []
-    vs: list[Rule] = []
-    point = frame.point if frame.turns else None
-    new = tuple.__new__  # Rule(...) without the namedtuple's Python-level __new__
+    return _axis_rules(_drawing_segments(drawings), frame)
+
+
+def _drawing_segments(drawings: Iterable[dict]) -> Iterator[Segment4]:
     for d in drawings:
         typ = d.get("type") or ""
         stroke = "s" in typ and _visible(d.get("color"), d.get("stroke_opacity"))
         fill = "f" in typ and _visible(d.get("fill"), d.get("fill_opacity"))
-        if not (stroke or fill):
-            continue
-        for px, py, qx, qy in _path_segments(d, stroke):
-            if point is not None:
-                (px, py), (qx, qy) = point(px, py), point(qx, qy)
-            # keep axis-aligned segments (dotted rules come as many short ones: merged later)
-            dx, dy = abs(px - qx), abs(py - qy)
-            if dy <= 1.0 and dx > 0.2:  # min(px, qx), max(px, qx)
-                hs.append(new(Rule, ((py + qy) / 2, qx if qx < px else px, qx if qx > px else px)))
-            elif dx <= 1.0 and dy > 0.2:
-                vs.append(new(Rule, ((px + qx) / 2, qy if qy < py else py, qy if qy > py else py)))
+        if stroke or fill:
+            yield from _path_segments(d, stroke)
+
+
+def vector_rules(vectors: Iterable[dict], frame: Frame) -> tuple[list[Rule], list[Rule]] | None:
+    """:func:`page_rules` from the text page's vector blocks (``TEXT_COLLECT_VECTORS``):
+    the box of each painted path, or of each rectangle of a path of rectangles.
+
+    Filled thin rectangles are rules, as in the drawings. A stroked path whose box is thin
+    is a line; its box reaches past the line's ends and sides by the pen's reach (half the
+    box's thickness), taken off. A stroked path with a wide box may be a rectangle's
+    outline, an open path or a curve, which the box does not tell apart: then None, and
+    the caller reads the page's drawings."""
+    segs: list[Segment4] = []
+    for v in vectors:
+        x0, y0, x1, y1 = v["bbox"]
+        w, h = x1 - x0, y1 - y0
+        if v["stroked"]:
+            if not v["isrect"] or min(w, h) > THIN:
+                return None
+            if _visible_rgb(v["color"], v["alpha"]):
+                t = min(w, h) / 2
+                if w >= h:
+                    segs.append((x0 + t, (y0 + y1) / 2, x1 - t, (y0 + y1) / 2))
+                else:
+                    segs.append(((x0 + x1) / 2, y0 + t, (x0 + x1) / 2, y1 - t))
+        elif v["isrect"] and _thin(v["bbox"]) and _visible_rgb(v["color"], v["alpha"]):
+            segs.append(_rect_axis(v["bbox"]))
+    return _axis_rules(segs, frame)
+
+
+def _visible_rgb(color: int, alpha: int) -> bool:
+    """:func:`_visible` for a packed sRGB colour (0xRRGGBB) and an alpha of 0..255."""
+    return _visible(((color >> 16) / 255, (color >> 8 & 255) / 255, (color & 255) / 255), alpha / 255)
+
+
+def _axis_rules(segments: Iterable[Segment4], frame: Frame) -> tuple[list[Rule], list[Rule]]:
+    """The axis-aligned segments (page space) as merged rules in the reading frame."""
+    hs: list[Rule] = []
+    vs: list[Rule] = []
+    point = frame.point if frame.turns else None
+    new = tuple.__new__  # Rule(...) without the namedtuple's Python-level __new__
+    for px, py, qx, qy in segments:
+        if point is not None:
+            (px, py), (qx, qy) = point(px, py), point(qx, qy)
+        # keep axis-aligned segments (dotted rules come as many short ones: merged later)
+        dx, dy = abs(px - qx), abs(py - qy)
+        if dy <= 1.0 and dx > 0.2:  # min(px, qx), max(px, qx)
+            hs.append(new(Rule, ((py + qy) / 2, qx if qx < px else px, qx if qx > px else px)))
+        elif dx <= 1.0 and dy > 0.2:
+            vs.append(new(Rule, ((px + qx) / 2, qy if qy < py else py, qy if qy > py else py)))
         if len(hs) + len(vs) > 20 * MAX_RULES:
             break
     return _long(merge_rules(hs)), _long(merge_rules(vs))
@@ -103,9 +146,6 @@ def page_rules(drawings: Iterable[dict], frame: Frame) -> tuple[list[Rule], list
 
 def _long(rules: list[Rule]) -> list[Rule]:
     return [r for r in rules if r[2] - r[1] >= MIN_RULE]  # r.b - r.a
-
-
-Segment4 = tuple[float, float, float, float]  # x0, y0, x1, y1 of a line segment
 
 
 def _path_segments(d: dict, stroke: bool) -> list[Segment4]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
@@ -26,9 +26,10 @@ from .mupdf import pymupdf
 from .model import BBox
 from .normalize import normalize_cell
 
-# rawdict without images (decoding them is slow and we do not need them)
+# rawdict without images (decoding them is slow and we do not need them), with the boxes
+# of vector paths (ruling lines, read in the same pass as the text: see grid.vector_rules)
 TEXT_FLAGS = (pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE
-              | pymupdf.TEXT_MEDIABOX_CLIP)
+              | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_COLLECT_VECTORS)
 AXIS_COS = math.cos(math.radians(10))  # lines within 10° of an axis count as straight
 SEGMENT_GAP = 1.0  # a gap wider than this many font sizes starts a new segment
 SPACE_GAP = 0.25  # a gap wider than this many font sizes becomes a space in the text
@@ -157,6 +158,7 @@ class PageText:
     glyphs: list[Glyph]
     skewed: int = 0  # glyphs dropped because their line is neither horizontal nor vertical
     bad: int = 0  # undecodable glyphs (U+FFFD, private use, control characters)
+    vectors: list[dict] = field(default_factory=list)  # vector blocks (page space): see grid.vector_rules
 
 
 def _axis(d: Sequence[float]) -> int | None:
@@ -189,7 +191,11 @@ def page_text(page: pymupdf.Page) -> PageText:
     weight = [0, 0, 0, 0]
     skewed = 0
     seen: dict[str, tuple[list[float], list[float]]] = {}
+    vectors = []
     for block in raw["blocks"]:
+        if block["type"] == 3:
+            vectors.append(block)
+            continue
         for line in block.get("lines", ()):
             axis = _axis(line["dir"])
             if axis is None:
@@ -211,7 +217,7 @@ def page_text(page: pymupdf.Page) -> PageText:
         else:
             _line_glyphs(line, lid, axis == turns, frame, glyphs)
     bad = len(_BAD.findall("".join([g.c for g in glyphs])))
-    return PageText(frame, glyphs, skewed, bad)
+    return PageText(frame, glyphs, skewed, bad, vectors)
 
 
 def _unrotated_size(page: pymupdf.Page) -> tuple[float, float]:

@@ -759,6 +759,7 @@ def read_page_image(img: np.ndarray, dpi: float,
     ``upright``: the image is known to stand upright (a picture on an upright PDF page),
     so no quarter turn is looked for: a table with many vertical headers can look turned.
     """
+    from .grid import page_rules
     from .readers.pdf import _layout  # the born-digital reader's layout, shared
     words, gray, straight, angle = page_words(img, upright)
     if not words:
@@ -771,7 +772,7 @@ def read_page_image(img: np.ndarray, dpi: float,
     drawings = page_rule_drawings(gray, scale, text_h, ink)
     hh, ww = gray.shape[:2]
     frame = Frame(0, ww * scale, hh * scale)
-    items = _layout(glyphs, drawings, frame)
+    items = _layout(glyphs, page_rules(drawings, frame), frame)
     inked = read_empty_cells(engine(), gray, ink, items, words, scale, text_h,
                              unsure_cells(items, glyphs, probs))
     rows = _rows(items, frame, glyphs, probs, straight, scale, to_source, inked)

@@ -612,3 +612,57 @@ def test_a_header_set_tight_over_the_first_row_is_cut_from_it():
     assert len(row_cuts(text_rows(header + row))) == 1
     wrapped = _line_glyphs(0, [(0, "申请人无正当理由")], 0) + _line_glyphs(13, [(0, "逾期不补正"), (130, "0")], 1)
     assert row_cuts(text_rows(wrapped)) == []
+
+
+# ----------------------------------------------------------- rules from the text pass
+
+def _page_rules_both_ways(page: pymupdf.Page):
+    """Rules of a page from the text page's vector boxes, and from its drawings."""
+    from extractor.grid import page_rules, vector_rules
+    from extractor.layout import page_text
+    pt = page_text(page)
+    return vector_rules(pt.vectors, pt.frame), page_rules(page.get_cdrawings(), pt.frame)
+
+
+def _close(a, b, tol: float = 0.05) -> bool:
+    return len(a) == len(b) and all(abs(p - q) <= tol for r, s in zip(sorted(a), sorted(b)) for p, q in zip(r, s))
+
+
+@pytest.mark.parametrize("style, turn", [("line", 0), ("fill", 0), ("dots", 0), ("line", 1), ("dots", 1)])
+def test_rules_from_the_text_pass_are_the_rules_of_the_drawings(tmp_path: Path, style: str, turn: int) -> None:
+    """Lines, thin filled bars and dashes read from the boxes the text pass collects give
+    the same rules as the page's drawings; shading and white lines give none."""
+    doc = pymupdf.open()
+    cv = Canvas(doc, turn=turn, style=style)
+    cells, merges = requests_cells()
+    grid_table(cv, 72, 110, REQ_W, REQ_H, cells, merges)
+    cv.page.draw_rect(cv.page.rect * 0.2 + (300, 500, 300, 500), color=None, fill=(0.9, 0.9, 0.9))
+    cv.page.draw_line((100, 700), (400, 700), color=(1, 1, 1), width=1.5)
+    saved = pymupdf.open(save(doc, tmp_path, "rules.pdf"))
+    (vh, vv), (dh, dv) = _page_rules_both_ways(saved[0])
+    assert len(dh) >= 7 and len(dv) >= 4
+    assert _close(vh, dh) and _close(vv, dv)
+
+
+def test_outlines_and_open_paths_are_read_from_the_drawings(tmp_path: Path) -> None:
+    """A stroked path with a wide box may be a rectangle's outline or an open path, which
+    the box does not tell apart: the page's drawings are read instead, and a table drawn
+    as stroked cell boxes is read as a ruled table."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    for r in range(3):
+        for c in range(3):
+            box = pymupdf.Rect(72 + 80 * c, 100 + 20 * r, 152 + 80 * c, 120 + 20 * r)
+            page.draw_rect(box, color=(0, 0, 0), width=0.5)
+            page.insert_text((box.x0 + 4, box.y1 - 6), f"{r}{c}" if c else f"行{r}", fontname="china-s", fontsize=9)
+    shape = page.new_shape()  # an open path: three sides of a box
+    shape.draw_polyline([(72, 300), (300, 300), (300, 340), (72, 340)])
+    shape.finish(color=(0, 0, 0), closePath=False)
+    shape.commit()
+    path = save(doc, tmp_path, "outlines.pdf")
+    saved = pymupdf.open(path)
+    vector, drawn = _page_rules_both_ways(saved[0])
+    assert vector is None
+    assert [r.pos for r in drawn[1] if r.a >= 299] == [300.0], "the open side has no rule"
+    rows = [texts(ln) for ln in read_pdf(path).lines]
+    assert rows[:3] == [["行0", "01", "02"], ["行1", "11", "12"], ["行2", "21", "22"]]

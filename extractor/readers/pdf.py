@@ -4,7 +4,8 @@ Per page (see :mod:`extractor.layout` and :mod:`extractor.grid`):
 
 1. glyphs from ``page.get_text("rawdict")`` in a reading frame turned so that the
    dominant text runs left to right (page ``/Rotate`` and sideways content alike);
-2. ruling lines from ``page.get_cdrawings()`` → lattices (ruled tables); rules missing
+2. ruling lines from the boxes of vector paths collected with the text (or, where those
+   boxes cannot tell, from ``page.get_cdrawings()``) → lattices (ruled tables); rules missing
    inside a lattice are added from the text; each grid row becomes one :class:`Line`
    with one :class:`Cell` per grid column (a merged cell's text at its top-left
    position, empty cells with the merged cell's box at the others);
@@ -32,10 +33,10 @@ from ..mupdf import pymupdf
 
 from ..errors import DocumentLoadError, UnsupportedInput
 from ..gcpause import gc_paused
-from ..grid import (Lattice, TableCell, TableRow, add_virtual_rules, find_lattices, is_table,
-                    lattice_glyphs, lattice_rows, page_rules, table_box)
-from ..layout import (Frame, Glyph, Row, furniture_key, in_margin, is_page_number, normalized,
-                      page_text, text_rows, union)
+from ..grid import (Lattice, Rule, TableCell, TableRow, add_virtual_rules, find_lattices,
+                    is_table, lattice_glyphs, lattice_rows, page_rules, table_box, vector_rules)
+from ..layout import (Frame, Glyph, PageText, Row, furniture_key, in_margin, is_page_number,
+                      normalized, page_text, text_rows, union)
 from ..model import BBox, Document, Line, new_cell
 from ..textgrid import find_text_tables, merge_tall_labels
 
@@ -217,16 +218,18 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
     res = PageResult(number)
     try:
         pt = page_text(page)
-        drawings = page.get_cdrawings()
+        rules = vector_rules(pt.vectors, pt.frame)
+        if rules is None:  # shapes whose boxes do not tell their lines
+            rules = page_rules(page.get_cdrawings(), pt.frame)
     except Exception as e:  # MuPDF failing on a damaged page
         res.needs_ocr = True
         res.warnings.append(f"page {number}: cannot read the text ({_one_line(e)}); needs OCR")
         return res
     res.frame = pt.frame
-    if not _usable(page, pt.glyphs, pt.bad, res):
+    if not _usable(page, pt, res):
         return res
     try:
-        res.items = _layout(pt.glyphs, drawings, pt.frame)
+        res.items = _layout(pt.glyphs, rules, pt.frame)
     except Exception as e:  # a layout bug must not lose the page's text
         res.warnings.append(f"page {number}: table analysis failed ({type(e).__name__}: "
                             f"{_one_line(e)}); read as plain text lines")
@@ -256,10 +259,11 @@ def _pictures_to_read(page: pymupdf.Page, glyphs: Sequence[Glyph], frame: Frame)
     return out
 
 
-def _layout(glyphs: list[Glyph], drawings: list[dict], frame: Frame) -> list[Item]:
-    """Items of a page in reading order: rows of ruled tables, then of the rest."""
+def _layout(glyphs: list[Glyph], rules: tuple[list[Rule], list[Rule]], frame: Frame) -> list[Item]:
+    """Items of a page in reading order (``rules``: the page's horizontal and vertical
+    rules, :func:`~extractor.grid.page_rules`): rows of ruled tables, then of the rest."""
     tables: list[list[TableRow]] = []
-    for lat in _lattices(drawings, frame):
+    for lat in _lattices(rules):
         ins, rest = lattice_glyphs(lat, glyphs)
         lat, lines = add_virtual_rules(lat, ins)
         if not is_table(lat):
@@ -279,10 +283,10 @@ def _layout(glyphs: list[Glyph], drawings: list[dict], frame: Frame) -> list[Ite
 _READING_ORDER = attrgetter("top", "left")  # Item key: (top, left)
 
 
-def _lattices(drawings: list[dict], frame: Frame) -> list[Lattice]:
+def _lattices(rules: tuple[list[Rule], list[Rule]]) -> list[Lattice]:
     """Ruled grids of the page, smallest first (a table inside a frame takes its text
     before the frame does)."""
-    hs, vs = page_rules(drawings, frame)
+    hs, vs = rules
     return sorted(find_lattices(hs, vs), key=lambda t: _area(t.bbox))
 
 
@@ -290,11 +294,11 @@ def _area(b: BBox) -> float:
     return (b[2] - b[0]) * (b[3] - b[1])
 
 
-def _usable(page: pymupdf.Page, glyphs: Sequence[Glyph], bad: int, res: PageResult) -> bool:
+def _usable(page: pymupdf.Page, pt: PageText, res: PageResult) -> bool:
     """False (with needs_ocr and a warning) when the page has no usable text layer."""
-    n = res.number
+    n, glyphs, bad = res.number, pt.glyphs, pt.bad
     if not glyphs:
-        if _has_ink(page):
+        if _has_ink(page, pt):
             res.needs_ocr = True
             res.warnings.append(f"page {n}: no text layer; needs OCR")
         else:
@@ -308,8 +312,8 @@ def _usable(page: pymupdf.Page, glyphs: Sequence[Glyph], bad: int, res: PageResu
     return True
 
 
-def _has_ink(page: pymupdf.Page) -> bool:
-    return bool(page.get_image_info()) or bool(page.get_cdrawings())
+def _has_ink(page: pymupdf.Page, pt: PageText) -> bool:
+    return bool(pt.vectors) or bool(page.get_image_info())
 
 
 def _check_scan(page: pymupdf.Page, items: list[Item], res: PageResult) -> None:
