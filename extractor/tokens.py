@@ -112,8 +112,11 @@ def _split_mixed(text: str, line: int, cell: int, widths: Optional[dict[str, int
     pos = 0
     numbers = list(_SCAN.finditer(text))
     inline = list(_INLINE_MARK.finditer(text))
-    if inline and len(numbers) == 1 and not any(is_cjk(ch) for ch in text):
-        inline = []  # "/ 0" in one cell of a ruled grid: a speck beside the value, not a cell
+    if inline and len(numbers) == 1 and len(inline) == 1 and len(inline[0].group()) == 1 \
+            and not any(is_cjk(ch) for ch in text):
+        # "/ 0" in one cell of a ruled grid: one speck beside the value, not a cell; a mark
+        # of two strokes ("—— 1"), or several marks, are printed: blank cells merged with it
+        inline = []
     found = sorted([*numbers, *inline, *_GLUED_MARKS.finditer(text)], key=lambda m: (m.start(), m.re is _SCAN))
     for m in found:
         if m.start() < pos:

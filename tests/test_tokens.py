@@ -34,6 +34,9 @@ def test_blank_marks_among_running_values_keep_their_places():
     assert kinds("- 0 / 2") == [("mark", None), ("num", 0), ("mark", None), ("num", 2)]
     assert kinds("-- --") == [("mark", None), ("mark", None)]  # two cells a borderless grid merged
     assert kinds("/ 0") == [("num", 0)]  # one cell of a ruled grid: a speck beside its value
+    # a printed blank of two strokes is no speck: two cells a borderless grid merged
+    assert kinds("—— 1") == [("mark", None), ("num", 1)]
+    assert kinds("-- 0") == [("mark", None), ("num", 0)]
     # a dash inside a label, or before more label text, is not a cell
     assert kinds("第一项-第二项 5") == [("label", "第一项-第二项"), ("num", 5)]
     assert kinds("甲 - 乙 5") == [("label", "甲 - 乙"), ("num", 5)]
