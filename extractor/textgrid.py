@@ -21,7 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .grid import TIGHT_GAP, TableCell, column_boxes, is_numeric, row_cuts
-from .layout import Fragment, Glyph, Row, Segment, blocks_text, normalized, union
+from .layout import (Glyph, Row, Segment, blocks_text, fragments, lines_text, normalized,
+                     order_fragments, union)
 from .model import BBox
 from .sections import is_section_heading
 
@@ -271,7 +272,18 @@ def _split_at_columns(seg: Segment, cols: list[tuple[float, float]],
         runs[-1].append(b)
     if len(runs) == 1:
         return [seg]
-    return [Segment([Fragment(r, union(r), True)], union(r)) for r in runs]
+    return [_piece(r) for r in runs]
+
+
+def _piece(glyphs: list[Glyph]) -> Segment:
+    """A piece of a cut segment: its glyphs back on their own lines, read top to bottom
+    (a header name wrapped over two centred lines is not read in the order of the
+    characters' left edges)."""
+    frags = fragments(glyphs)
+    box = union(glyphs)
+    if len(frags) == 1:
+        return Segment(frags, box)
+    return Segment(frags, box, joined=lines_text(order_fragments(frags)))
 
 
 def _column_of(box: BBox, cols: list[tuple[float, float]]) -> int:

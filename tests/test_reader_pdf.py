@@ -666,3 +666,34 @@ def test_outlines_and_open_paths_are_read_from_the_drawings(tmp_path: Path) -> N
     assert [r.pos for r in drawn[1] if r.a >= 299] == [300.0], "the open side has no rule"
     rows = [texts(ln) for ln in read_pdf(path).lines]
     assert rows[:3] == [["行0", "01", "02"], ["行1", "11", "12"], ["行2", "21", "22"]]
+
+
+def test_a_header_wrapped_and_centred_in_a_narrow_column_reads_in_order(tmp_path: Path) -> None:
+    """A table without rules whose header cells wrap in narrow columns, each cell's lines
+    centred in the header band ("自然" over "人", beside cells of two and three lines): the
+    band is one visual row, and characters set tight together on a line stay together, so
+    the names read 自然人 and 商业企业, not 自人然 and 商业业企 (characters of two lines
+    sorted by their left edges)."""
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    size = 11
+    band_top, band_h, lead = 95.0, 66.0, 14.3
+    heads = [(80, ["（本列数据的勾稽关系为：第一项加第", "二项之和，等于第三项加第四项之和）"]),
+             (280, ["自然", "人"]), (310, ["商业企", "业"]), (353, ["科研", "机构"]),
+             (389, ["社会", "公益", "组织"]), (458, ["其他"]), (492, ["总计"])]
+    for x, parts in heads:
+        width = max(len(p) for p in parts) * size
+        top = band_top + (band_h - lead * len(parts)) / 2
+        for i, part in enumerate(parts):
+            cv.text(x + (width - len(part) * size) / 2, top + i * lead + size, part, size)
+    rows = [("一、本年新收政府信息公开申请数量", ["9", "1", "0", "2", "0", "12"]),
+            ("二、上年结转政府信息公开申请数量", ["0", "2", "1", "0", "1", "4"]),
+            ("(一)予以公开", ["5", "0", "0", "1", "0", "6"])]
+    for k, (label, values) in enumerate(rows):
+        y = 178 + 16 * k
+        cv.text(80, y, label, size)
+        for (x, parts), v in zip(heads[1:], values):
+            cv.text(x + max(len(p) for p in parts) * size / 2 - 3, y, v, size)
+    d = read_pdf(save(doc, tmp_path, "centred.pdf"))
+    head = " ".join(ln.text for ln in d.lines if "自" in ln.text or "商" in ln.text)
+    assert "自然人" in head and "商业企业" in head, head
