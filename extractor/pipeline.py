@@ -27,8 +27,8 @@ from .rules import evaluate
 from .confidence import REVIEW_THRESHOLD
 from .settings import Settings
 from .sections import Section, find_sections, is_furniture, is_prose
-from .tables import (RowRead, appeals_names, header_unit, read_appeals, read_rows,
-                     rows_printed_empty, whole_counts)
+from .tables import (EMPTY_ROW_MATCH_BARE_LINE, RowRead, appeals_names, header_unit, read_appeals,
+                     read_rows, rows_printed_empty, whole_counts)
 from .template import Template, label_key, load_templates
 
 if TYPE_CHECKING:
@@ -193,12 +193,15 @@ def _named(s: State) -> dict[str, list[tuple[float, int]]]:
 def _rows_printed_empty(s: State) -> dict[str, Token]:
     """Text may print a blank cell as nothing, and so may a PDF's table without rules, whose
     label's line then holds labels and empty cells only: no value, no blank mark, and no
-    empty cell with ink that OCR could not read. On a scanned image and in HTML a row
-    without values is a row whose values were not read."""
+    empty cell with ink that OCR could not read. That check on the label's own line lets a
+    PDF's label matched in pieces (wrapped in a narrow column) count. On a scanned image and
+    in HTML a row without values is a row whose values were not read."""
     if s.doc.kind not in ("text", "pdf"):
         return {}
-    empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows)
-    if s.doc.kind == "pdf" and empty:
+    if s.doc.kind == "text":
+        return rows_printed_empty(s.template, s.tokens, s.matches, s.rows)
+    empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows, EMPTY_ROW_MATCH_BARE_LINE)
+    if empty:
         celled = {t.line for t in s.tokens if t.kind in ("num", "mark")}
         empty = {f: t for f, t in empty.items() if t.line not in celled
                  and not any(c.unread for c in s.doc.lines[t.line].cells)}

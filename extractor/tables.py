@@ -27,6 +27,9 @@ APPEALS_CHARS = set("行政复议诉讼未经直接起后结果维持纠正其�
 MIN_APPEALS_CELLS = 10
 MAX_FRAGMENTS = 3  # label lines a wrapped row label may run on before its values (labels.MAX_PIECES - 1)
 EMPTY_ROW_MATCH = 0.8  # a row is read as printed empty only when its label matches this closely
+# ... or this closely when its label's own line is known to hold no value, no blank mark and no
+# unread ink (a PDF's table: the lines of a label wrapped in a narrow column match in pieces)
+EMPTY_ROW_MATCH_BARE_LINE = 0.65
 DEBRIS_CHARS = 2  # a label this short between a row label and its values is debris of another
 
 
@@ -232,9 +235,9 @@ def _numbers(cells: Sequence[Token]) -> int:
 
 
 def rows_printed_empty(template: Template, tokens: Sequence[Token], matches: Sequence[RowMatch],
-                       rows: Sequence[RowRead]) -> dict[str, Token]:
-    """Field id → label token, for the rows matched by label (closely: a label fragment
-    matched loosely may be a wrapped label's tail) whose values were not found, inside their
+                       rows: Sequence[RowRead], min_similarity: float = EMPTY_ROW_MATCH) -> dict[str, Token]:
+    """Field id → label token, for the rows matched by label (at least ``min_similarity``: a
+    label fragment matched loosely may be a wrapped label's tail) whose values were not found, inside their
     table (a row of the same table with values follows: a label matched past
     the end of a table cut off, "总计" of the appeals header, is not a row of it), with no
     value between the rows read before and after it that no row took (those may be its
@@ -243,7 +246,7 @@ def rows_printed_empty(template: Template, tokens: Sequence[Token], matches: Seq
     taken = {id(t) for r in rows for t in r.cells}
     out = {}
     for k, m in enumerate(matches):
-        if (m.table, m.row) in read or m.similarity < EMPTY_ROW_MATCH:
+        if (m.table, m.row) in read or m.similarity < min_similarity:
             continue
         after = [n for n in matches[k + 1:] if (n.table, n.row) in read]
         before = [n for n in matches[:k] if (n.table, n.row) in read]

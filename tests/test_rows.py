@@ -379,3 +379,16 @@ def test_appeals_values_too_few_to_tell_are_found_below_their_header(tmp_path):
     assert 5 <= len(printed) < 10
     assert all(fields[f]["status"] != "missing" for f in printed)
     assert sum(fields[f]["value"] == truth["fields"][f] for f in printed) >= len(printed) - 1
+
+
+def test_a_row_printed_blank_whose_label_wraps_in_a_narrow_column_is_blank(tmp_path):
+    """A PDF table without rules (generated): 4、无正当理由大 / 量反复申请 wraps in its
+    narrow column and is printed blank, so its label matches its row only in pieces. Its
+    label's line holds no value, no mark and no unread ink, and no stray value stands near:
+    a row printed blank, not zeros the rules force."""
+    path, truth = _generated(tmp_path, 103, 99, "borderless")
+    fields = extract(path)["fields"]
+    for col in ("natural_person", "commercial", "total"):
+        fid = f"requests.not_processed.excessive.{col}"
+        assert truth["fields"][fid] is None
+        assert (fields[fid]["value"], fields[fid]["status"]) == (None, "blank"), fid
