@@ -460,7 +460,7 @@ def _virtual_rows(lat: Lattice, glyphs: list[Glyph]) -> list[Rule]:
         bands[0 if r < 0 else (r if r < last else last)].append(g)
     cuts: list[float] = []
     for band in bands:
-        if not any(g.c.isdigit() for g in band) or not _may_hold_rows(band):
+        if not any(_has_digit(g.c) for g in band) or not _may_hold_rows(band):
             continue
         rows = text_rows(band)
         valued = sum(1 for r in rows if _has_value(r.segments))
@@ -469,10 +469,14 @@ def _virtual_rows(lat: Lattice, glyphs: list[Glyph]) -> list[Rule]:
     return [Rule(y, a, b) for y in cuts for a, b in zip(lat.xs, lat.xs[1:])]
 
 
+def _has_digit(text: str) -> bool:
+    return text.isdigit() or (len(text) > 1 and any(c.isdigit() for c in text))
+
+
 def _may_hold_rows(band: list[Glyph]) -> bool:
     """Cheap test: two lines with digits, or lines with a wide gap between them."""
     lines: list[list[float]] = []
-    for y0, y1, digit in sorted((g.y0, g.y1, g.c.isdigit()) for g in band):
+    for y0, y1, digit in sorted((g.y0, g.y1, _has_digit(g.c)) for g in band):
         if lines and y0 < lines[-1][1]:
             lines[-1][1] = max(lines[-1][1], y1)
             lines[-1][2] = lines[-1][2] or digit
@@ -610,7 +614,7 @@ def value_rows(rows: Sequence[Row]) -> list[Row]:
 
 def column_boxes(rows: Sequence[Row]) -> list[BBox]:
     """Boxes to take column positions from: the segments of :func:`value_rows`, plus the
-    pieces (three glyphs or more) of the other rows (headers) that stand clear of every
+    pieces (three characters or more) of the other rows (headers) that stand clear of every
     column of values, so that a column no value row fills (a sparse table) still shows.
     Tall labels (see :mod:`extractor.textgrid`) are left out: they get a column of their
     own."""
@@ -653,8 +657,8 @@ def _spans(boxes: list[BBox]) -> list[tuple[float, float]]:
 
 
 def _pieces(row: Row, gap: float = 0.3) -> list[tuple[BBox, int]]:
-    """Boxes (and glyph counts) of the runs of a row's glyphs split at gaps over ``gap``
-    font sizes (header cells set close together end up in one segment)."""
+    """Boxes (and character counts) of the runs of a row's glyphs split at gaps over
+    ``gap`` font sizes (header cells set close together end up in one segment)."""
     out: list[tuple[BBox, int]] = []
     for s in row.segments:
         if s.tall or not all(f.straight for f in s.frags):
@@ -663,10 +667,10 @@ def _pieces(row: Row, gap: float = 0.3) -> list[tuple[BBox, int]]:
         run = [gs[0]]
         for a, b in zip(gs, gs[1:]):
             if b.x0 - a.x1 > gap * max(a.size, b.size):
-                out.append((union(run), len(run)))
+                out.append((union(run), sum(len(g.c) for g in run)))
                 run = []
             run.append(b)
-        out.append((union(run), len(run)))
+        out.append((union(run), sum(len(g.c) for g in run)))
     return out
 
 

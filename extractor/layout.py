@@ -5,7 +5,8 @@ space, y down) turned by a quarter-turn multiple so that the page's dominant tex
 left to right and lines follow top to bottom. Boxes go back to page space only when a
 :class:`~extractor.model.Cell` is made (:meth:`Frame.to_page`).
 
-A :class:`Glyph` is one non-space character with a compact box (baseline-based height of
+A :class:`Glyph` is a run of non-space characters set tight together (:data:`RUN_GAP`) on
+one line in one span, or a single character, with a compact box (baseline-based height of
 one font size, so neighbouring lines never overlap); a :class:`Fragment` is the glyphs of
 one pymupdf line (or the part of it inside one table cell); a :class:`Row` is fragments
 on one visual line, cut into :class:`Segment` runs wherever a wide gap separates them.
@@ -34,11 +35,15 @@ AXIS_COS = math.cos(math.radians(10))  # lines within 10° of an axis count as s
 SEGMENT_GAP = 1.0  # a gap wider than this many font sizes starts a new segment
 SPACE_GAP = 0.25  # a gap wider than this many font sizes becomes a space in the text
 ROW_OVERLAP = 0.3  # fragments overlapping this share of the smaller height share a row
+# characters of one span this close (pt) form one glyph: every gap that any step measures
+# is wider (gaps are measured in font sizes, at least SPACE_GAP, or are over 0.5 pt)
+RUN_GAP = 0.5
 _X0 = itemgetter(0)  # Glyph.x0 as a sort key
 
 
 class Glyph(NamedTuple):
-    """One visible character, box in the reading frame."""
+    """Visible characters set tight together on one line (often one), box in the reading
+    frame. Counts of characters are ``len(c)``, not of glyphs."""
 
     x0: float
     y0: float
@@ -157,7 +162,8 @@ class PageText:
     frame: Frame
     glyphs: list[Glyph]
     skewed: int = 0  # glyphs dropped because their line is neither horizontal nor vertical
-    bad: int = 0  # undecodable glyphs (U+FFFD, private use, control characters)
+    bad: int = 0  # undecodable characters (U+FFFD, private use, control characters)
+    chars: int = 0  # characters of the glyphs
     vectors: list[dict] = field(default_factory=list)  # vector blocks (page space): see grid.vector_rules
 
 
@@ -216,8 +222,8 @@ def page_text(page: pymupdf.Page) -> PageText:
             glyphs += flat
         else:
             _line_glyphs(line, lid, axis == turns, frame, glyphs)
-    bad = len(_BAD.findall("".join([g.c for g in glyphs])))
-    return PageText(frame, glyphs, skewed, bad, vectors)
+    text = "".join([g.c for g in glyphs])
+    return PageText(frame, glyphs, skewed, len(_BAD.findall(text)), len(text), vectors)
 
 
 def _unrotated_size(page: pymupdf.Page) -> tuple[float, float]:
@@ -258,14 +264,19 @@ def _painted_twice(line: dict, text: str, seen: dict[str, tuple[list[float], lis
 
 
 def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> str:
-    """:func:`_line_glyphs` for the common case: horizontal text on an upright page.
+    """:func:`_line_glyphs` for the common case: horizontal text on an upright page, where
+    characters set tight together (:data:`RUN_GAP`) in one span make one glyph.
     Returns the text of all the line's characters (spaces and repeats too)."""
     pc, px = "", -1e9
     space = False
     append = out.append
     new = tuple.__new__  # Glyph(...) without the namedtuple's Python-level __new__
     texts: list[str] = []
+    run: list | None = None  # the glyph being built: Glyph fields
     for span in line["spans"]:
+        if run is not None:  # a run ends with its span
+            append(new(Glyph, run))
+            run = None
         size = span["size"] or 1.0
         base = span["origin"][1]
         top, bottom, twin = base - 0.8 * size, base + 0.2 * size, 0.3 * size
@@ -279,8 +290,17 @@ def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> str:
             if c == pc and abs(x0 - px) < twin:
                 continue  # fake bold: the same glyph painted twice, slightly offset
             pc, px = c, x0
-            append(new(Glyph, (x0, top, x1, bottom, c, lid, size, True, space)))
+            if run is not None:
+                if not space and -twin < x0 - run[2] <= RUN_GAP:
+                    run[4] += c
+                    if x1 > run[2]:
+                        run[2] = x1
+                    continue
+                append(new(Glyph, run))
+            run = [x0, top, x1, bottom, c, lid, size, True, space]
             space = False
+    if run is not None:
+        append(new(Glyph, run))
     return "".join(texts)
 
 
@@ -364,7 +384,7 @@ def cell_text(rows: Sequence[Sequence[Fragment]]) -> str:
                             prev.straight and g.straight and g.x0 - prev.x1 > SPACE_GAP * (
                                 g.size if g.size > prev.size else prev.size)):
                         append(" ")
-                elif i and parts and _wordish(parts[-1][-1]) and _wordish(g.c):
+                elif i and parts and _wordish(parts[-1][-1]) and _wordish(g.c[0]):
                     append(" ")
                 append(g.c)
                 prev = g
@@ -523,7 +543,7 @@ def blocks_text(segs: Sequence[Segment]) -> str:
 
     Segments whose x-extents overlap (directly or through others) form a block — a
     wrapped label, say, beside the group label printed at its left. Blocks are read left
-    to right, each top to bottom. When some block has no line of two glyphs or more
+    to right, each top to bottom. When some block has no line of two characters or more
     (letter-spaced single characters), the plain row-by-row order is kept.
     """
     if len(segs) < 2:
@@ -537,13 +557,13 @@ def blocks_text(segs: Sequence[Segment]) -> str:
         else:
             blocks.append([s])
             end = s.bbox[2]
-    if len(blocks) < 2 or any(max(_glyph_count(s) for s in b) < 2 for b in blocks):
+    if len(blocks) < 2 or any(max(_char_count(s) for s in b) < 2 for b in blocks):
         return _rows_text(segs)
     return " ".join(_rows_text(b) for b in blocks)
 
 
-def _glyph_count(s: Segment) -> int:
-    return sum(len(f.glyphs) for f in s.frags)
+def _char_count(s: Segment) -> int:
+    return sum(len(g.c) for f in s.frags for g in f.glyphs)
 
 
 def _rows_text(segs: Sequence[Segment]) -> str:

@@ -439,6 +439,24 @@ def test_fake_bold_and_page_furniture(tmp_path: Path) -> None:
     assert [(ln.page, ln.number) for ln in d.lines] == [(1, 1), (1, 2), (2, 1), (2, 2), (3, 1), (3, 2)]
 
 
+def test_characters_set_tight_together_make_one_glyph(tmp_path: Path) -> None:
+    """A glyph is a run of characters set tight together on one line; a space, or a gap
+    of more than RUN_GAP, starts the next one. Counts of characters stay counts of
+    characters."""
+    from extractor.layout import RUN_GAP, page_text
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    cv.text(72, 100, "行政许可 12", 10)
+    cv.text(72, 130, "规章", 10)
+    cv.text(72 + 20 + 4 * RUN_GAP, 130, "7", 10)  # "规章" is 20 pt wide
+    cv.text(72, 160, "总计", 10)
+    cv.text(72.3, 160.2, "总计", 10)  # painted twice (fake bold): read once
+    saved = pymupdf.open(save(doc, tmp_path, "runs.pdf"))
+    pt = page_text(saved[0])
+    assert [g.c for g in pt.glyphs] == ["行政许可", "12", "规章", "7", "总计"]
+    assert pt.chars == 11 and pt.glyphs[1].space and not pt.glyphs[3].space
+
+
 # -------------------------------------------------------------- pages needing OCR
 
 def test_image_only_and_blank_pages(tmp_path: Path) -> None:

@@ -41,8 +41,8 @@ from ..model import BBox, Document, Line, new_cell
 from ..textgrid import find_text_tables, merge_tall_labels
 
 MAX_PAGES = 500
-BAD_TEXT = 0.3  # share of undecodable glyphs above which a text layer is garbage
-SCARCE_TEXT = 20  # a page with fewer glyphs and a big image is a scan
+BAD_TEXT = 0.3  # share of undecodable characters above which a text layer is garbage
+SCARCE_TEXT = 20  # a page with fewer characters and a big image is a scan
 IMAGE_COVER = 0.5  # share of the page an image must cover to call the page a scan
 REPEAT_SHARE = 0.3  # a margin line on this share of pages (and at least two) is furniture
 # an image on a page with text of its own is read by OCR (a table pasted as a picture) when
@@ -253,7 +253,7 @@ def _pictures_to_read(page: pymupdf.Page, glyphs: Sequence[Glyph], frame: Frame)
         w, h = x1 - x0, y1 - y0
         if w * h < IMAGE_AREA * area or w < IMAGE_WIDTH * frame.w:
             continue
-        over = sum(1 for g in glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1)
+        over = sum(len(g.c) for g in glyphs if x0 <= (g.x0 + g.x1) / 2 <= x1 and y0 <= (g.y0 + g.y1) / 2 <= y1)
         if over <= IMAGE_TEXT:
             out.append((max(x0, 0.0), max(y0, 0.0), min(x1, frame.w), min(y1, frame.h)))
     return out
@@ -296,17 +296,17 @@ def _area(b: BBox) -> float:
 
 def _usable(page: pymupdf.Page, pt: PageText, res: PageResult) -> bool:
     """False (with needs_ocr and a warning) when the page has no usable text layer."""
-    n, glyphs, bad = res.number, pt.glyphs, pt.bad
-    if not glyphs:
+    n, bad, chars = res.number, pt.bad, pt.chars
+    if not chars:
         if _has_ink(page, pt):
             res.needs_ocr = True
             res.warnings.append(f"page {n}: no text layer; needs OCR")
         else:
             res.warnings.append(f"page {n}: blank page")
         return False
-    if bad > BAD_TEXT * len(glyphs):
+    if bad > BAD_TEXT * chars:
         res.needs_ocr = True
-        res.warnings.append(f"page {n}: text layer unreadable ({bad} of {len(glyphs)} "
+        res.warnings.append(f"page {n}: text layer unreadable ({bad} of {chars} "
                             f"characters undecodable); needs OCR")
         return False
     return True
