@@ -2,8 +2,9 @@
 
 Per page (see :mod:`extractor.layout` and :mod:`extractor.grid`):
 
-1. glyphs from ``page.get_text("rawdict")`` in a reading frame turned so that the
-   dominant text runs left to right (page ``/Rotate`` and sideways content alike);
+1. glyphs (runs of characters set tight together) from ``page.get_text("rawdict")`` in a
+   reading frame turned so that the dominant text runs left to right (page ``/Rotate``
+   and sideways content alike);
 2. ruling lines from the boxes of vector paths collected with the text (or, where those
    boxes cannot tell, from ``page.get_cdrawings()``) → lattices (ruled tables); rules missing
    inside a lattice are added from the text; each grid row becomes one :class:`Line`
