@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
@@ -27,10 +27,11 @@ from .mupdf import pymupdf
 from .model import BBox
 from .normalize import normalize_cell
 
-# rawdict without images (decoding them is slow and we do not need them), with the boxes
-# of vector paths (ruling lines, read in the same pass as the text: see grid.vector_rules)
+# rawdict without images (decoding them is slow and we do not need them); page_text adds
+# TEXT_COLLECT_VECTORS for the boxes of vector paths (ruling lines read in the same pass as
+# the text: see grid.vector_rules)
 TEXT_FLAGS = (pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE
-              | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_COLLECT_VECTORS)
+              | pymupdf.TEXT_MEDIABOX_CLIP)
 AXIS_COS = math.cos(math.radians(10))  # lines within 10° of an axis count as straight
 SEGMENT_GAP = 1.0  # a gap wider than this many font sizes starts a new segment
 SPACE_GAP = 0.25  # a gap wider than this many font sizes becomes a space in the text
@@ -164,7 +165,8 @@ class PageText:
     skewed: int = 0  # glyphs dropped because their line is neither horizontal nor vertical
     bad: int = 0  # undecodable characters (U+FFFD, private use, control characters)
     chars: int = 0  # characters of the glyphs
-    vectors: list[dict] = field(default_factory=list)  # vector blocks (page space): see grid.vector_rules
+    # vector blocks (page space, see grid.vector_rules); None: not collected
+    vectors: list[dict] | None = None
 
 
 def _axis(d: Sequence[float]) -> int | None:
@@ -185,22 +187,24 @@ def _axis(d: Sequence[float]) -> int | None:
 _BAD = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 
-def page_text(page: pymupdf.Page) -> PageText:
-    """Glyphs of ``page`` in the reading frame chosen from its dominant text direction.
+def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
+    """Glyphs of ``page`` in the reading frame chosen from its dominant text direction, and
+    (``vectors``) the boxes of its vector paths.
 
     Horizontal lines get their glyphs for an upright frame at once (the common case); if
     another frame wins, all lines are laid out again in it."""
     # page.get_text("rawdict") without its wrapper, which also works out the crop box to
     # report the page size (not used here)
-    raw = page.get_textpage(flags=TEXT_FLAGS).extractRAWDICT()
+    flags = TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS if vectors else TEXT_FLAGS
+    raw = page.get_textpage(flags=flags).extractRAWDICT()
     lines: list[tuple[int, dict, list[Glyph]]] = []
     weight = [0, 0, 0, 0]
     skewed = 0
     seen: dict[str, tuple[list[float], list[float]]] = {}
-    vectors = []
+    boxes: list[dict] = []
     for block in raw["blocks"]:
         if block["type"] == 3:
-            vectors.append(block)
+            boxes.append(block)
             continue
         for line in block.get("lines", ()):
             axis = _axis(line["dir"])
@@ -223,7 +227,8 @@ def page_text(page: pymupdf.Page) -> PageText:
         else:
             _line_glyphs(line, lid, axis == turns, frame, glyphs)
     text = "".join([g.c for g in glyphs])
-    return PageText(frame, glyphs, skewed, len(_BAD.findall(text)), len(text), vectors)
+    return PageText(frame, glyphs, skewed, len(_BAD.findall(text)), len(text),
+                    boxes if vectors else None)
 
 
 def _unrotated_size(page: pymupdf.Page) -> tuple[float, float]:

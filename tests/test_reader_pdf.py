@@ -715,3 +715,25 @@ def test_a_header_wrapped_and_centred_in_a_narrow_column_reads_in_order(tmp_path
     d = read_pdf(save(doc, tmp_path, "centred.pdf"))
     head = " ".join(ln.text for ln in d.lines if "自" in ln.text or "商" in ln.text)
     assert "自然人" in head and "商业企业" in head, head
+
+
+def test_a_page_of_many_paths_reads_its_rules_from_the_drawings(tmp_path: Path) -> None:
+    """Collecting paths' boxes with the text costs MuPDF time growing with the square of
+    their number, so a page whose content is large (a map, a chart beside the table) reads
+    its rules from its drawings; its ruled table is read all the same."""
+    from extractor.readers.pdf import _few_paths
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    cells, merges = requests_cells()
+    grid_table(cv, 72, 110, REQ_W, REQ_H, cells, merges)
+    assert _few_paths(cv.page)
+    shape = cv.page.new_shape()  # a chart of many small marks, away from the table
+    for i in range(12000):
+        x, y = 72 + (i % 150) * 3, 450 + (i // 150) * 4
+        shape.draw_rect(pymupdf.Rect(x, y, x + 2, y + 2))
+    shape.finish(fill=(0.2, 0.2, 0.2), color=None)
+    shape.commit()
+    path = save(doc, tmp_path, "chart.pdf")
+    with pymupdf.open(path) as saved:
+        assert not _few_paths(saved[0])
+    _check_requests(read_pdf(path))
