@@ -56,6 +56,7 @@ from typing import Callable, Optional
 import numpy as np
 
 from .cellink import CellReading, read_empty_cells, unsure_glyph
+from .grid import page_rules
 from .layout import Frame, Glyph, furniture_key, in_margin, union
 from .model import BBox, Cell
 from .normalize import normalize_cell
@@ -759,7 +760,6 @@ def read_page_image(img: np.ndarray, dpi: float,
     ``upright``: the image is known to stand upright (a picture on an upright PDF page),
     so no quarter turn is looked for: a table with many vertical headers can look turned.
     """
-    from .grid import page_rules
     from .readers.pdf import _layout  # the born-digital reader's layout, shared
     words, gray, straight, angle = page_words(img, upright)
     if not words:
