@@ -74,11 +74,39 @@ def find_text_tables(rows: list[Row]) -> list[TextTable]:
                 start -= 1  # first lines of a wrapped label above its values
             while end < len(rows) and _tight(rows[end - 1], rows[end], rows[end]):
                 end += 1  # last lines of a wrapped label below its values
-            out.append(TextTable(start, end, layout_region(rows[start:end])))
+            for a, b in _tables_of(rows, start, end):
+                out.append(TextTable(a, b, layout_region(rows[a:b])))
             i = done = end
         else:
             i += 1
     return out
+
+
+def _tables_of(rows: list[Row], start: int, end: int) -> list[tuple[int, int]]:
+    """The region ``rows[start:end]`` cut into tables: two tables set one under the other
+    with no heading between them (a table stopping halfway, the next one's heading lost)
+    part at the first row without values after which the values stand under the labels of
+    the rows above, or the labels under their values. One table's values never stand in
+    its label column."""
+    k = start + 1
+    while k < end:
+        if _values(rows[k]) or not _values(rows[k - 1]):
+            k += 1
+            continue
+        above = [r for r in rows[start:k] if _values(r)]
+        below = [r for r in rows[k:end] if _values(r)]
+        if below and (_under(below, above) or _under(above, below)):
+            return [(start, k), *_tables_of(rows, k, end)]
+        k += 1
+    return [(start, end)]
+
+
+def _under(values: list[Row], labels: list[Row]) -> bool:
+    """Does a value of ``values`` stand under (or over) a label of a row of ``labels``?"""
+    spans = [(s.bbox[0], s.bbox[2]) for r in labels for s in r.segments
+             if not s.tall and not is_numeric(s.text)]
+    return any(a < s.bbox[2] - 1.0 and s.bbox[0] + 1.0 < b for r in values for s in r.segments
+               if is_numeric(s.text) for a, b in spans)
 
 
 def _tight(a: Row, b: Row, new: Row) -> bool:

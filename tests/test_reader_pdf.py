@@ -335,6 +335,32 @@ def test_a_section_heading_ends_a_borderless_table(tmp_path: Path) -> None:
     assert texts(find(d, "政府集中采购")) == ["政府集中采购", "10", "5601617"]
 
 
+
+def test_two_borderless_tables_without_a_heading_between_keep_their_columns(tmp_path: Path) -> None:
+    """Table 三 stopping halfway and 四's table right under it, its heading lost: the values
+    of the second table stand under the first one's long label, so they are two tables, and
+    the second one's values stay in cells of their own."""
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    for r, (label, vals) in enumerate([("(一)予以公开", ["12", "1", "13"]),
+                                       ("(二)部分公开(区分处理的,只计这一情形)", ["5", "1", "6"])]):
+        cv.text(72, 100 + 20 * r, label, 10)
+        for c, v in enumerate(vals):
+            cv.text(330 + 50 * c, 100 + 20 * r, v, 10)
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    for c, h in enumerate(heads * 2):
+        cv.text(72 + 46 * c, 160, h, 9)
+    values = ["", "", "0", "0", "0", "0", "", "3", "", "3"]
+    for c, v in enumerate(values):
+        if v:
+            cv.text(85 + 46 * c, 180, v, 10)
+    d = read_pdf(save(doc, tmp_path, "stacked_no_heading.pdf"))
+    assert texts(find(d, "(一)予以公开")) == ["(一)予以公开", "12", "1", "13"]
+    row = next(ln for ln in d.lines if ln.bbox[1] > 170)
+    assert [t for t in texts(row) if t] == ["0", "0", "0", "0", "3", "3"]
+    zeros = [c.bbox[0] for c in row.cells if c.text == "0"]
+    assert len(zeros) == 4 and all(b - a > 40 for a, b in zip(zeros, zeros[1:]))
+
 def test_synthetic_borderless_table(tmp_path: Path) -> None:
     doc = pymupdf.open()
     cv = Canvas(doc)
