@@ -6,6 +6,7 @@ Each stage is a plain function that reads the :class:`State` and fills its own s
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class State:
     guess: Optional[TemplateGuess] = None
     template: Optional[Template] = None
     matches: list[RowMatch] = field(default_factory=list)
+    appeals_from: Optional[int] = None  # token of the appeals table's first header label, after 三
     rows: list[RowRead] = field(default_factory=list)
     units: dict[str, str] = field(default_factory=dict)
     fields: dict[str, FieldResult] = field(default_factory=dict)
@@ -125,14 +127,27 @@ def stage_rows(s: State) -> None:
     named = _any_of(appeals)
     appeals_at = {i for i in range(labels[0] if labels else 0, len(s.tokens)) if s.tokens[i].kind == "label"
                   and named.search(label_key(s.tokens[i].text))}
+    end = _appeals_start(appeals_at, [labels[i] for i, j, _ in pairs if items[j].table == "requests"])
+    s.appeals_from = end if end < len(s.tokens) else None
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
-                                              for i, j, sim in pairs if items[j].row and labels[i] not in appeals_at],
+                                              for i, j, sim in pairs if items[j].row and labels[i] < end
+                                              and labels[i] not in appeals_at],
                                    items)
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
     # a label of the appeals table's header ends the search for a row's values, as a row does
     anchors = frozenset(labels[i] for i, _, _ in pairs) | appeals_at
     s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors, after_empty_lines(s.doc))
     _units(s)
+
+
+def _appeals_start(appeals_at: set[int], requests_at: list[int]) -> float:
+    """Token index where the appeals table begins: its first header label after the first
+    row of table 三 (四 comes after 三). Labels from there on are no rows of 二 or 三, its
+    header's 总计 and 其他结果 included, when 三 stops halfway and no heading of 四 stands
+    between them."""
+    if not requests_at:
+        return math.inf
+    return min((t for t in appeals_at if t > min(requests_at)), default=math.inf)
 
 
 @lru_cache(maxsize=8)
@@ -165,14 +180,13 @@ def stage_appeals(s: State) -> None:
     if s.template is None:
         return
     sec4, sec5 = s.sections.get(4), s.sections.get(5) or s.sections.get(6)
-    req = [m for m in s.matches if m.table == "requests"]
-    start_line = sec4.line if sec4 else (s.tokens[req[-1].token].line if req else -1)
     end_line = sec5.line if sec5 else len(s.doc.lines)
-    idx = [i for i, t in enumerate(s.tokens) if start_line < t.line < end_line]
-    if not idx:
-        return
-    if not sec4 and req:  # skip the rest of the last requests row's line
-        idx = [i for i in idx if s.tokens[i].line > start_line]
+    if sec4 is None and s.appeals_from is not None:  # no heading: from the table's header on
+        idx = [i for i in range(s.appeals_from, len(s.tokens)) if s.tokens[i].line < end_line]
+    else:  # after the heading, or after the line of 三's last row
+        req = [m for m in s.matches if m.table == "requests"]
+        start_line = sec4.line if sec4 else (s.tokens[req[-1].token].line if req else -1)
+        idx = [i for i, t in enumerate(s.tokens) if start_line < t.line < end_line]
     if idx:
         table = s.template.table("appeals")
         place = partial(place_under_header, s.doc, columns=table.columns, groups=len(table.rows))

@@ -392,3 +392,26 @@ def test_a_row_printed_blank_whose_label_wraps_in_a_narrow_column_is_blank(tmp_p
         fid = f"requests.not_processed.excessive.{col}"
         assert truth["fields"][fid] is None
         assert (fields[fid]["value"], fields[fid]["status"]) == (None, "blank"), fid
+
+
+def test_the_appeals_header_after_a_cut_off_table_is_no_total_row(tmp_path):
+    """Table 三 stops halfway and the appeals table follows with no heading of 四 between:
+    the 总计 of the appeals header is no 总计 row of 三, and the appeals values are read
+    from the header on, not from the last row of 三."""
+    rows = ["一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3", "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+            "（一）予以公开 2 0 0 0 0 0 2", "（二）部分公开 1 0 0 0 0 0 1"]
+    header = ["行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉",
+              *["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3]
+    appeals = ["1", "0", "0", "0", "1", "0", "0", "0", "0", "0", "2", "0", "0", "0", "2"]
+    text = "\n".join(["某某局2021年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况",
+                      "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计", *rows, *header, *appeals,
+                      "五、存在的主要问题及改进情况", "无。"])
+    p = tmp_path / "cut.txt"
+    p.write_text(text, encoding="utf-8")
+    f = extract(p)["fields"]
+    assert all(f[f"requests.total.{c}"]["status"] in ("missing", "inferred")
+               for c in ("natural_person", "total"))
+    assert f["requests.granted.total"]["value"] == 2
+    got = [f[f"appeals.{g}.{c}"]["value"] for g in ("review", "litigation_direct", "litigation_after_review")
+           for c in ("upheld", "corrected", "other", "pending", "total")]
+    assert got == [float(v) for v in appeals]
