@@ -178,8 +178,13 @@ def _marks(m: re.Match, text: str, line: int, cell: int, widths: Optional[dict[s
     glued = text[m.end():m.end() + 1].isdigit()
     between = glued and m.start() > 0 and text[m.start() - 1].isdigit() and run == "-"
     signs = between or (glued and width == 1 and run[-1] == "-")
+    # blanks two dashes wide ("——"), and one dash over ("——-10"): that one is a blank
+    # or the sign of the number after it
+    odd = glued and width == 2 and run[0] == "-" and len(run) % 2 == 1 and len(run) > 1
     for i in range(n):
         yield Token("mark", run[0], line, cell, minus=signs and i == n - 1)
+    if odd:
+        yield Token("mark", run[0], line, cell, minus=True)
 
 
 _VERTICAL = re.compile(r"^([\u4e00-\u9fff])\s+(?=\S{2})")

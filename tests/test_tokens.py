@@ -61,6 +61,15 @@ def test_a_document_printing_blanks_as_double_dashes_reads_each_pair_as_one_cell
     assert mark_width([opening, "规章00--行政规范性文件----98"]) == {"-": 2}
 
 
+def test_one_dash_over_double_dash_blanks_may_be_a_sign():
+    # "行政强制——-10" (blank, -1, 0) normalised: the dash left over may be a minus sign
+    toks = cell_tokens("行政强制---10", 0, 0, {"-": 2})
+    assert [(t.kind, t.minus) for t in toks] == [("label", False), ("mark", False), ("mark", True), ("num", False)]
+    # a whole number of double-dash blanks holds no sign
+    toks = cell_tokens("行政强制----10", 0, 0, {"-": 2})
+    assert [(t.kind, t.minus) for t in toks] == [("label", False), ("mark", False), ("mark", False), ("num", False)]
+
+
 def test_numbering_stays_in_the_label():
     assert kinds("1. 属于国家秘密") == [("label", "1. 属于国家秘密")]
     assert kinds("第二十条第（一）项") == [("label", "第二十条第(一)项")]
