@@ -6,7 +6,8 @@ says whether it holds; a printed blank counts as 0 there when another term is a 
 
 Values that are not printed are found by interval propagation: counts are never
 negative, and each equation bounds each of its unknown terms by the others. A term whose
-bounds meet is forced, and is reported as ``inferred`` with the equation that forced it.
+bounds meet is forced, and is reported as ``inferred`` with the equation that forced it
+and the fields it was forced from (``basis``: the terms of every equation that narrowed it).
 When the printed values of a table contradict the rules (a failing check, or bounds that
 cross), nothing is inferred in that table: a broken source is reported, never repaired.
 Bounds that cross come from several equations (new + carried over cap a column's total,
@@ -41,6 +42,7 @@ class RuleReport:
     confirmed: set[str] = field(default_factory=set)  # fields in a check that holds
     broken: set[str] = field(default_factory=set)  # fields in a check that fails
     inferred: dict[str, tuple[float, str]] = field(default_factory=dict)  # id -> (value, how)
+    basis: dict[str, frozenset[str]] = field(default_factory=dict)  # id -> the fields it was forced from
 
 
 def _num(v: Optional[Value]) -> Optional[float]:
@@ -97,12 +99,13 @@ def evaluate(template: Template, values: dict[str, Value]) -> RuleReport:
         eqs = [e for e in template.equations if e.lhs[0].startswith(table + ".")]
         if not eqs:
             continue
-        forced, conflict = propagate(eqs, values)
+        forced, conflict, basis = propagate(eqs, values)
         if conflict is not None:
             report.checks.append(conflict)
             report.broken.update(conflict.fields)
         elif table not in broken_tables:
             report.inferred.update(forced)
+            report.basis.update(basis)
     return report
 
 
@@ -143,8 +146,9 @@ def _value_that_fixes(fid: str, values: dict[str, Value], eqs: list[Equation]) -
 
 
 def propagate(eqs: list[Equation], values: dict[str, Value]
-              ) -> tuple[dict[str, tuple[float, str]], Optional[Check]]:
-    """Bounds of the unknown terms; (forced values, the first contradiction or None)."""
+              ) -> tuple[dict[str, tuple[float, str]], Optional[Check], dict[str, frozenset[str]]]:
+    """Bounds of the unknown terms; (forced values, the first contradiction or None, and for
+    each forced value the terms of the equations it was forced by, directly or not)."""
     lo: dict[str, float] = {}
     hi: dict[str, float] = {}
     how: dict[str, str] = {}
@@ -154,7 +158,7 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
             if values.get(t) is None and t not in lo:
                 lo[t], hi[t] = (0.0, math.inf) if is_count(t) else (-math.inf, math.inf)
     if not lo:
-        return {}, None
+        return {}, None, {}
     # what the passes do not change: each equation's terms, its unknown ones, the sum of the known
     sides = []
     for eq in eqs:
@@ -171,13 +175,14 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
                 # every equation behind the crossed bounds shares the blame
                 blamed = {t for j in why[result.fields[0]] for t, _ in sides[j][1]}
                 return {}, Check(result.rule, False, result.detail, tuple(dict.fromkeys(
-                    [*(t for t, _ in terms), *sorted(blamed)])))
+                    [*(t for t, _ in terms), *sorted(blamed)]))), {}
             changed |= result
         if not changed:
             break
     forced = {t: (lo[t], how[t]) for t in lo
               if math.isfinite(lo[t]) and math.isclose(lo[t], hi[t], abs_tol=EPS) and t in how}
-    return forced, None
+    basis = {t: frozenset(u for j in why.get(t, ()) for u, _ in sides[j][1]) - {t} for t in forced}
+    return forced, None, basis
 
 
 def _tighten(eq: Equation, terms: list[tuple[str, float]], unknown: list[tuple[str, float]], known: float,
@@ -193,9 +198,9 @@ def _tighten(eq: Equation, terms: list[tuple[str, float]], unknown: list[tuple[s
     lo_fin, lo_inf = sum(x for x in lows if math.isfinite(x)), sum(1 for x in lows if not math.isfinite(x))
     hi_fin, hi_inf = sum(x for x in highs if math.isfinite(x)), sum(1 for x in highs if not math.isfinite(x))
     changed = False
-    for k, (t, a) in enumerate(unknown):
-        s_lo = _without(lo_fin, lo_inf, lows[k], -math.inf)
-        s_hi = _without(hi_fin, hi_inf, highs[k], math.inf)
+    for i, (t, a) in enumerate(unknown):
+        s_lo = _without(lo_fin, lo_inf, lows[i], -math.inf)
+        s_hi = _without(hi_fin, hi_inf, highs[i], math.inf)
         # a*x = -known - S  →  x in [(-known - s_hi)/a, (-known - s_lo)/a] (swapped if a < 0)
         x1, x2 = (-known - s_hi) / a, (-known - s_lo) / a
         new_lo, new_hi = min(x1, x2), max(x1, x2)

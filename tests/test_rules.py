@@ -40,6 +40,16 @@ def test_single_unknown_solved_from_its_row():
     assert rep.inferred["requests.granted.commercial"][0] == 3
 
 
+def test_a_forced_value_names_the_fields_it_was_forced_from():
+    vals = row("granted", 2, 3, 0, 0, 0, 0, 5)
+    del vals["requests.granted.commercial"]
+    rep = evaluate(T, vals)
+    basis = rep.basis["requests.granted.commercial"]
+    assert {"requests.granted.natural_person", "requests.granted.total"} <= basis
+    assert "requests.granted.commercial" not in basis
+    assert not any(f.startswith("requests.denied.") for f in basis)  # not in its equation
+
+
 def test_contradiction_reported_and_nothing_inferred():
     vals = {**row("new_received", 0, 0, 0, 0, 0, 0, 0), **row("carried_over", 0, 0, 0, 0, 0, 0, 0),
             **row("granted", 1, 0, 0, 0, 0, 0, 1)}
@@ -132,3 +142,27 @@ def test_inference_settles_a_reviewed_field_only_with_a_value_its_print_allows()
         f = build_fields(t, doc, [], [row], report, {})[fid]
         assert f.status == status
         assert f.value == (30.0 if status == "inferred" else 3.0)
+
+
+def test_a_value_forced_from_a_field_in_review_is_in_review():
+    """A rule forcing a missing cell from a row in review (say, a row whose label was doubted):
+    the forced value is only as good as that row, so it goes to review, and says why."""
+    from types import SimpleNamespace
+
+    from extractor.columns import Assignment, Slot
+    from extractor.fields import build_fields
+    from extractor.rules import RuleReport
+    from extractor.tables import RowRead
+
+    t = load_templates()["2021"]
+    ncols = len(t.table("appeals").columns)
+    readings = tuple((Slot("num", v),) + (Slot("num", 1.0),) * (ncols - 1) for v in (3.0, 30.0))
+    row = RowRead("appeals", "review", Assignment(readings, "ambiguous"), 1.0, 1.0)
+    doc = SimpleNamespace(kind="text", pages=1, lines=[])
+    doubted = t.table("appeals").field_id("review", t.table("appeals").columns[0].id)
+    fid = t.table("appeals").field_id("litigation_direct", t.table("appeals").columns[0].id)
+    for basis, status in ((frozenset({doubted}), "review"), (frozenset(), "inferred")):
+        report = RuleReport(inferred={fid: (4.0, "a rule")}, basis={fid: basis})
+        f = build_fields(t, doc, [], [row], report, {})[fid]
+        assert (f.status, f.value) == (status, 4.0)
+        assert (doubted in f.source.derivation) == (status == "review")
