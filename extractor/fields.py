@@ -230,12 +230,14 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
     reads as 0): the rules settle what the print leaves open, never overrule the print. A
     field in review that every reading of its row leaves blank, forced to 0, is a cell
     printed blank (``blank_in_all``): its value stays None, not a 0 the print does not show
-    (unless OCR saw ink there it could not read)."""
+    (unless OCR saw ink there it could not read). A value forced from fields in review
+    (``report.basis``) is no better than they are: it is in review too."""
     floor: dict[str, float] = {}
     for f in out.values():
         if f.status in ("ok", "blank"):
             table = f.id.split(".")[0]
             floor[table] = min(floor.get(table, 1.0), f.confidence)
+    in_review = {f.id for f in out.values() if f.status == "review"}
     added = []
     for fid, (value, how) in report.inferred.items():
         current = out.get(fid)
@@ -250,8 +252,10 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
                                                                       f"row leaves this cell blank")
             out[fid] = FieldResult(fid, None, c, "blank", source, evidence=evidence)
         else:
-            out[fid] = FieldResult(fid, value, c, "inferred", Source(text="", derivation=f"forced by {how}"),
-                                   evidence=evidence)
+            doubted = sorted(in_review & report.basis.get(fid, frozenset()))
+            derivation = f"forced by {how}" + (f"; from values in review: {', '.join(doubted)}" if doubted else "")
+            out[fid] = FieldResult(fid, value, c, "review" if doubted else "inferred",
+                                   Source(text="", derivation=derivation), evidence=evidence)
         added.append(out[fid])
     _calibrate(added, calibrator)
 
@@ -263,8 +267,10 @@ def _blank_rows(doc: Document, out: dict[str, FieldResult], empty_rows: dict[str
     not show. The source is the label's line, or its page and box."""
     for fid, label in empty_rows.items():
         f = out.get(fid)
-        if f is None or f.status != "inferred" or f.value != 0:
+        if f is None or not f.evidence.get("inferred") or f.status == "blank" or f.value != 0:
             continue
         derivation = f"{f.source.derivation}; nothing is printed beside the row's label: a blank row"
         source = replace(_source(doc, (), Slot("blank", token=label), None), text=label.text, derivation=derivation)
-        out[fid] = FieldResult(fid, None, f.confidence, "blank", source, evidence=f.evidence)
+        # forced from values in review: blank as printed, still to be looked at
+        status = "blank" if f.status == "inferred" else "review"
+        out[fid] = FieldResult(fid, None, f.confidence, status, source, evidence=f.evidence)
