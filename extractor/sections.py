@@ -64,12 +64,18 @@ def _heading(text: str) -> tuple[int, float] | None:
         score = max(fuzz.ratio(body, title), fuzz.ratio(body[: len(title) + 2], title))
         if score >= MIN_TITLE_SCORE:
             return number, score / 100
-        return None
+        # the numeral misread (OCR drops a stroke: 二 → 一) under another section's own title
+        return _title_only(body[: max(map(len, SECTION_TITLES.values())) + 2], first=2)
     # an unnumbered heading must be the title itself
     if len(body) > 22:
         return None
+    return _title_only(body)
+
+
+def _title_only(body: str, first: int = 2) -> tuple[int, float] | None:
+    """The section (from ``first`` on) whose title ``body`` is, nearly letter for letter."""
     for number, title in SECTION_TITLES.items():
-        if number > 1 and len(body) <= len(title) + 2 and fuzz.ratio(body, title) >= 90:
+        if number >= first and fuzz.ratio(body[: len(title) + 2], title) >= 90 and len(body) <= len(title) + 2:
             return number, 0.9
     return None
 
