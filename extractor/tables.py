@@ -250,9 +250,14 @@ def rows_printed_empty(template: Template, tokens: Sequence[Token], matches: Seq
             continue
         after = [n for n in matches[k + 1:] if (n.table, n.row) in read]
         before = [n for n in matches[:k] if (n.table, n.row) in read]
-        inside = any(n.table == m.table for n in after)
+        # or the table's last row (四、结转下年度继续办理), matched as a row, after rows of its table
+        inside = any(n.table == m.table for n in after) or (
+            m.row == template.table(m.table).rows[-1].id and m.similarity >= EMPTY_ROW_MATCH
+            and any(n.table == m.table for n in before))
         lo = before[-1].token if before else m.token
-        hi = after[0].token if after else len(tokens)
+        # the last row's own values stand before the next label (the next table's header)
+        hi = after[0].token if after else next(
+            (i for i in range(m.token + 1, len(tokens)) if tokens[i].kind == "label"), len(tokens))
         stray = any(t.kind in ("num", "mark") and id(t) not in taken for t in tokens[lo:hi])
         if inside and not stray:
             table = template.table(m.table)

@@ -415,3 +415,23 @@ def test_the_appeals_header_after_a_cut_off_table_is_no_total_row(tmp_path):
     got = [f[f"appeals.{g}.{c}"]["value"] for g in ("review", "litigation_direct", "litigation_after_review")
            for c in ("upheld", "corrected", "other", "pending", "total")]
     assert got == [float(v) for v in appeals]
+
+
+def test_the_last_row_of_a_table_printed_blank_is_a_blank_row(tmp_path):
+    """四、结转下年度继续办理 printed with nothing beside it, the last row of 三, right before the
+    heading of 四 and its table: a row printed blank, not zeros inferred; the appeals values
+    after it are not its own."""
+    rows = ["一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3", "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0",
+            "（一）予以公开 2 0 0 0 0 0 2", "（二）部分公开 1 0 0 0 0 0 1", "（七）总计 3 0 0 0 0 0 3",
+            "四、结转下年度继续办理"]
+    text = "\n".join(["某某局2021年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况",
+                      "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计", *rows,
+                      "四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼",
+                      "结果维持 结果纠正 其他结果 尚未审结 总计 " * 3, "1 0 0 0 1 " + "0 0 0 0 0 " * 2])
+    p = tmp_path / "last.txt"
+    p.write_text(text, encoding="utf-8")
+    f = extract(p)["fields"]
+    last = [f[f"requests.carried_forward.{c}"] for c in ("natural_person", "total")]
+    assert all(x["status"] == "blank" and x["value"] is None for x in last)
+    assert "blank row" in last[0]["source"]["derivation"]
+    assert f["appeals.review.upheld"]["value"] == 1
