@@ -136,7 +136,8 @@ def stage_rows(s: State) -> None:
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
     # a label of the appeals table's header ends the search for a row's values, as a row does
     anchors = frozenset(labels[i] for i, _, _ in pairs) | appeals_at
-    s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors, after_empty_lines(s.doc))
+    walls = frozenset(sec.line for sec in s.sections.values())  # no row reads past a section's heading
+    s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors, after_empty_lines(s.doc), walls)
     _units(s)
 
 

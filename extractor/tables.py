@@ -53,7 +53,7 @@ class RowRead:
 
 def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[int] = frozenset(),
               limit: int = 0, breaks: frozenset[int] = frozenset(),
-              rows_at: frozenset[int] = frozenset()) -> list[Token]:
+              rows_at: frozenset[int] = frozenset(), walls: frozenset[int] = frozenset()) -> list[Token]:
     """The value cells that belong to the label token at index ``p``.
 
     Same line first. When the label's line holds nothing else, the cells on the following
@@ -61,7 +61,8 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
     are the tokens matched to rows or parent labels) is skipped while no value has been
     found yet, so a label wrapped over lines still finds its values; at most ``limit`` cells
     (default two rows' worth) are taken there; ``breaks`` are the lines after an empty line,
-    where a full row of cells ends (one cell per line: the next row's group cells follow).
+    where a full row of cells ends (one cell per line: the next row's group cells follow);
+    no cell is taken past one of the ``walls`` (the lines of section headings).
     Another label in the label's own cell, where that cell holds no value, is passed over
     unless it is a row's (``rows_at``): "4、保护第三方合法权" and the vertical "(三)不予公开"
     of its group read into one cell of a grid; so is one after values, when they stand in the
@@ -86,6 +87,8 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
     fragments = 0
     while q < len(tokens) and len(out) < (limit or 2 * ncols):
         t = tokens[q]
+        if walls and any(line < w < t.line for w in walls):
+            break
         if t.kind == "label":
             fragments += 1
             if q in anchors:  # another row: the cells before its label on its line are its own
@@ -171,7 +174,8 @@ def _sums(reading: Reading, width: int) -> bool:
 
 def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[RowMatch],
               table_evidence: dict[str, float], anchors: frozenset[int] = frozenset(),
-              breaks: frozenset[int] = frozenset()) -> list[RowRead]:
+              breaks: frozenset[int] = frozenset(), walls: frozenset[int] = frozenset()) -> list[RowRead]:
+    """The rows matched by label, read from the cells after each (see :func:`row_cells`)."""
     rows_at = frozenset(m.token for m in matches)
     out: list[RowRead] = []
     for k, m in enumerate(matches):
@@ -187,7 +191,7 @@ def read_rows(template: Template, tokens: Sequence[Token], matches: Sequence[Row
                 out.append(RowRead(m.table, row, a, m.similarity if own else 0.0, evidence, m.token, cells,
                                    m.shared, apart=not own, short=_numbers(cells) < ncols))
             continue
-        cells = row_cells(tokens, m.token, ncols, anchors, breaks=breaks, rows_at=rows_at)
+        cells = row_cells(tokens, m.token, ncols, anchors, breaks=breaks, rows_at=rows_at, walls=walls)
         a = assign(cells, ncols, valid, [not is_count(table.field_id(m.row, c.id)) for c in table.columns])
         if a is None:
             continue

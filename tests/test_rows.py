@@ -435,3 +435,20 @@ def test_the_last_row_of_a_table_printed_blank_is_a_blank_row(tmp_path):
     assert all(x["status"] == "blank" and x["value"] is None for x in last)
     assert "blank row" in last[0]["source"]["derivation"]
     assert f["appeals.review.upheld"]["value"] == 1
+
+
+def test_a_row_of_empty_cells_takes_no_value_past_a_section_heading(tmp_path):
+    """The last row of 二 printed blank (an empty cell), then the heading of 三 and a stray
+    number (a speck OCR read as "1"): the row looks for values on the next lines, but never
+    past a section's heading."""
+    rows3 = ["一、本年新收政府信息公开申请数量\t3\t0\t0\t0\t0\t0\t3", "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0",
+             "（一）予以公开\t2\t0\t0\t0\t0\t0\t2", "（二）部分公开\t1\t0\t0\t0\t0\t0\t1"]
+    text = "\n".join(["某某局2021年政府信息公开工作年度报告", "二、主动公开政府信息情况", "第二十条第（一）项",
+                      "信息内容\t本年制发件数\t本年废止件数\t现行有效件数", "规章\t0\t0\t0", "行政规范性文件\t1\t0\t5",
+                      "第二十条第（八）项", "信息内容\t本年收费金额（单位：万元）", "行政事业性收费\t",
+                      "三、收到和处理政府信息公开申请情况", "1",
+                      "自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计", *rows3])
+    p = tmp_path / "wall.txt"
+    p.write_text(text, encoding="utf-8")
+    f = extract(p)["fields"]["art20_8.administrative_fees.amount_10k_yuan"]
+    assert (f["value"], f["status"]) == (None, "blank")
