@@ -11,8 +11,8 @@ and the fields it was forced from (``basis``: the terms of every equation that n
 When the printed values of a table contradict the rules (a failing check, or bounds that
 cross), nothing is inferred in that table: a broken source is reported, never repaired.
 Bounds that cross come from several equations (new + carried over cap a column's total,
-its outcomes floor it): the printed cells of every equation that narrowed them are doubted,
-not only those of the equation where they met.
+its outcomes floor it): the printed cells of every equation that narrowed them itself are
+doubted, not only those of the equation where they met.
 
 When several checks fail and one single field, given one other value, would make every one
 of them hold (and break none that holds), that field alone is doubted (``broken``): one
@@ -153,6 +153,7 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
     hi: dict[str, float] = {}
     how: dict[str, str] = {}
     why: dict[str, set[int]] = {}  # the equations that narrowed a term's bounds, directly or not
+    direct: dict[str, set[int]] = {}  # the equations that narrowed a term's own bounds
     for eq in eqs:
         for t in eq.lhs + eq.rhs:
             if values.get(t) is None and t not in lo:
@@ -170,10 +171,10 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
     for _ in range(MAX_PASSES):
         changed = False
         for k, (eq, terms, unknown, known) in enumerate(sides):
-            result = _tighten(eq, terms, unknown, known, lo, hi, how, why, k)
+            result = _tighten(eq, terms, unknown, known, lo, hi, how, why, direct, k)
             if isinstance(result, Check):
                 # every equation behind the crossed bounds shares the blame
-                blamed = {t for j in why[result.fields[0]] for t, _ in sides[j][1]}
+                blamed = {t for j in direct[result.fields[0]] for t, _ in sides[j][1]}
                 return {}, Check(result.rule, False, result.detail, tuple(dict.fromkeys(
                     [*(t for t, _ in terms), *sorted(blamed)]))), {}
             changed |= result
@@ -186,11 +187,12 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
 
 
 def _tighten(eq: Equation, terms: list[tuple[str, float]], unknown: list[tuple[str, float]], known: float,
-             lo: dict, hi: dict, how: dict, why: dict, k: int) -> Union[bool, Check]:
+             lo: dict, hi: dict, how: dict, why: dict, direct: dict, k: int) -> Union[bool, Check]:
     """One pass of interval propagation over one equation, the ``k``-th (its signed ``terms``,
     the ``unknown`` ones among them, and the sum of the ``known`` ones); a Check when bounds
     cross, whose first field is the term whose bounds crossed. ``why`` gathers, per term, the
-    equations its bounds come from."""
+    equations its bounds come from, through the other terms' bounds too; ``direct``, those
+    that narrowed its own."""
     # sums of the unknown terms' lower / upper ends; infinities counted apart so that one
     # term can be taken out again (the lower ends are finite or -inf, the upper +inf)
     lows = [min(b * lo[u], b * hi[u]) for u, b in unknown]
@@ -212,6 +214,7 @@ def _tighten(eq: Equation, terms: list[tuple[str, float]], unknown: list[tuple[s
         if narrowed:
             changed = True
             why.setdefault(t, set()).add(k)
+            direct.setdefault(t, set()).add(k)
             for u, _ in unknown:
                 if u != t:
                     why[t] |= why.get(u, set())

@@ -1,5 +1,7 @@
 """The form's rules: checks and forced values."""
 
+import re
+
 from extractor.rules import BLANK, evaluate
 from extractor.template import load_templates
 
@@ -166,3 +168,23 @@ def test_a_value_forced_from_a_field_in_review_is_in_review():
         f = build_fields(t, doc, [], [row], report, {})[fid]
         assert (f.status, f.value) == (status, 4.0)
         assert (doubted in f.source.derivation) == (status == "review")
+
+
+def test_crossing_bounds_doubt_the_equations_that_narrowed_the_term_not_the_whole_table():
+    """Two missing cells of one column, one of whose rows wants 2 more than the column leaves:
+    where the bounds cross, the printed cells of the equations that narrowed that cell itself
+    (its row and its column) are doubted; the cells of the other missing cell's row, which
+    reached it only through that cell, are not."""
+    vals = _real_values()
+    del vals["requests.partially_granted.natural_person"]
+    del vals["requests.granted.natural_person"]
+    vals["requests.partially_granted.total"] += 2
+    rep = evaluate(T21, vals)
+    crossed = [c for c in rep.checks if not c.ok and "at least" in c.detail]
+    assert crossed
+    term = "requests." + re.search(r"need (\S+) to be", crossed[0].detail).group(1)
+    row = term.rsplit(".", 1)[0]
+    other = ({"requests.granted", "requests.partially_granted"} - {row}).pop()
+    assert {f"{row}.total", f"{row}.commercial", "requests.total.natural_person"} <= set(crossed[0].fields)
+    assert f"{other}.commercial" not in crossed[0].fields
+    assert not rep.inferred
