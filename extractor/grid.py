@@ -627,16 +627,54 @@ def column_boxes(rows: Sequence[Row]) -> list[BBox]:
     for r in rows:
         if id(r) in taken:
             continue
-        for box, n in _pieces(r):
-            if n >= 3 and _own_column(box, cols):
+        pieces = _pieces(r)
+        width, named = _names_over_values(pieces, cols)
+        for box, n in pieces:
+            if n >= 3 and _own_column(box, cols) or width and n >= 2 and \
+                    NAME_WIDTH[0] * width <= box[2] - box[0] <= NAME_WIDTH[1] * width and _between_named(box, cols, named):
                 boxes.append(box)
     return boxes
+
+
+NAME_MIN = 3  # header pieces over one value column each that make a row of column names
+NAME_WIDTH = (0.6, 1.6)  # a name's width against the median of those, for a column of its own
+
+
+def _names_over_values(pieces: list[tuple[BBox, int]], cols: list[tuple[float, float]]
+                       ) -> tuple[float, set[int]]:
+    """(median width, indexes of the value columns) of the pieces that stand over one value
+    column each, when at least :data:`NAME_MIN` do (a row naming the columns, as a header
+    does), else (0, none)."""
+    widths, named = [], set()
+    for b, n in pieces:
+        over = [k for k, (a, z) in enumerate(cols) if b[0] < z and b[2] > a]
+        if n >= 2 and len(over) == 1:
+            widths.append(b[2] - b[0])
+            named.add(over[0])
+    if len(widths) < NAME_MIN:
+        return 0.0, set()
+    return sorted(widths)[len(widths) // 2], named
+
+
+def _between_named(box: BBox, cols: list[tuple[float, float]], named: set[int]) -> bool:
+    """A name clear of every value column, whose neighbouring value columns stand under names
+    of their own: it names a column that no value fills (blank in every row), not the values
+    set beside it (numbers aligned right past their names)."""
+    if not _clear(box, cols):
+        return False
+    left = [k for k, (a, z) in enumerate(cols) if z <= box[0]]
+    right = [k for k, (a, z) in enumerate(cols) if a >= box[2]]
+    return (not left or left[-1] in named) and (not right or right[0] in named)
+
+
+def _clear(box: BBox, cols: list[tuple[float, float]]) -> bool:
+    return not any(box[0] < b + 1.0 and box[2] > a - 1.0 for a, b in cols)
 
 
 def _own_column(box: BBox, cols: list[tuple[float, float]]) -> bool:
     """A header piece clear of the value columns, in a gap wide enough to hold a column
     of its own (not just a wide header over narrow values)."""
-    if any(box[0] < b + 1.0 and box[2] > a - 1.0 for a, b in cols):
+    if not _clear(box, cols):
         return False
     left = max((b for a, b in cols if b <= box[0]), default=None)
     right = min((a for a, b in cols if a >= box[2]), default=None)

@@ -763,3 +763,23 @@ def test_a_page_of_many_paths_reads_its_rules_from_the_drawings(tmp_path: Path) 
     with pymupdf.open(path) as saved:
         assert not _few_paths(saved[0])
     _check_requests(read_pdf(path))
+
+
+def test_header_names_over_a_sparse_row_of_values_keep_their_columns(tmp_path: Path) -> None:
+    """A table without rules whose one row of values leaves some columns blank (printed as
+    nothing): the header's names, each over one column (wrapped on two lines, set close
+    together), mark the blank columns too, so each value keeps its place under its name."""
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    heads = [("结果", "维持"), ("结果", "纠正"), ("其他", "结果"), ("尚未", "审结"), ("总计", "")] * 2
+    for c, (a, b) in enumerate(heads):
+        cv.text(72 + 28 * c, 155, a, 9)
+        if b:
+            cv.text(72 + 28 * c, 166, b, 9)
+    values = ["1", "", "0", "2", "", "0", "", "3", "4", ""]
+    for c, v in enumerate(values):
+        if v:
+            cv.text(78 + 28 * c, 185, v, 9)
+    d = read_pdf(save(doc, tmp_path, "sparse.pdf"))
+    row = next(ln for ln in d.lines if ln.bbox[1] > 175)
+    assert texts(row) == values
