@@ -336,6 +336,18 @@ def test_a_section_heading_ends_a_borderless_table(tmp_path: Path) -> None:
 
 
 
+def _names_over_values(cv: Canvas, names: list[tuple[str, ...]], values: list[str], step: float,
+                       y: float, dx: float) -> None:
+    """A header of column names (each on one or more lines, 9 pt) from x=72, ``step`` apart,
+    and under it one row of values ("" printed as nothing), ``dx`` right of their names."""
+    for c, lines in enumerate(names):
+        for k, text in enumerate(lines):
+            cv.text(72 + step * c, y + 11 * k, text, 9)
+    for c, v in enumerate(values):
+        if v:
+            cv.text(72 + dx + step * c, y + 20 + 10 * (len(names[0]) - 1), v, 9)
+
+
 def test_two_borderless_tables_without_a_heading_between_keep_their_columns(tmp_path: Path) -> None:
     """Table 三 stopping halfway and 四's table right under it, its heading lost: the values
     of the second table stand under the first one's long label, so they are two tables, and
@@ -347,13 +359,8 @@ def test_two_borderless_tables_without_a_heading_between_keep_their_columns(tmp_
         cv.text(72, 100 + 20 * r, label, 10)
         for c, v in enumerate(vals):
             cv.text(330 + 50 * c, 100 + 20 * r, v, 10)
-    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
-    for c, h in enumerate(heads * 2):
-        cv.text(72 + 46 * c, 160, h, 9)
-    values = ["", "", "0", "0", "0", "0", "", "3", "", "3"]
-    for c, v in enumerate(values):
-        if v:
-            cv.text(85 + 46 * c, 180, v, 10)
+    _names_over_values(cv, [("结果维持",), ("结果纠正",), ("其他结果",), ("尚未审结",), ("总计",)] * 2,
+                       ["", "", "0", "0", "0", "0", "", "3", "", "3"], step=46, y=160, dx=13)
     d = read_pdf(save(doc, tmp_path, "stacked_no_heading.pdf"))
     assert texts(find(d, "(一)予以公开")) == ["(一)予以公开", "12", "1", "13"]
     row = next(ln for ln in d.lines if ln.bbox[1] > 170)
@@ -771,15 +778,9 @@ def test_header_names_over_a_sparse_row_of_values_keep_their_columns(tmp_path: P
     together), mark the blank columns too, so each value keeps its place under its name."""
     doc = pymupdf.open()
     cv = Canvas(doc)
-    heads = [("结果", "维持"), ("结果", "纠正"), ("其他", "结果"), ("尚未", "审结"), ("总计", "")] * 2
-    for c, (a, b) in enumerate(heads):
-        cv.text(72 + 28 * c, 155, a, 9)
-        if b:
-            cv.text(72 + 28 * c, 166, b, 9)
     values = ["1", "", "0", "2", "", "0", "", "3", "4", ""]
-    for c, v in enumerate(values):
-        if v:
-            cv.text(78 + 28 * c, 185, v, 9)
+    _names_over_values(cv, [("结果", "维持"), ("结果", "纠正"), ("其他", "结果"), ("尚未", "审结"), ("总计",)] * 2,
+                       values, step=28, y=155, dx=6)
     d = read_pdf(save(doc, tmp_path, "sparse.pdf"))
     row = next(ln for ln in d.lines if ln.bbox[1] > 175)
     assert texts(row) == values

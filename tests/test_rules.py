@@ -122,22 +122,28 @@ def test_two_misread_fields_are_not_blamed_on_one():
     assert len(rep.broken) > 2
 
 
-def test_inference_settles_a_reviewed_field_only_with_a_value_its_print_allows():
-    """An ambiguous row whose readings print 3 or 30 in a column: a rule forcing 30 settles
-    it (inferred); a rule forcing 7 overrules the print, so the field stays in review."""
+def _ambiguous_appeals_row():
+    """The 2021 template, its appeals row "review" printing 3 or 30 in its first column (1 in
+    the others), and a text document to read it from."""
     from types import SimpleNamespace
 
     from extractor.columns import Assignment, Slot
-    from extractor.fields import build_fields
-    from extractor.rules import RuleReport
     from extractor.tables import RowRead
-    from extractor.template import load_templates
 
-    t = load_templates()["2021"]
+    t = T21
     ncols = len(t.table("appeals").columns)
     readings = tuple((Slot("num", v),) + (Slot("num", 1.0),) * (ncols - 1) for v in (3.0, 30.0))
     row = RowRead("appeals", "review", Assignment(readings, "ambiguous"), 1.0, 1.0)
-    doc = SimpleNamespace(kind="text", pages=1, lines=[])
+    return t, row, SimpleNamespace(kind="text", pages=1, lines=[])
+
+
+def test_inference_settles_a_reviewed_field_only_with_a_value_its_print_allows():
+    """An ambiguous row whose readings print 3 or 30 in a column: a rule forcing 30 settles
+    it (inferred); a rule forcing 7 overrules the print, so the field stays in review."""
+    from extractor.fields import build_fields
+    from extractor.rules import RuleReport
+
+    t, row, doc = _ambiguous_appeals_row()
     fid = t.table("appeals").field_id("review", t.table("appeals").columns[0].id)
     for forced, status in ((30.0, "inferred"), (7.0, "review")):
         report = RuleReport(inferred={fid: (forced, "a rule")})
@@ -149,18 +155,10 @@ def test_inference_settles_a_reviewed_field_only_with_a_value_its_print_allows()
 def test_a_value_forced_from_a_field_in_review_is_in_review():
     """A rule forcing a missing cell from a row in review (say, a row whose label was doubted):
     the forced value is only as good as that row, so it goes to review, and says why."""
-    from types import SimpleNamespace
-
-    from extractor.columns import Assignment, Slot
     from extractor.fields import build_fields
     from extractor.rules import RuleReport
-    from extractor.tables import RowRead
 
-    t = load_templates()["2021"]
-    ncols = len(t.table("appeals").columns)
-    readings = tuple((Slot("num", v),) + (Slot("num", 1.0),) * (ncols - 1) for v in (3.0, 30.0))
-    row = RowRead("appeals", "review", Assignment(readings, "ambiguous"), 1.0, 1.0)
-    doc = SimpleNamespace(kind="text", pages=1, lines=[])
+    t, row, doc = _ambiguous_appeals_row()
     doubted = t.table("appeals").field_id("review", t.table("appeals").columns[0].id)
     fid = t.table("appeals").field_id("litigation_direct", t.table("appeals").columns[0].id)
     for basis, status in ((frozenset({doubted}), "review"), (frozenset(), "inferred")):
