@@ -89,6 +89,18 @@ def test_truncated_reports_only_imply_forced_values():
     assert truncated > 0
 
 
+def test_a_table_cut_after_its_last_outcome_implies_its_total_and_what_is_carried_forward():
+    from training.gen.report import forced_by_rules
+    rows = [r for r in spec.row_ids("2021", "requests") if r not in ("total", "carried_forward")]
+    printed = {f"requests.{r}.{c}": 0 for r in rows for c in spec.col_ids("2021", "requests")}
+    printed["requests.new_received.total"] = 9
+    printed["requests.granted.total"] = 5
+    implied = forced_by_rules("2021", printed, rows)
+    assert implied["requests.total.total"] == 5
+    assert implied["requests.carried_forward.total"] == 4
+    assert implied["requests.carried_forward.natural_person"] == 0
+
+
 def test_same_seed_gives_same_bytes(tmp_path):
     n = len(FAMILIES)
     a = generate(tmp_path / "a", n, seed=3)

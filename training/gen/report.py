@@ -45,7 +45,8 @@ class Report:
 def forced_by_rules(template: str, printed: dict, rows: list[str]) -> dict:
     """Values of unprinted requests fields that the rules force (counts are never negative).
 
-    If table 三 stops after the total row, 结转下年度 follows from the column balance.
+    If table 三 stops after the total row, 结转下年度 follows from the column balance. If it
+    stops after the last outcome row, the total is their sum, and 结转下年度 follows again.
     Otherwise, in a column where the printed outcomes already use up 本年新收 + 上年结转,
     every unprinted outcome and 结转下年度 must be 0 and the total equals the printed sum.
     """
@@ -59,6 +60,10 @@ def forced_by_rules(template: str, printed: dict, rows: list[str]) -> dict:
             implied[f"requests.carried_forward.{c}"] = base - printed[f"requests.total.{c}"]
             continue
         used = sum(printed[f"requests.{r}.{c}"] or 0 for r in outcomes if r in rows)
+        if all(r in rows for r in outcomes):
+            implied[f"requests.total.{c}"] = used
+            implied[f"requests.carried_forward.{c}"] = base - used
+            continue
         if used != base:
             continue
         for r in unprinted:
