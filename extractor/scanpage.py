@@ -384,18 +384,42 @@ def minus_doubt(w: Word, img: np.ndarray) -> Word:
     twice as wide as high, a fifth to 1.2 of it wide, at most 0.8 of it away."""
     if not _UNSIGNED.match(w.text):
         return w
-    parts = _ink_parts(crop_quad(img, np.array(w.quad, dtype=np.float32), turn=False))
+    crop = crop_quad(img, np.array(w.quad, dtype=np.float32), turn=False)
+    parts = _ink_parts(crop)
     if not parts:
         return w
     tall = max(p[3] - p[1] for p in parts)
-    dx0, dy0, _, dy1 = min(p for p in parts if p[3] - p[1] >= 0.6 * tall)
+    dx0, dy0, dx1, dy1 = min(p for p in parts if p[3] - p[1] >= 0.6 * tall)
     dh = dy1 - dy0
     for x0, y0, x1, y1 in parts:
         bw, bh, mid = x1 - x0, y1 - y0, (y0 + y1) / 2
         if x1 <= dx0 + 1 and dx0 - x1 <= 0.8 * dh and bh <= 0.25 * dh and bw >= 2 * bh \
                 and 0.2 * dh <= bw <= 1.2 * dh and dy0 + 0.3 * dh <= mid <= dy0 + 0.75 * dh:
             return _doubted(w)
+    if len(w.text) == 1 and dx1 - dx0 >= GLUED_BAR_WIDTH * dh and _bar_on_left(crop, (dx0, dy0, dx1, dy1)):
+        return _doubted(w)
     return w
+
+
+GLUED_BAR_WIDTH = 0.8  # a lone digit's ink this wide against its height may hold a bar
+
+
+def _bar_on_left(crop: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """The bar of a minus sign touching its digit ("-6" printed tight, one piece of ink): the
+    columns at the piece's left edge, a fifth of its height wide, hold ink only in the middle
+    band of its height."""
+    import cv2
+    x0, y0, x1, y1 = box
+    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    _, b = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(b, connectivity=8)
+    own = [k for k, (x, y, bw, bh, _) in enumerate(stats) if k and (x, y, x + bw, y + bh) == box]
+    if not own:
+        return False
+    h = y1 - y0
+    strip = labels[y0:y1, x0:x0 + max(1, int(0.2 * h))] == own[0]  # the piece's own ink only
+    rows = np.nonzero(strip.any(axis=1))[0]
+    return rows.size > 0 and rows.min() >= 0.3 * h and rows.max() < 0.75 * h
 
 
 ORPHAN_MIN_CONF = 0.6  # a blob the detector missed is kept when it reads at least this well

@@ -176,6 +176,12 @@ def test_a_minus_sign_the_recognizer_dropped_sends_the_number_to_review():
     assert minus_doubt(plain, low) is plain
     signed = Word("-6", (0, 0, 44, 36), 0.99, (0.99, 0.99), ("", ""), (0.0, 0.0), (0.3, 0.6), quad)
     assert minus_doubt(signed, with_bar) is signed  # the sign was read
+    glued = page.copy()
+    glued[19:22, 11:18] = 20  # printed tight: the bar touches the digit, one piece of ink
+    assert max(minus_doubt(plain, glued).probs) <= DISAGREE_CAP
+    wide = np.full((36, 44), 240, np.uint8)
+    wide[10:28, 11:28] = 20  # a broad digit, ink down its whole left edge: no bar
+    assert minus_doubt(plain, wide) is plain
 
 
 def test_lines_of_a_wrapped_cell_are_read_top_down_whatever_their_left_edges():
