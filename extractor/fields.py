@@ -261,10 +261,11 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
 
 
 def _blank_rows(doc: Document, out: dict[str, FieldResult], empty_rows: dict[str, Token]) -> None:
-    """A row whose label is printed with no value beside it, and whose every cell the rules
-    force to 0, is a row printed blank (raw and crawler text, and a PDF's table without
-    rules, print a blank cell as nothing): its fields are blank, not numbers the document does
-    not show. The source is the label's line, or its page and box."""
+    """A row whose label is printed with no value beside it is a row printed blank (raw and
+    crawler text, and a PDF's table without rules, print a blank cell as nothing): each of
+    its cells that the rules force to 0 is blank, not a number the document does not show
+    (a cell they force to another value stays inferred). The source is the label's line, or
+    its page and box."""
     for fid, label in empty_rows.items():
         f = out.get(fid)
         if f is None or not f.evidence.get("inferred") or f.status == "blank" or f.value != 0:
