@@ -88,6 +88,9 @@ def _tables_of(rows: list[Row], start: int, end: int) -> list[tuple[int, int]]:
     part at the first row without values after which the values stand under the labels of
     the rows above, or the labels under their values. One table's values never stand in
     its label column."""
+    valued = [r for r in rows[start:end] if _values(r)]
+    if not _under(valued, valued):  # no value under any label: one table (nearly always)
+        return [(start, end)]
     k = start + 1
     while k < end:
         if _values(rows[k]) or not _values(rows[k - 1]):
