@@ -176,7 +176,7 @@ def _take_stacks(rows: list[Row]) -> list[Segment]:
             runs.append([(i, seg)])
     out: list[Segment] = []
     for run in runs:
-        if len(run) < STACK_MIN:
+        if len(run) < STACK_MIN or _names_stacked(rows, run):
             continue
         for i, seg in run:  # seg is the row's first segment
             r = rows[i]
@@ -187,6 +187,14 @@ def _take_stacks(rows: list[Row]) -> list[Segment]:
         out.append(Segment([f for s in segs for f in s.frags], union(s.bbox for s in segs),
                            joined=text, tall=True))
     return out
+
+
+def _names_stacked(rows: list[Row], run: list[tuple[int, Segment]]) -> bool:
+    """Is the stack one of a header's column names, each written one character a line
+    (结/果/维/持 beside 结/果/纠/正 …)? Most of its lines then hold :data:`STACK_MIN` or more
+    stacked characters side by side; a row label's stack stands beside labels and values."""
+    side = sum(1 for i, _ in run if sum(1 for s in rows[i].segments if _stack_char(s)) >= STACK_MIN)
+    return 2 * side > len(run)
 
 
 def _take_vertical(rows: list[Row]) -> list[Segment]:

@@ -784,3 +784,21 @@ def test_header_names_over_a_sparse_row_of_values_keep_their_columns(tmp_path: P
     d = read_pdf(save(doc, tmp_path, "sparse.pdf"))
     row = next(ln for ln in d.lines if ln.bbox[1] > 175)
     assert texts(row) == values
+
+
+def test_column_names_written_one_character_a_line_are_no_row_label(tmp_path: Path) -> None:
+    """A header whose names are each written top to bottom, one character a line (结/果/维/持
+    beside 结/果/纠/正 …): the first name's stack is a column name like the others, not a
+    row label with a column of its own before the values."""
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    names = ["结果维持", "结果纠正", "其他结果", "尚未审结"] * 2
+    for c, name in enumerate(names):
+        for k, ch in enumerate(name):
+            cv.text(90 + 30 * c, 150 + 11 * k, ch, 9)
+    values = ["0", "2", "0", "1", "3", "0", "0", "1"]
+    for c, v in enumerate(values):
+        cv.text(92 + 30 * c, 210, v, 9)
+    d = read_pdf(save(doc, tmp_path, "stacked_names.pdf"))
+    row = next(ln for ln in d.lines if ln.bbox[1] > 200)
+    assert texts(row) == values
