@@ -57,6 +57,10 @@ class Assignment:
     readings: tuple[Reading, ...]  # every reading that fits; one when settled
     how: str
     full: Optional[Reading] = None  # of several readings, the one that leaves no column without trace
+    # the readings are not all there may be (a run of digits that must be cut could not be):
+    # the rules must not settle the row by picking the one of them that fits, and agreeing
+    # readings prove nothing
+    incomplete: bool = False
 
 
     @property
@@ -91,7 +95,8 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
     has_rules = valid is not None
     valid = valid or (lambda r: True)
     filled = [t for t in cells if t.kind in ("num", "mark")]
-    if len(filled) == ncols:
+    whole = not any(_several(t) for t in filled)  # else some run must be cut
+    if len(filled) == ncols and whole:
         return Assignment((tuple(_slot(t) for t in filled),), "count")
     if not filled:
         if len(cells) >= ncols:
@@ -99,7 +104,7 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
         return None
     if len(filled) > ncols:
         return Assignment((tuple(_slot(t) for t in filled[:ncols]),), "too_many")
-    if len(cells) == ncols:
+    if len(cells) == ncols and whole:
         return Assignment((tuple(_slot(t) for t in cells),), "positions")
     if any(t.run for t in filled):
         if any(t.kind == "mark" for t in filled):
@@ -118,7 +123,7 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
             # numbers break them (the checks will say so), they are not read another way
             return Assignment((pinned,), "split")
     if not has_rules:
-        return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous")
+        return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous", incomplete=not whole)
     windows = [r for r in _windows(cells, ncols) if valid(r)]
     if windows:
         return _settle(windows, "window")
@@ -131,7 +136,7 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
     inserts = [r for r in _inserts(filled, ncols) if valid(r)]
     if inserts:
         return _settle(inserts, "insert")
-    return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous")
+    return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous", incomplete=not whole)
 
 
 def _without_falls(a: Assignment, falls: Sequence[bool]) -> Optional[Assignment]:
@@ -213,6 +218,13 @@ def _placed(values: Sequence[Slot], positions: Sequence[int], ncols: int) -> Rea
     for p, sl in zip(positions, values):
         slots[p] = sl
     return tuple(slots)
+
+
+def _several(t: Token) -> bool:
+    """A run of digits starting with 0 ("010"): several numbers run together, as no number
+    is printed with a leading zero."""
+    digits = t.text.lstrip("+-")
+    return t.run and len(digits) > 1 and digits[0] == "0" and digits.isdigit()
 
 
 def _splits_and_blanks(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:

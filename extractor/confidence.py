@@ -59,8 +59,9 @@ def needs_review(evidence: dict, calibrated: bool) -> bool:
     detector missed, so "printed empty" would be a guess). The hand formula above already
     sends the last two below the threshold; a learned calibrator, fitted on documents where
     such fields are mostly right, would not, and a person should still look at them."""
-    if not evidence.get("settled", True) and (not calibrated or evidence.get("agree", 0.0) < 1):
-        return True
+    if not evidence.get("settled", True) and (not calibrated or evidence.get("agree", 0.0) < 1
+                                              or evidence.get("incomplete")):
+        return True  # (incomplete: the readings found are not all there may be, so agreeing proves nothing)
     if evidence.get("shared_label") or evidence.get("apart"):  # a holding rule confirms numbers, not their row
         return True
     if evidence.get("unread"):  # not printed empty: a holding rule cannot tell a 0 from a blank

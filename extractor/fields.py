@@ -45,7 +45,7 @@ def settle_rows(template: Template, rows: list[RowRead], every_cell: frozenset[s
             values.update(_as_values(_ids(template, r), r.reading))
     for _ in range(2):
         for r in rows:
-            if r.assignment.settled or len(r.assignment.readings) > MAX_SETTLE_READINGS:
+            if r.assignment.settled or r.assignment.incomplete or len(r.assignment.readings) > MAX_SETTLE_READINGS:
                 continue
             ids = _ids(template, r)
             if not _touches_printed(template, values, ids):
@@ -75,7 +75,7 @@ def _settle_full(template: Template, rows: list[RowRead], values: dict[str, Valu
                  every_cell: frozenset[str]) -> None:
     for r in rows:
         a = r.assignment
-        if a.settled or r.table not in every_cell or a.full is None or a.full not in a.readings:
+        if a.settled or a.incomplete or r.table not in every_cell or a.full is None or a.full not in a.readings:
             continue
         ids = _ids(template, r)
         new = _as_values(ids, a.full)
@@ -87,7 +87,7 @@ def _settle_full(template: Template, rows: list[RowRead], values: dict[str, Valu
 def _narrow_jointly(template: Template, rows: list[RowRead], values: dict[str, Value]) -> None:
     """The open rows of one table taken together (:mod:`extractor.joint`): each keeps the
     readings some fitting combination uses, and is settled when one is left."""
-    candidates = [(r, _ids(template, r)) for r in rows if not r.assignment.settled]
+    candidates = [(r, _ids(template, r)) for r in rows if not r.assignment.settled and not r.assignment.incomplete]
     # rows whose equations hold printed values elsewhere (not just the row's own rule)
     chosen = [(r, fids) for r, fids in candidates if _touches_printed(template, values, fids)]
     if not chosen or any(len(r.assignment.readings) > MAX_SETTLE_READINGS for r, _ in chosen):
@@ -185,7 +185,7 @@ def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, cell: Optional[Cell
             "settled": a.settled, "agree": agree, "readings": len(a.readings),
             "split": slot.token is not None and bool(slot.text) and slot.text != slot.token.text,
             "blank": slot.kind != "num", "table_id": r.table, "kind": doc.kind, "shared_label": r.shared,
-            "unread": unread, "apart": r.apart}
+            "unread": unread, "apart": r.apart, "incomplete": a.incomplete}
 
 
 def _cell_of(doc: Document, slot: Slot) -> Optional[Cell]:

@@ -256,7 +256,7 @@ def settle_by_header(doc: Document, rows: Sequence[RowRead], named: dict[str, li
         cols = named.get(r.table) or []
         reach = _reach(cols)
         a = r.assignment
-        if a.settled or reach is None:
+        if a.settled or a.incomplete or reach is None:
             continue
         fits = tuple(rd for rd in a.readings if _under_names(doc, rd, cols, reach))
         if len(fits) == 1:

@@ -143,3 +143,11 @@ def test_digits_with_one_split_are_kept_when_they_break_the_rules():
     a = assign(cell_tokens("结转下年度继续办理0000001", 0, 0)[1:], 7, row_sum)
     assert a.settled and a.how == "split"
     assert values(a) == [[0, 0, 0, 0, 0, 0, 1]]
+
+
+def test_a_run_starting_with_zero_is_several_numbers_never_one():
+    """Crawler text "010——" in three columns: no number is printed with a leading zero, so
+    "010" is not the value 10 with two blanks after it; the row stays open, in review."""
+    a = assign(cells("行政规范性文件010--")[1:], 3, None)  # blanks printed as one dash here: two
+    assert a.how == "ambiguous" and a.incomplete and not a.settled
+
