@@ -33,6 +33,9 @@ from typing import Callable, Iterator, Optional, Sequence
 from .model import Token
 
 MAX_READINGS = 5000
+# ways to cut digits run together tried at most: a crawler row of seven cells run into twenty
+# digits has 27,132; stopping at 5,000 could leave the one right cut untried
+MAX_SPLITS = 40000
 
 CERTAINTY = {"count": 1.0, "positions": 0.95, "blank": 0.95, "split": 0.9, "full": 0.85, "aligned": 0.9, "window": 0.85,
              "insert": 0.85, "ambiguous": 0.3, "too_many": 0.4}
@@ -228,9 +231,11 @@ def _several(t: Token) -> bool:
 
 
 def _splits_and_blanks(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
-    """Splits into ``ncols`` numbers, then into fewer numbers with blanks among them."""
+    """Splits into ``ncols`` numbers (all of them, up to :data:`MAX_SPLITS`), then into fewer
+    numbers with blanks among them (:data:`MAX_READINGS` of those at most)."""
+    yield from _splits(filled, ncols)
     count = 0
-    for k in range(ncols, len(filled) - 1, -1):
+    for k in range(ncols - 1, len(filled) - 1, -1):
         for reading in _splits(filled, k):
             for positions in combinations(range(ncols), k):
                 count += 1
@@ -251,7 +256,7 @@ def _splits(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
             parts.append(list(_cut(t.text, per.get(i, 0) + 1)) if i in per else [[t.text]])
         for combo in _product(parts):
             count += 1
-            if count > MAX_READINGS:
+            if count > MAX_SPLITS:
                 return
             yield combo_slots(combo, filled)
 
