@@ -6,7 +6,6 @@ Each stage is a plain function that reads the :class:`State` and fills its own s
 
 from __future__ import annotations
 
-import math
 import re
 import time
 from dataclasses import dataclass, field
@@ -127,8 +126,8 @@ def stage_rows(s: State) -> None:
     named = _any_of(appeals)
     appeals_at = {i for i in range(labels[0] if labels else 0, len(s.tokens)) if s.tokens[i].kind == "label"
                   and named.search(label_key(s.tokens[i].text))}
-    end = _appeals_start(appeals_at, [labels[i] for i, j, _ in pairs if items[j].table == "requests"])
-    s.appeals_from = end if end < len(s.tokens) else None
+    s.appeals_from = _appeals_start(appeals_at, [labels[i] for i, j, _ in pairs if items[j].table == "requests"])
+    end = len(s.tokens) if s.appeals_from is None else s.appeals_from
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
                                               for i, j, sim in pairs if items[j].row and labels[i] < end
                                               and labels[i] not in appeals_at],
@@ -141,14 +140,14 @@ def stage_rows(s: State) -> None:
     _units(s)
 
 
-def _appeals_start(appeals_at: set[int], requests_at: list[int]) -> float:
+def _appeals_start(appeals_at: set[int], requests_at: list[int]) -> Optional[int]:
     """Token index where the appeals table begins: its first header label after the first
     row of table 三 (四 comes after 三). Labels from there on are no rows of 二 or 三, its
     header's 总计 and 其他结果 included, when 三 stops halfway and no heading of 四 stands
     between them."""
     if not requests_at:
-        return math.inf
-    return min((t for t in appeals_at if t > min(requests_at)), default=math.inf)
+        return None
+    return min((t for t in appeals_at if t > min(requests_at)), default=None)
 
 
 @lru_cache(maxsize=8)

@@ -173,7 +173,7 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
         for k, (eq, terms, unknown, known) in enumerate(sides):
             result = _tighten(eq, terms, unknown, known, lo, hi, how, why, direct, k)
             if isinstance(result, Check):
-                # every equation behind the crossed bounds shares the blame
+                # every equation that narrowed the crossed term's own bounds shares the blame
                 blamed = {t for j in direct[result.fields[0]] for t, _ in sides[j][1]}
                 return {}, Check(result.rule, False, result.detail, tuple(dict.fromkeys(
                     [*(t for t, _ in terms), *sorted(blamed)]))), {}

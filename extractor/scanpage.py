@@ -349,22 +349,29 @@ def dash_reading(r: Reading, crop: np.ndarray, text_h: float) -> Reading:
 
 def _ink_extent(crop: np.ndarray) -> Optional[tuple[int, int, int, int]]:
     """Box (x0, y0, x1, y1) of a crop's ink (:func:`_ink_parts`), None without ink."""
-    inner = _ink_parts(crop)
+    inner = _ink_parts(_ink(crop))
     if not inner:
         return None
     return (min(c[0] for c in inner), min(c[1] for c in inner),
             max(c[2] for c in inner), max(c[3] for c in inner))
 
 
-def _ink_parts(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Boxes (x0, y0, x1, y1) of a crop's connected pieces of ink (Otsu threshold) but for
-    pieces of rules (ink along a whole side; running through from top to bottom; or from
-    side to side off the middle, where a dash lies)."""
+def _ink(crop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A crop's connected pieces of ink (Otsu threshold): the label of each pixel, and
+    each label's (x, y, width, height, area); label 0 is the paper."""
     import cv2
     grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     _, b = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    n, _, stats, _ = cv2.connectedComponentsWithStats(b, connectivity=8)
-    h, w = b.shape
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(b, connectivity=8)
+    return labels, stats
+
+
+def _ink_parts(ink: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of a crop's connected pieces of ink (:func:`_ink`) but for
+    pieces of rules (ink along a whole side; running through from top to bottom; or from
+    side to side off the middle, where a dash lies)."""
+    labels, stats = ink
+    h, w = labels.shape
     return [(x, y, x + bw, y + bh) for x, y, bw, bh, _ in stats[1:]
             if not ((y == 0 or y + bh == h) and bw >= RULE_SPAN * w)
             and not ((x == 0 or x + bw == w) and bh >= RULE_SPAN * h)
@@ -384,8 +391,8 @@ def minus_doubt(w: Word, img: np.ndarray) -> Word:
     twice as wide as high, a fifth to 1.2 of it wide, at most 0.8 of it away."""
     if not _UNSIGNED.match(w.text):
         return w
-    crop = crop_quad(img, np.array(w.quad, dtype=np.float32), turn=False)
-    parts = _ink_parts(crop)
+    ink = _ink(crop_quad(img, np.array(w.quad, dtype=np.float32), turn=False))
+    parts = _ink_parts(ink)
     if not parts:
         return w
     tall = max(p[3] - p[1] for p in parts)
@@ -396,7 +403,7 @@ def minus_doubt(w: Word, img: np.ndarray) -> Word:
         if x1 <= dx0 + 1 and dx0 - x1 <= 0.8 * dh and bh <= 0.25 * dh and bw >= 2 * bh \
                 and 0.2 * dh <= bw <= 1.2 * dh and dy0 + 0.3 * dh <= mid <= dy0 + 0.75 * dh:
             return _doubted(w)
-    if len(w.text) == 1 and dx1 - dx0 >= GLUED_BAR_WIDTH * dh and _bar_on_left(crop, (dx0, dy0, dx1, dy1)):
+    if len(w.text) == 1 and dx1 - dx0 >= GLUED_BAR_WIDTH * dh and _bar_on_left(ink, (dx0, dy0, dx1, dy1)):
         return _doubted(w)
     return w
 
@@ -404,15 +411,12 @@ def minus_doubt(w: Word, img: np.ndarray) -> Word:
 GLUED_BAR_WIDTH = 0.8  # a lone digit's ink this wide against its height may hold a bar
 
 
-def _bar_on_left(crop: np.ndarray, box: tuple[int, int, int, int]) -> bool:
-    """The bar of a minus sign touching its digit ("-6" printed tight, one piece of ink): the
-    columns at the piece's left edge, a fifth of its height wide, hold ink only in the middle
-    band of its height."""
-    import cv2
+def _bar_on_left(ink: tuple[np.ndarray, np.ndarray], box: tuple[int, int, int, int]) -> bool:
+    """The bar of a minus sign touching its digit ("-6" printed tight, one piece of ink: the
+    piece ``box`` of ``ink``, see :func:`_ink`): the columns at the piece's left edge, a fifth
+    of its height wide, hold ink only in the middle band of its height."""
+    labels, stats = ink
     x0, y0, x1, y1 = box
-    grey = crop if crop.ndim == 2 else cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    _, b = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(b, connectivity=8)
     own = [k for k, (x, y, bw, bh, _) in enumerate(stats) if k and (x, y, x + bw, y + bh) == box]
     if not own:
         return False

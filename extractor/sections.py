@@ -21,6 +21,7 @@ SECTION_TITLES = {
 NUMERALS = "一二三四五六"
 _HEAD = re.compile(r"^\s*#*\s*(?P<num>[一二三四五六])\s*[、.．]")
 MIN_TITLE_SCORE = 80
+_LONGEST_TITLE = max(map(len, SECTION_TITLES.values()))
 
 
 @dataclass(frozen=True)
@@ -65,17 +66,18 @@ def _heading(text: str) -> tuple[int, float] | None:
         if score >= MIN_TITLE_SCORE:
             return number, score / 100
         # the numeral misread (OCR drops a stroke: 二 → 一) under another section's own title
-        return _title_only(body[: max(map(len, SECTION_TITLES.values())) + 2], first=2)
+        return _title_only(body[: _LONGEST_TITLE + 2])
     # an unnumbered heading must be the title itself
     if len(body) > 22:
         return None
     return _title_only(body)
 
 
-def _title_only(body: str, first: int = 2) -> tuple[int, float] | None:
-    """The section (from ``first`` on) whose title ``body`` is, nearly letter for letter."""
+def _title_only(body: str) -> tuple[int, float] | None:
+    """The section (二 on: 一's title 总体情况 is too short to tell) whose title ``body`` is,
+    nearly letter for letter."""
     for number, title in SECTION_TITLES.items():
-        if number >= first and fuzz.ratio(body[: len(title) + 2], title) >= 90 and len(body) <= len(title) + 2:
+        if number > 1 and fuzz.ratio(body[: len(title) + 2], title) >= 90 and len(body) <= len(title) + 2:
             return number, 0.9
     return None
 
