@@ -7,7 +7,8 @@ says whether it holds; a printed blank counts as 0 there when another term is a 
 Values that are not printed are found by interval propagation: counts are never
 negative, and each equation bounds each of its unknown terms by the others. A term whose
 bounds meet is forced, and is reported as ``inferred`` with the equation that forced it
-and the fields it was forced from (``basis``: the terms of every equation that narrowed it).
+and the fields it was forced from (``basis``: the printed terms of every equation that
+narrowed it).
 When the printed values of a table contradict the rules (a failing check, or bounds that
 cross), nothing is inferred in that table: a broken source is reported, never repaired.
 Bounds that cross come from several equations (new + carried over cap a column's total,
@@ -148,7 +149,7 @@ def _value_that_fixes(fid: str, values: dict[str, Value], eqs: list[Equation]) -
 def propagate(eqs: list[Equation], values: dict[str, Value]
               ) -> tuple[dict[str, tuple[float, str]], Optional[Check], dict[str, frozenset[str]]]:
     """Bounds of the unknown terms; (forced values, the first contradiction or None, and for
-    each forced value the terms of the equations it was forced by, directly or not)."""
+    each forced value the printed terms of the equations it was forced by, directly or not)."""
     lo: dict[str, float] = {}
     hi: dict[str, float] = {}
     how: dict[str, str] = {}
@@ -182,7 +183,9 @@ def propagate(eqs: list[Equation], values: dict[str, Value]
             break
     forced = {t: (lo[t], how[t]) for t in lo
               if math.isfinite(lo[t]) and math.isclose(lo[t], hi[t], abs_tol=EPS) and t in how}
-    basis = {t: frozenset(u for j in why.get(t, ()) for u, _ in sides[j][1]) - {t} for t in forced}
+    # the printed terms only: the unknown ones were forced along with it, not read
+    basis = {t: frozenset(u for j in why.get(t, ()) for u, _ in sides[j][1] if values.get(u) is not None)
+             for t in forced}
     return forced, None, basis
 
 

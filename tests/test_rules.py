@@ -52,6 +52,16 @@ def test_a_forced_value_names_the_fields_it_was_forced_from():
     assert not any(f.startswith("requests.denied.") for f in basis)  # not in its equation
 
 
+def test_a_forced_value_rests_on_printed_values_only():
+    """Zero intake forces every outcome to 0: each forced cell rests on the printed intake and
+    totals, not on the other cells forced with it (which a row read ambiguously, in review,
+    may also be: the rules settle those, they do not make each other doubtful)."""
+    vals = {**row("new_received", 0, 0, 0, 0, 0, 0, 0), **row("carried_over", 0, 0, 0, 0, 0, 0, 0)}
+    rep = evaluate(T, vals)
+    for fid in ("requests.granted.natural_person", "requests.denied.state_secret.research"):
+        assert rep.basis[fid] and rep.basis[fid] <= set(vals)
+
+
 def test_contradiction_reported_and_nothing_inferred():
     vals = {**row("new_received", 0, 0, 0, 0, 0, 0, 0), **row("carried_over", 0, 0, 0, 0, 0, 0, 0),
             **row("granted", 1, 0, 0, 0, 0, 0, 1)}
