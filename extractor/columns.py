@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from itertools import combinations
+from math import comb
 from typing import Callable, Iterator, Optional, Sequence
 
 from .model import Token
@@ -36,6 +37,9 @@ MAX_READINGS = 5000
 # ways to cut digits run together tried at most: a crawler row of seven cells run into twenty
 # digits has 27,132; stopping at 5,000 could leave the one right cut untried
 MAX_SPLITS = 40000
+# placements of fewer values among the columns tried at most: every one for the appeals
+# table's fifteen columns (C(15, 7) = 6,435); a row with more placements is never settled
+MAX_INSERTS = 6435
 
 CERTAINTY = {"count": 1.0, "positions": 0.95, "blank": 0.95, "split": 0.9, "full": 0.85, "aligned": 0.9, "window": 0.85,
              "insert": 0.85, "ambiguous": 0.3, "too_many": 0.4}
@@ -125,8 +129,9 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
             # one split fills every column and none fits the rules: the document's own
             # numbers break them (the checks will say so), they are not read another way
             return Assignment((pinned,), "split")
+    cut = comb(ncols, len(filled)) > MAX_INSERTS  # some placements left untried
     if not has_rules:
-        return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous", incomplete=not whole)
+        return Assignment(tuple(_inserts(filled, ncols)), "ambiguous", incomplete=not whole or cut)
     windows = [r for r in _windows(cells, ncols) if valid(r)]
     if windows:
         return _settle(windows, "window")
@@ -137,9 +142,9 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
         # numbers break them (the checks will say so); moving them would repair it silently
         return Assignment((pinned,), "window")
     inserts = [r for r in _inserts(filled, ncols) if valid(r)]
-    if inserts:
+    if inserts and not cut:
         return _settle(inserts, "insert")
-    return Assignment(tuple(_inserts(filled, ncols))[:MAX_READINGS], "ambiguous", incomplete=not whole)
+    return Assignment(tuple(inserts or _inserts(filled, ncols)), "ambiguous", incomplete=not whole or cut)
 
 
 def _without_falls(a: Assignment, falls: Sequence[bool]) -> Optional[Assignment]:
@@ -210,7 +215,7 @@ def _inserts(filled: Sequence[Token], ncols: int) -> Iterator[Reading]:
     """Every way to place the printed values, in order, among ``ncols`` columns."""
     values = [_slot(t) for t in filled]
     for n, positions in enumerate(combinations(range(ncols), len(filled))):
-        if n >= MAX_READINGS:
+        if n >= MAX_INSERTS:
             return
         yield _placed(values, positions, ncols)
 
