@@ -64,8 +64,8 @@ def cell_left(doc: Document, t: Token) -> Optional[float]:
 
 
 def position(doc: Document, t: Token) -> Optional[float]:
-    """Horizontal centre of a token's cell (only for lines of several cells in text); in
-    HTML, the cell's grid column."""
+    """Horizontal centre of a token's cell (in text, only for lines of several cells set
+    apart by spaces); in HTML, the cell's grid column."""
     line = doc.lines[t.line]
     if t.cell >= len(line.cells):
         return None
@@ -188,7 +188,10 @@ def _slot_centres(doc: Document, rows: Sequence[RowRead]) -> Optional[list[float
     return centres
 
 
-def _place(doc: Document, cells: Sequence[Token], centres: list[float]) -> Optional[tuple[Slot, ...]]:
+def _place(doc: Document, cells: Sequence[Token], centres: list[float],
+           extents: Optional[Sequence[Optional[tuple[float, float]]]] = None) -> Optional[tuple[Slot, ...]]:
+    """Each printed value in the column whose centre it stands near (or, with ``extents``,
+    the one column whose printed name it stands within), in order, one value a column."""
     filled = [t for t in cells if t.kind in ("num", "mark")]
     if not filled or len(filled) > len(centres):
         return None
@@ -200,8 +203,14 @@ def _place(doc: Document, cells: Sequence[Token], centres: list[float]) -> Optio
         x = position(doc, t)
         if x is None or t.run:
             return None
-        j = min(range(len(centres)), key=lambda k: abs(centres[k] - x))
-        if abs(centres[j] - x) > reach or j <= last:
+        within = [k for k, e in enumerate(extents or ()) if e is not None and e[0] <= x <= e[1]]
+        if len(within) == 1:
+            j = within[0]
+        else:
+            j = min(range(len(centres)), key=lambda k: abs(centres[k] - x))
+            if abs(centres[j] - x) > reach:
+                return None
+        if j <= last:
             return None
         slots[j] = Slot("num", t.value, t, t.text) if t.kind == "num" else Slot("mark", None, t, t.text)
         last = j
@@ -213,10 +222,22 @@ def place_under_header(doc: Document, cells: Sequence[Token], header: Sequence[T
     """A row of ``groups`` × ``columns`` values (the appeals table: 3 × 5) placed under the
     header's column names: None unless the header's cells name every column, in order, once
     per group, from left to right, and every value stands clearly under one of them."""
-    named = named_columns(doc, header, columns)
-    if [k for _, k in named] != list(range(len(columns))) * groups:
+    named = _names_in(doc, header, columns)
+    if [k for _, k, _ in named] != list(range(len(columns))) * groups:
         return None
-    return _place(doc, cells, [x for x, _ in named])
+    return _place(doc, cells, [x for x, _, _ in named], [_extent(doc, t) for _, _, t in named])
+
+
+def _extent(doc: Document, t: Token) -> Optional[tuple[float, float]]:
+    """Left and right edge of a token's cell text: points in a PDF, display columns in
+    text; None in HTML (grid columns) or when the reader gave no position."""
+    if doc.kind == "html":
+        return None
+    cell = doc.lines[t.line].cells[t.cell]
+    if cell.bbox is not None:
+        return cell.bbox[0], cell.bbox[2]
+    left = cell_left(doc, t)
+    return None if left is None else (left, left + display_width(cell.raw.strip()))
 
 
 def named_columns(doc: Document, header: Sequence[Token], columns: Sequence[Column]

@@ -224,3 +224,26 @@ def test_a_row_printed_blank_in_a_table_without_rules_is_blank(tmp_path):
     row = [f for f in truth if f.startswith("requests.unable.unclear.")]
     assert row and all(truth[f] is None for f in row)
     assert [(fields[f]["value"], fields[f]["status"]) for f in row] == [(None, "blank")] * len(row)
+
+
+def test_appeals_values_within_their_names_are_placed_under_them(tmp_path):
+    # g00423 of seed 13131 (pdftotext -layout text): 行政复议's five names stand on the line
+    # above the other groups' ten, and each value stands at the right end of its name, past
+    # the reach of the name's centre (总计 is short, so columns stand close). A value within
+    # one name's printed extent is that column's; before, no placement was found and the
+    # readings that were found all put a 6 in 行政复议's 总计.
+    fields, truth = extract_generated(tmp_path, 423, 13131, "layout")
+    appeals = [f for f in truth if f.startswith("appeals.")]
+    assert sum(truth[f] is None for f in appeals) == 8
+    for f in appeals:
+        assert fields[f]["value"] == truth[f] and fields[f]["status"] in ("ok", "blank"), f
+
+
+def test_cells_split_on_tabs_have_no_text_column(tmp_path):
+    # g00028 of seed 13131 (tab text): "(六) 其他处理" spans two label cells, so its row has
+    # an empty cell more than the others; its one value could stand in two columns. The
+    # characters before a tab-split cell say nothing of where it stands, so its place must
+    # not settle the row: before, 其他处理's 0 went to 科研机构 with status ok.
+    fields, truth = extract_generated(tmp_path, 28, 13131, "tabs")
+    assert truth["requests.other.research"] is None and truth["requests.other.commercial"] == 0
+    assert fields["requests.other.research"]["status"] != "ok"
