@@ -59,6 +59,8 @@ class Line:
     page: int = 1
     number: int = 0
     bbox: Optional[BBox] = None
+    # cells split on tabs or pipes: a cell's characters tell nothing of where it stands
+    split: bool = False
 
     @property
     def text(self) -> str:

@@ -74,7 +74,9 @@ def position(doc: Document, t: Token) -> Optional[float]:
     cell = line.cells[t.cell]
     if cell.bbox is not None:
         return (cell.bbox[0] + cell.bbox[2]) / 2
-    left = cell_left(doc, t) if len(line.cells) >= 2 else None
+    if len(line.cells) < 2 or line.split:  # (cells split on tabs: their characters are no columns)
+        return None
+    left = cell_left(doc, t)
     return None if left is None else left + display_width(cell.raw.strip()) / 2
 
 
@@ -245,13 +247,20 @@ def named_columns(doc: Document, header: Sequence[Token], columns: Sequence[Colu
     """(position, column index) of the header cells that are a column's name, left to right
     (a cell running several names together, as the header of a table without rules may,
     names none)."""
+    return [(x, k) for x, k, _ in _names_in(doc, header, columns)]
+
+
+def _names_in(doc: Document, header: Sequence[Token], columns: Sequence[Column]
+              ) -> list[tuple[float, int, Token]]:
+    """:func:`named_columns` with the naming cells' tokens."""
     named = []
     for t in header:
         x = position(doc, t)
         k = _column_named(t.text, columns)
         if x is not None and k is not None:
-            named.append((x, k))
-    return sorted(named)
+            named.append((x, k, t))
+    named.sort(key=lambda n: n[:2])
+    return named
 
 
 def _column_named(text: str, columns: Sequence[Column]) -> Optional[int]:

@@ -58,22 +58,24 @@ def read_text_bytes(data: bytes, path: str = "<bytes>") -> Document:
 
 def _line(folded: str, raw: str, page: int, number: int) -> Line:
     same = len(raw) == len(folded)
-    cells = [new_cell(tidy_cell(t), raw[a:b] if same else t, (a, b)) for a, b, t in _split(folded)]
-    return Line(cells=tuple(cells), page=page, number=number)
+    parts, split = _split(folded)
+    cells = [new_cell(tidy_cell(t), raw[a:b] if same else t, (a, b)) for a, b, t in parts]
+    return Line(cells=tuple(cells), page=page, number=number, split=split)
 
 
-def _split(line: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of each cell of a line."""
+def _split(line: str) -> tuple[list[tuple[int, int, str]], bool]:
+    """(start, end, text) of each cell of a line, and whether they were split on tabs or
+    pipes (not at wide gaps, whose places are text columns)."""
     stripped = line.strip()
     if stripped.startswith("|") and stripped.count("|") >= 2:
         if _MD_SEPARATOR.match(stripped):
-            return []
-        return _split_on(line, "|", outer=True)
+            return [], True
+        return _split_on(line, "|", outer=True), True
     if "\t" in line:
-        return _split_on(line.rstrip(" "), "\t", outer=False)
+        return _split_on(line.rstrip(" "), "\t", outer=False), True
     if line.startswith("#"):
         line = _HEADING.sub(lambda m: " " * len(m.group()), line)
-    return [(a, b, t) for a, b, t in _split_regex(line, _WIDE_GAP) if t.strip()] or [(0, len(line), line)]
+    return [(a, b, t) for a, b, t in _split_regex(line, _WIDE_GAP) if t.strip()] or [(0, len(line), line)], False
 
 
 def _split_on(line: str, sep: str, outer: bool) -> list[tuple[int, int, str]]:
@@ -106,5 +108,5 @@ def _cell_per_line(lines: list[Line]) -> bool:
 
 def _drop_indent(line: Line) -> Line:
     if len(line.cells) == 2 and not line.cells[0].text:
-        return Line(cells=line.cells[1:], page=line.page, number=line.number)
+        return Line(cells=line.cells[1:], page=line.page, number=line.number, split=line.split)
     return line
