@@ -15,18 +15,24 @@ Bounds that cross come from several equations (new + carried over cap a column's
 its outcomes floor it): the printed cells of every equation that narrowed them itself are
 doubted, not only those of the equation where they met.
 
-When several checks fail and one single field, given one other value, would make every one
-of them hold (and break none that holds), that field alone is doubted (``broken``): one
-misread or dropped digit then sends one field to review, not every field its checks
-touch. The failing checks are still reported as they are, with the value the rules point
-at; nothing is changed.
+When several checks fail and one smallest set of fields (one to four), given other values,
+would make every one of them hold (and break none that holds), those fields alone are
+doubted (``broken``): the fewest changes that explain the failures, as in Fellegi and
+Holt's error localisation. A misread or dropped digit, or specks a scan's OCR read as
+"1" in a few blank cells, then send those fields to review, not every field their checks
+touch. When no such set, or several of the fewest size, exist, every field of the failing
+checks is doubted. The failing checks are still reported as they are, with the values the
+rules point at; nothing is changed.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Optional, Union
+
+import numpy as np
 
 from .model import Check
 from .template import Equation, Template, is_count
@@ -35,6 +41,8 @@ BLANK = "blank"
 Value = Union[float, str]  # a number, or BLANK for a printed blank cell
 EPS = 1e-6
 MAX_PASSES = 30
+MAX_CULPRITS = 4  # the most fields :func:`culprits` doubts alone
+MAX_POOL = 24  # candidate fields it looks among (those in two failing equations or more)
 
 
 @dataclass
@@ -88,14 +96,14 @@ def evaluate(template: Template, values: dict[str, Value]) -> RuleReport:
         if not chk.ok:
             broken_tables.add(eq.lhs[0].split(".")[0])
             failing.append((eq, len(report.checks) - 1))
-    culprit = single_culprit(template, values, [eq for eq, _ in failing])
-    if culprit is not None:
-        fid, value = culprit
-        report.broken = {fid}
+    fix = culprits(template, values, [eq for eq, _ in failing])
+    if fix is not None:
+        report.broken = set(fix)
+        with_ = ", ".join(f"{_short(f)} = {_fmt(v)}" for f, v in fix.items())
         for _, i in failing:
             c = report.checks[i]
             report.checks[i] = Check(c.rule, c.ok, f"{c.detail}; every failing check would hold with "
-                                                   f"{_short(fid)} = {_fmt(value)}", c.fields)
+                                                   f"{with_}", c.fields)
     for table in ("requests", "appeals"):
         eqs = [e for e in template.equations if e.lhs[0].startswith(table + ".")]
         if not eqs:
@@ -110,40 +118,63 @@ def evaluate(template: Template, values: dict[str, Value]) -> RuleReport:
     return report
 
 
-def single_culprit(template: Template, values: dict[str, Value], failing: list[Equation]
-                   ) -> Optional[tuple[str, float]]:
-    """(field, value) when exactly one field, set to one value, makes every failing equation
-    hold and keeps every holding one; None when no field or several fields could."""
+def culprits(template: Template, values: dict[str, Value], failing: list[Equation]
+             ) -> Optional[dict[str, float]]:
+    """The fewest fields (at most :data:`MAX_CULPRITS`) that, given other values, make every
+    failing equation hold and keep every holding one, when exactly one such set exists: a
+    misread digit, or specks read as digits in blank cells (one in each of a few rows and
+    columns), explained by the fewest changes. Only fields in two failing equations or more
+    are candidates (one changed alone would break the other equation it stands in); None when
+    no set, or several of the fewest size, would do."""
     if len(failing) < 2:
         return None  # one failing sum: any of its terms could be the wrong one
-    common = set(failing[0].lhs + failing[0].rhs)
-    for eq in failing[1:]:
-        common &= set(eq.lhs + eq.rhs)
-    found = []
-    for fid in sorted(common):
-        value = _value_that_fixes(fid, values, failing)
-        if value is None or (is_count(fid) and value < -EPS):
-            continue
-        trial = {**values, fid: value}
-        checks = [check_equation(eq, trial) for eq in template.equations_by_field.get(fid, ())]
-        if all(c.ok for c in checks if c is not None):
-            found.append((fid, value))
-    return found[0] if len(found) == 1 else None
+    count: dict[str, int] = {}
+    for eq in failing:
+        for t in set(eq.lhs + eq.rhs):
+            count[t] = count.get(t, 0) + 1
+    pool = sorted(t for t, n in count.items() if n >= 2)[:MAX_POOL]
+    terms = [set(eq.lhs + eq.rhs) for eq in failing]
+    for k in range(1, min(MAX_CULPRITS, len(pool)) + 1):
+        found = []
+        for subset in combinations(pool, k):
+            if not all(any(t in ts for t in subset) for ts in terms):
+                continue  # some failing equation would still fail
+            fix = _values_that_fix(template, values, subset)
+            if fix is not None:
+                found.append(fix)
+                if len(found) > 1:
+                    return None
+        if found:
+            return found[0]
+    return None
 
 
-def _value_that_fixes(fid: str, values: dict[str, Value], eqs: list[Equation]) -> Optional[float]:
-    """The one value of ``fid`` that makes each of ``eqs`` hold, or None when they disagree."""
-    wanted = None
-    for eq in eqs:
-        left = sum(_num(values[t]) for t in eq.lhs)
-        right = sum(_num(values[t]) for t in eq.rhs)
-        own = _num(values[fid])
-        # fid stands once in the equation: on the left it must move by right - left
-        v = own + (right - left) if fid in eq.lhs else own + (left - right)
-        if wanted is not None and not math.isclose(v, wanted, rel_tol=EPS, abs_tol=EPS):
-            return None
-        wanted = v
-    return wanted
+def _values_that_fix(template: Template, values: dict[str, Value], subset: tuple[str, ...]
+                     ) -> Optional[dict[str, float]]:
+    """The one set of values of ``subset`` (each other than its own, counts not negative)
+    that makes every checked equation they stand in hold; None when there is none or many."""
+    eqs = list(dict.fromkeys(eq for f in subset for eq in template.equations_by_field.get(f, ())))
+    eqs = [eq for eq in eqs if all(values.get(t) is not None for t in eq.lhs + eq.rhs)]
+    col = {f: j for j, f in enumerate(subset)}
+    a = np.zeros((len(eqs), len(subset)))
+    b = np.zeros(len(eqs))
+    for i, eq in enumerate(eqs):
+        for sign, side in ((1.0, eq.lhs), (-1.0, eq.rhs)):
+            for t in side:
+                if t in col:
+                    a[i, col[t]] += sign
+                else:
+                    b[i] -= sign * _num(values[t])
+    if not len(eqs) or np.linalg.matrix_rank(a) < len(subset):
+        return None  # some term free to take many values
+    x = np.linalg.lstsq(a, b, rcond=None)[0]
+    if not np.allclose(a @ x, b, rtol=0.0, atol=EPS):
+        return None
+    fix = {f: float(round(v)) if abs(v - round(v)) < EPS else float(v) for f, v in zip(subset, x)}
+    if any(is_count(f) and v < -EPS or math.isclose(v, _num(values[f]), abs_tol=EPS) for f, v in fix.items()):
+        return None
+    trial = {**values, **fix}
+    return fix if all(check_equation(eq, trial).ok for eq in eqs) else None
 
 
 def propagate(eqs: list[Equation], values: dict[str, Value]
