@@ -126,6 +126,14 @@ def test_cli_writes_docs_and_truth(tmp_path):
     assert len(list((tmp_path / "truth").iterdir())) == 2
 
 
+def test_cli_names_the_kind_of_a_family_left_out_by_the_kinds(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["--out", str(tmp_path / "out"), "--n", "1", "--kinds", "pdf", "--families", "scan_pictures"])
+    assert exit.value.code == 2
+    assert "scan_pictures is scan" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 def test_documents_open_and_show_agency_and_year(corpus):
     for t in truths(corpus):
         path = corpus / "docs" / t["document"]

@@ -71,7 +71,9 @@ def select_families(kinds=None, families=None) -> list[str]:
               if (k in kinds if kinds else (families or k not in OPT_IN_KINDS))
               and (f in families if families else f not in NAMED_ONLY_FAMILIES)]
     if not chosen:
-        raise ValueError("kinds/families: the selection leaves no family to generate")
+        kinds_of = ", ".join(f"{f} is {FAMILIES[f]}" for f in families or [])
+        raise ValueError("kinds/families: the selection leaves no family to generate"
+                         + (f" ({kinds_of})" if kinds_of else ""))
     return chosen
 
 
@@ -149,6 +151,10 @@ def main(argv=None) -> None:
     parser.add_argument("--kinds", nargs="+", choices=sorted(EXTENSIONS), help="input kinds to generate")
     parser.add_argument("--families", nargs="+", choices=list(FAMILIES), help="layout families to generate")
     args = parser.parse_args(argv)
+    try:
+        select_families(args.kinds, args.families)
+    except ValueError as e:
+        parser.error(str(e))
     paths = generate(args.out, args.n, args.seed, args.kinds, args.families)
     print(f"wrote {len(paths)} documents to {args.out / 'docs'}")
 
