@@ -95,7 +95,8 @@ class Token:
     ``run`` is true for a digit string glued to other digits with no separator, which
     may hold the digits of several adjacent cells (web-crawler text). ``repaired`` holds
     the printed text when a number was read through OCR letter-for-digit confusions
-    ("1s" → 15, "O" → 0); such a value is never trusted without the rules' support.
+    ("1s" → 15, "O" → 0) or printed with leading zeros ("08" → 8: a dropped decimal point?);
+    such a value is never trusted without the rules' support.
     ``minus`` is true for a blank mark glued between digits ("12-3"), which may instead be
     the sign of the number after it, in a column that can fall (本年增/减).
     """

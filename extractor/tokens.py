@@ -30,6 +30,10 @@ _NUMBERING_AFTER = re.compile(r"[.、．](?!\d)")
 _NUMBERING_SPACED = re.compile(r"^[1-9]\s+[\u4e00-\u9fff]{2}")
 
 
+# zeros before a digit other than 0 ("08", "007"): a form prints no number so
+_LEADING_ZEROS = re.compile(r"^\s*[+-]?(0+)[1-9]")
+
+
 def parse_number(text: str) -> Optional[tuple[float, Optional[str]]]:
     """(value, unit) when the whole text is a number with an optional unit, else None."""
     m = _WHOLE.match(text)
@@ -47,6 +51,10 @@ def cell_tokens(text: str, line: int, cell: int, widths: Optional[dict[str, int]
         return [Token("mark", stripped, line, cell)]
     whole = parse_number(stripped)
     if whole is not None:
+        zeros = _LEADING_ZEROS.match(stripped)
+        if zeros:  # "08": no number is printed so; a decimal point OCR dropped ("0.8")?
+            read = stripped[:zeros.start(1)] + stripped[zeros.end(1):]
+            return [Token("num", read, line, cell, value=whole[0], unit=whole[1], repaired=stripped)]
         return [Token("num", stripped, line, cell, value=whole[0], unit=whole[1])]
     repaired = ocr_digits(stripped)
     if repaired is not None:

@@ -124,3 +124,13 @@ def test_ocr_digit_confusions_go_to_review_unless_a_rule_confirms(tmp_path):
     assert penalty["value"] == 615 and penalty["status"] == "review" and "6l5" in penalty["source"]["note"]
     granted = f["requests.granted.commercial"]
     assert granted["value"] == 0 and granted["status"] == "ok" and "'O'" in granted["source"]["note"]
+
+
+def test_a_value_printed_with_a_leading_zero_goes_to_review(tmp_path):
+    text = SEEDS[3].read_text(encoding="utf-8")  # 003: tabs; no rule covers art20 tables
+    assert "行政处罚\t615\t\t651" in text
+    p = tmp_path / "zero.txt"
+    p.write_text(text.replace("行政处罚\t615\t\t651", "行政处罚\t0615\t\t651"), encoding="utf-8")
+    penalty = extract(p)["fields"]["art20_6.administrative_penalty.prev_items"]
+    assert penalty["value"] == 615 and penalty["status"] == "review"
+    assert "read '0615' as 615" in penalty["source"]["note"]

@@ -113,6 +113,17 @@ def test_ocr_letters_in_a_number_cell_are_repaired_and_marked():
     assert cell_tokens("规章", 0, 0)[0].kind == "label"
 
 
+def test_a_number_with_a_leading_zero_is_marked_as_doubtful():
+    """No number of the form is printed "08": OCR dropped a decimal point ("0.8") or read
+    two cells as one. It is read without the zeros and marked, so it goes to review unless
+    a rule confirms it; "00" and decimals are left as they are."""
+    t = cell_tokens("08", 0, 0)[0]
+    assert (t.kind, t.text, t.value, t.repaired) == ("num", "8", 8.0, "08")
+    assert cell_tokens("-03", 0, 0)[0].repaired == "-03"
+    for text in ("0.8", "00", "0", "10"):
+        assert cell_tokens(text, 0, 0)[0].repaired is None, text
+
+
 def test_two_numbered_rows_read_as_one_line_are_two_labels():
     # OCR joined two table rows: their values may belong to either, so each label stands alone
     assert kinds("（2）没有现成信息需要另行制作（3）补正后申请内容仍不明确 0 0") == [
