@@ -21,6 +21,7 @@ SECTION_TITLES = {
 NUMERALS = "一二三四五六"
 _HEAD = re.compile(r"^\s*#*\s*(?P<num>[一二三四五六])\s*[、.．]")
 MIN_TITLE_SCORE = 80
+WEAK = 0.85  # the score of a title found inside a longer line (see _title_only)
 _LONGEST_TITLE = max(map(len, SECTION_TITLES.values()))
 
 
@@ -75,15 +76,23 @@ def _heading(text: str) -> tuple[int, float] | None:
 
 def _title_only(body: str) -> tuple[int, float] | None:
     """The section (二 on: 一's title 总体情况 is too short to tell) whose title ``body`` is,
-    nearly letter for letter."""
+    nearly letter for letter; or, a weaker heading, whose title ``body`` holds letter for
+    letter after a character or two (a numeral OCR misread, "一主主动公开…"), with the
+    table's first cells run into the same line."""
     for number, title in SECTION_TITLES.items():
         if number > 1 and fuzz.ratio(body[: len(title) + 2], title) >= 90 and len(body) <= len(title) + 2:
             return number, 0.9
+    for number, title in SECTION_TITLES.items():
+        if number > 1 and title in body[: len(title) + 2]:
+            return number, WEAK
     return None
 
 
 def _in_order(found: dict[int, Section]) -> dict[int, Section]:
-    """Drop headings that break the order 一 < 二 < … (a stray match in prose)."""
+    """Drop headings that break the order 一 < 二 < … (a stray match in prose); a weak one
+    standing after a later section's own heading goes first."""
+    found = {n: s for n, s in found.items() if s.score > WEAK or not any(
+        m > n and t.score > WEAK and t.line < s.line for m, t in found.items())}
     kept: dict[int, Section] = {}
     last = -1
     for number in sorted(found):
