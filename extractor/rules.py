@@ -132,7 +132,9 @@ def culprits(template: Template, values: dict[str, Value], failing: list[Equatio
     for eq in failing:
         for t in set(eq.lhs + eq.rhs):
             count[t] = count.get(t, 0) + 1
-    pool = sorted(t for t, n in count.items() if n >= 2)[:MAX_POOL]
+    pool = sorted(t for t, n in count.items() if n >= 2)
+    if len(pool) > MAX_POOL:
+        return None  # too many to search them all: a set found among some might not be the one
     terms = [set(eq.lhs + eq.rhs) for eq in failing]
     for k in range(1, min(MAX_CULPRITS, len(pool)) + 1):
         found = []
