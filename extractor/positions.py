@@ -223,7 +223,8 @@ def place_under_header(doc: Document, cells: Sequence[Token], header: Sequence[T
                        columns: Sequence[Column], groups: int) -> Optional[Reading]:
     """A row of ``groups`` × ``columns`` values (the appeals table: 3 × 5) placed under the
     header's column names: None unless the header's cells name every column, in order, once
-    per group, from left to right, and every value stands clearly under one of them."""
+    per group, from left to right, and every value stands clearly under one of them (near
+    its centre, or within the one name whose printed extent holds it)."""
     named = _names_in(doc, header, columns)
     if [k for _, k, _ in named] != list(range(len(columns))) * groups:
         return None
