@@ -19,6 +19,7 @@ CPU time, not wall time, so other processes on the machine blur the figures less
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
 import tempfile
 import time
@@ -78,7 +79,10 @@ def main() -> None:
             or default_pdfs(Path(tmp))
         runs = {"ours": lambda p: extract(p), "reader": read_pdf, "floor": floor}
         if not args.no_camelot:
-            runs["camelot"] = camelot_lattice
+            if importlib.util.find_spec("camelot") is None:
+                print("camelot is not installed: no camelot figures (pip install camelot-py, or --no-camelot)")
+            else:
+                runs["camelot"] = camelot_lattice
         figures = {name: [ms_per_page(fn, p, args.repeat if name != "camelot" else 1) for p in pdfs]
                    for name, fn in runs.items()}
         pages = sum(_pages(p) for p in pdfs)
