@@ -128,14 +128,14 @@ def culprits(template: Template, values: dict[str, Value], failing: list[Equatio
     no set, or several of the fewest size, would do."""
     if len(failing) < 2:
         return None  # one failing sum: any of its terms could be the wrong one
+    terms = [set(eq.lhs + eq.rhs) for eq in failing]
     count: dict[str, int] = {}
-    for eq in failing:
-        for t in set(eq.lhs + eq.rhs):
+    for ts in terms:
+        for t in ts:
             count[t] = count.get(t, 0) + 1
     pool = sorted(t for t, n in count.items() if n >= 2)
     if len(pool) > MAX_POOL:
         return None  # too many to search them all: a set found among some might not be the one
-    terms = [set(eq.lhs + eq.rhs) for eq in failing]
     for k in range(1, min(MAX_CULPRITS, len(pool)) + 1):
         found = []
         for subset in combinations(pool, k):

@@ -80,7 +80,7 @@ def _title_only(body: str) -> tuple[int, float] | None:
     letter after a character or two (a numeral OCR misread, "一主主动公开…"), with the
     table's first cells run into the same line."""
     for number, title in SECTION_TITLES.items():
-        if number > 1 and fuzz.ratio(body[: len(title) + 2], title) >= 90 and len(body) <= len(title) + 2:
+        if number > 1 and len(body) <= len(title) + 2 and fuzz.ratio(body, title) >= 90:
             return number, 0.9
     for number, title in SECTION_TITLES.items():
         if number > 1 and title in body[: len(title) + 2]:
