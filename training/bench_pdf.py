@@ -13,7 +13,9 @@ PDF it measures CPU milliseconds per page, opening the file afresh every round, 
 
 It prints each PDF's figures, the median over PDFs of each, and the ratios the goals speak of:
 ours ≤ 10 ms per page, ≤ 5× the floor, ≥ 30× faster than camelot lattice.
-CPU time, not wall time, so other processes on the machine blur the figures less.
+CPU time, not wall time, so other processes on the machine blur the figures less. The
+runs are interleaved (each round runs every method on a PDF in turn), so a machine that
+slows down or speeds up during the benchmark shifts every method alike, not the ratio.
 """
 
 from __future__ import annotations
@@ -52,14 +54,24 @@ def camelot_lattice(path: Path) -> None:
         camelot.read_pdf(str(path), flavor="lattice", pages="all")
 
 
-def ms_per_page(fn, path: Path, repeat: int) -> float:
-    fn(path)  # warm up
-    times = []
-    for _ in range(repeat):
-        t0 = time.process_time()
-        fn(path)
-        times.append((time.process_time() - t0) * 1000)
-    return statistics.median(times) / _pages(path)
+def cpu_ms(fn, path: Path) -> float:
+    t0 = time.process_time()
+    fn(path)
+    return (time.process_time() - t0) * 1000
+
+
+def ms_per_page(runs: dict, path: Path, repeat: int) -> dict[str, float]:
+    """Median CPU ms per page of each run on ``path``, the runs interleaved round by round
+    (camelot, much the slowest, runs once)."""
+    for fn in runs.values():
+        fn(path)  # warm up
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for k in range(repeat):
+        for name, fn in runs.items():
+            if name != "camelot" or k == 0:
+                times[name].append(cpu_ms(fn, path))
+    pages = _pages(path)
+    return {name: statistics.median(v) / pages for name, v in times.items()}
 
 
 def default_pdfs(tmp: Path) -> list[Path]:
@@ -71,7 +83,7 @@ def default_pdfs(tmp: Path) -> list[Path]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="*", type=Path)
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=9, help="rounds per PDF (default 9)")
     ap.add_argument("--no-camelot", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -83,8 +95,8 @@ def main() -> None:
                 print("camelot is not installed: no camelot figures (pip install camelot-py, or --no-camelot)")
             else:
                 runs["camelot"] = camelot_lattice
-        figures = {name: [ms_per_page(fn, p, args.repeat if name != "camelot" else 1) for p in pdfs]
-                   for name, fn in runs.items()}
+        per_pdf = [ms_per_page(runs, p, args.repeat) for p in pdfs]
+        figures = {name: [f[name] for f in per_pdf] for name in runs}
         pages = sum(_pages(p) for p in pdfs)
     med = {name: statistics.median(v) for name, v in figures.items()}
     print("CPU ms per page, by PDF (ours / floor: the ratio for that PDF alone)")

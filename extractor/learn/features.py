@@ -203,6 +203,18 @@ def sequence_hints(keys: Sequence[str], items: Sequence[Item], sims: Sequence[Se
 def row_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
     """The named features of one label (see the module docstring)."""
     f = dict.fromkeys(_ngram_names(key), 1.0)
+    f.update(context_features(key, ctx, hints))
+    return f
+
+
+def ngram_names(key: str) -> tuple[str, ...]:
+    """The ``ng:`` features of :func:`row_features` (each of value 1), without repeats."""
+    return tuple(dict.fromkeys(_ngram_names(key)))
+
+
+def context_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
+    """:func:`row_features` but the n-grams of the key: what a label's place tells."""
+    f: dict[str, float] = {}
     if not key:
         f["empty"] = 1.0
     for c, s in hints.sims.items():

@@ -31,12 +31,13 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from threadpoolctl import threadpool_limits
 
 from ..rows import Item, LabelScorer
-from .features import NONE, LabelContext, item_class, row_features, sequence_hints
+from .features import NONE, LabelContext, context_features, item_class, ngram_names, sequence_hints
 
 MIN_NGRAM_COUNT = 2  # an n-gram seen in fewer training labels is dropped
 ROW_MIN_SCORE = 0.3  # smallest score the alignment takes a label for an item
 BLAS_THREADS = 1  # BLAS threads while fitting (more were slower on a busy machine)
 SIMILARITY_WEIGHT = 0.9  # the transparent similarity, so weighted, is a floor under the probability
+ONES_CACHE = 20_000  # sets of n-gram names whose scores are kept (see decision_function)
 
 
 class RowClassifier(ClassifierMixin, BaseEstimator):
@@ -79,6 +80,7 @@ class RowClassifier(ClassifierMixin, BaseEstimator):
             coef = np.vstack([np.zeros_like(coef), coef])
             intercept = np.concatenate([[0.0], intercept])
         self.__dict__.pop("_coef_t", None)  # the cached transpose of an earlier fit
+        self.__dict__.pop("_ones_scores", None)
         self.classes_ = np.asarray(lr.classes_)
         self.coef_ = coef.astype(np.float32)
         self.intercept_ = intercept.astype(np.float32)
@@ -100,14 +102,39 @@ class RowClassifier(ClassifierMixin, BaseEstimator):
         m.sum_duplicates()
         return m
 
-    def decision_function(self, X: Sequence[Mapping[str, float]]) -> np.ndarray:
+    def _transposed(self) -> np.ndarray:
+        """``coef_`` transposed (features × classes), kept until the next fit."""
         coef_t = self.__dict__.get("_coef_t")
         if coef_t is None or coef_t.shape != self.coef_.T.shape:
             coef_t = self.__dict__["_coef_t"] = np.ascontiguousarray(self.coef_.T, dtype=np.float64)
-        return np.asarray(self._matrix(X) @ coef_t) + self.intercept_
+            self.__dict__["_ones_scores"] = {}
+        return coef_t
 
-    def predict_proba(self, X: Sequence[Mapping[str, float]]) -> np.ndarray:
-        z = self.decision_function(X)
+    def decision_function(self, X: Sequence[Mapping[str, float]],
+                          ones: Optional[Sequence[tuple[str, ...]]] = None) -> np.ndarray:
+        """Scores of the samples ``X``. ``ones``, if given, holds per sample more feature names
+        of value 1 (none of them in its dict, none twice): a label's n-grams, which recur
+        across documents, so their part of the score is worked out once per set of names."""
+        coef_t = self._transposed()
+        z = np.asarray(self._matrix(X) @ coef_t) + self.intercept_
+        if ones is not None and len(X):
+            z += np.array([self._ones_score(names, coef_t) for names in ones]).reshape(len(X), -1)
+        return z
+
+    def _ones_score(self, names: tuple[str, ...], coef_t: np.ndarray) -> np.ndarray:
+        cache = self.__dict__["_ones_scores"]
+        z = cache.get(names)
+        if z is None:
+            cols = sorted({self.vocabulary_[n] for n in names if n in self.vocabulary_})
+            z = coef_t[cols].sum(axis=0)
+            if len(cache) >= ONES_CACHE:
+                cache.clear()
+            cache[names] = z
+        return z
+
+    def predict_proba(self, X: Sequence[Mapping[str, float]],
+                      ones: Optional[Sequence[tuple[str, ...]]] = None) -> np.ndarray:
+        z = self.decision_function(X, ones)
         z -= z.max(axis=1, keepdims=True)
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)
@@ -161,8 +188,8 @@ class LearnedScorer:
         if sims is None:
             sims = self._transparent.matrix(observed, items)
         hints = sequence_hints(observed, items, sims, context)
-        X = [row_features(k, c, h) for k, c, h in zip(observed, context, hints)]
-        p = self.classifier.predict_proba(X)
+        X = [context_features(k, c, h) for k, c, h in zip(observed, context, hints)]
+        p = self.classifier.predict_proba(X, [ngram_names(k) for k in observed])
         allowed = sorted({self._index[c] for c in (item_class(it) for it in items) if c in self._index}
                          | ({self._index[NONE]} if NONE in self._index else set()))
         sub = p[:, allowed]
