@@ -18,7 +18,9 @@ Two fixes make the rows read like a ruled table's:
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .grid import TIGHT_GAP, TableCell, column_boxes, is_numeric, row_cuts
 from .layout import (Glyph, Row, Segment, blocks_text, fragments, lines_text, normalized,
@@ -106,10 +108,18 @@ def _tables_of(rows: list[Row], start: int, end: int) -> list[tuple[int, int]]:
 
 def _under(values: list[Row], labels: list[Row]) -> bool:
     """Does a value of ``values`` stand under (or over) a label of a row of ``labels``?"""
-    spans = [(s.bbox[0], s.bbox[2]) for r in labels for s in r.segments
-             if not s.tall and not is_numeric(s.text)]
-    return any(a < s.bbox[2] - 1.0 and s.bbox[0] + 1.0 < b for r in values for s in r.segments
-               if is_numeric(s.text) for a, b in spans)
+    spans = sorted((s.bbox[0], s.bbox[2]) for r in labels for s in r.segments
+                   if not s.tall and not is_numeric(s.text))
+    starts = [a for a, _ in spans]
+    reach = list(accumulate((b for _, b in spans), max))  # the furthest end of spans[:k + 1]
+    for r in values:
+        for s in r.segments:
+            if is_numeric(s.text):
+                # a span that starts before the value's end (less 1 pt) and ends after its start
+                k = bisect_left(starts, s.bbox[2] - 1.0)
+                if k and reach[k - 1] > s.bbox[0] + 1.0:
+                    return True
+    return False
 
 
 def _tight(a: Row, b: Row, new: Row) -> bool:
