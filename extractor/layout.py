@@ -116,15 +116,24 @@ class Frame:
             x0, y0, x1, y1 = _norm(self.point_back(r[0], r[1]), self.point_back(r[2], r[3]))
         if memo is None:
             return (round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
-        out = []
-        for v in (x0, y0, x1, y1):
-            rounded = memo.get(v)
-            if rounded is None:
-                rounded = round(v, 2)
-                if v:
-                    memo[v] = rounded
-            out.append(rounded)
-        return (out[0], out[1], out[2], out[3])
+        get = memo.get
+        a, b, c, d = get(x0), get(y0), get(x1), get(y1)
+        if a is None:
+            a = _rounded(x0, memo)
+        if b is None:
+            b = _rounded(y0, memo)
+        if c is None:
+            c = _rounded(x1, memo)
+        if d is None:
+            d = _rounded(y1, memo)
+        return (a, b, c, d)
+
+
+def _rounded(v: float, memo: dict[float, float]) -> float:
+    rounded = round(v, 2)
+    if v:
+        memo[v] = rounded
+    return rounded
 
 
 @lru_cache(maxsize=4096)
