@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import time
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
@@ -94,8 +96,12 @@ def _table_span(s: State) -> tuple[int, int]:
     last = s.sections.get(4) or s.sections.get(5) or s.sections.get(6)
     lo = first.line if first else -1
     hi = last.line if last else len(s.doc.lines)
-    idx = [i for i, t in enumerate(s.tokens) if lo < t.line < hi]
-    return (idx[0], idx[-1] + 1) if idx else (0, 0)
+    a = bisect_right(s.tokens, lo, key=_LINE)  # tokens stand in line order
+    b = bisect_left(s.tokens, hi, key=_LINE)
+    return (a, b) if a < b else (0, 0)
+
+
+_LINE = attrgetter("line")
 
 
 def row_inputs(s: State) -> tuple[list[int], list[Item], list[str], list[bool]]:

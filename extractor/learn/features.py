@@ -207,6 +207,7 @@ def row_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
     return f
 
 
+@lru_cache(maxsize=4096)
 def ngram_names(key: str) -> tuple[str, ...]:
     """The ``ng:`` features of :func:`row_features` (each of value 1), without repeats."""
     return tuple(dict.fromkeys(_ngram_names(key)))
