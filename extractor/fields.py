@@ -141,6 +141,7 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
     allowed: dict[str, set[float]] = {}  # what the print allows for a field of several readings
     blank_in_all: set[str] = set()  # fields of several readings, blank in every one
     for r in rows:
+        row_evidence = _row_evidence(doc, r)
         for k, (fid, slot, cell, c, note) in enumerate(_row_fields(template, doc, r)):
             if fid in out:
                 continue
@@ -153,7 +154,7 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
             unit = units.get(fid) or (slot.token.unit if slot.token is not None and slot.kind == "num" else None)
             out[fid] = FieldResult(fid, slot.value if not blank else None, c, "review",
                                    _source(doc, tokens, slot, note), unit,
-                                   evidence=_evidence(doc, r, k, slot, cell, c, fid, report))
+                                   evidence=_evidence(row_evidence, r, k, slot, cell, c, fid, report))
     _calibrate(out.values(), calibrator)
     for f in out.values():
         f.status = conf.status_for(f.confidence, f.evidence["blank"], threshold)
@@ -168,24 +169,32 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
     return {fid: out[fid] for fid in field_ids}
 
 
-def _evidence(doc: Document, r: RowRead, k: int, slot: Slot, cell: Optional[Cell], hand: float, fid: str,
-              report: RuleReport) -> dict:
-    """What a printed field's confidence rests on (the calibrator's input, by name); ``cell``
-    is the slot's :func:`_cell_of`."""
+def _row_evidence(doc: Document, r: RowRead) -> dict:
+    """The part of :func:`_evidence` that all fields of row ``r`` share."""
     a = r.assignment
+    return {"row": r.similarity, "columns": a.how, "table": r.table_evidence, "settled": a.settled,
+            "readings": len(a.readings), "table_id": r.table, "kind": doc.kind, "shared_label": r.shared,
+            "apart": r.apart, "incomplete": a.incomplete}
+
+
+def _evidence(row_evidence: dict, r: RowRead, k: int, slot: Slot, cell: Optional[Cell], hand: float, fid: str,
+              report: RuleReport) -> dict:
+    """What a printed field's confidence rests on (the calibrator's input, by name):
+    ``row_evidence`` (:func:`_row_evidence` of its row) and its own. ``cell`` is the slot's
+    :func:`_cell_of`."""
+    readings = r.assignment.readings
     reader = cell.confidence if cell is not None else 1.0
     unread = cell is not None and cell.unread and slot.kind != "num"
-    if len(a.readings) == 1:
+    if len(readings) == 1:
         agree = 1.0  # the one reading is the slot's own
     else:
-        agree = sum(1 for rd in a.readings if rd[k] == slot) / len(a.readings) if a.readings else 0.0
-    return {"row": r.similarity, "columns": a.how, "table": r.table_evidence, "hand": hand,
-            "reader": reader, "repaired": slot.token is not None and slot.token.repaired is not None,
-            "confirmed": fid in report.confirmed, "broken": fid in report.broken,
-            "settled": a.settled, "agree": agree, "readings": len(a.readings),
-            "split": slot.token is not None and bool(slot.text) and slot.text != slot.token.text,
-            "blank": slot.kind != "num", "table_id": r.table, "kind": doc.kind, "shared_label": r.shared,
-            "unread": unread, "apart": r.apart, "incomplete": a.incomplete}
+        agree = sum(1 for rd in readings if rd[k] == slot) / len(readings) if readings else 0.0
+    token = slot.token
+    return {**row_evidence, "hand": hand, "reader": reader,
+            "repaired": token is not None and token.repaired is not None,
+            "confirmed": fid in report.confirmed, "broken": fid in report.broken, "agree": agree,
+            "split": token is not None and bool(slot.text) and slot.text != token.text,
+            "blank": slot.kind != "num", "unread": unread}
 
 
 def _cell_of(doc: Document, slot: Slot) -> Optional[Cell]:
