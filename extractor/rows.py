@@ -214,18 +214,23 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
     if apart is not None and any(apart):
         take[np.ix_(np.asarray(apart, dtype=bool), rows)] *= APART_WEIGHT
     best = np.zeros((n + 1, m + 1))
+    step = np.empty(m)
     for i in range(1, n + 1):
         # best[i][j] = max(best[i-1][j], best[i][j-1], best[i-1][j-1] + w·s): a running maximum
-        best[i, 1:] = np.maximum.accumulate(np.maximum(best[i - 1, 1:], best[i - 1, :-1] + take[i - 1]))
-    scores, best, take = S.tolist(), best.tolist(), take.tolist()
+        above = best[i - 1]
+        np.add(above[:-1], take[i - 1], out=step)
+        np.maximum(above[1:], step, out=step)
+        np.maximum.accumulate(step, out=best[i, 1:])
+    # the walk back visits about n + m cells: read them one by one (as Python floats)
+    score, value, gain_at = S.item, best.item, take.item
     pairs: list[tuple[int, int, float]] = []
     i, j = n, m
     while i > 0 and j > 0:
-        s, gain = scores[i - 1][j - 1], take[i - 1][j - 1]
-        if s >= floor and best[i][j] == best[i - 1][j - 1] + gain:
+        s, here = score(i - 1, j - 1), value(i, j)
+        if s >= floor and here == value(i - 1, j - 1) + gain_at(i - 1, j - 1):
             pairs.append((i - 1, j - 1, s))
             i, j = i - 1, j - 1
-        elif best[i][j] == best[i - 1][j]:
+        elif here == value(i - 1, j):
             i -= 1
         else:
             j -= 1
