@@ -9,6 +9,7 @@ a paragraph gives one cell. Everything after the reader works on this one shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal, Optional
 
 BBox = tuple[float, float, float, float]
@@ -137,7 +138,7 @@ class Source:
         if self.page is not None:
             d["page"] = self.page
         if self.bbox is not None:
-            d["bbox"] = [round(v, 1) for v in self.bbox]
+            d["bbox"] = list(map(_tenth, self.bbox))
         if self.line is not None:
             d["line"] = self.line
         d["text"] = self.text
@@ -146,6 +147,13 @@ class Source:
         if self.note:
             d["note"] = self.note
         return d
+
+
+@lru_cache(maxsize=1 << 16)
+def _tenth(v: float) -> float:
+    """``round(v, 1)``, remembered: the edges of a layout's cells recur in every report made
+    from it (``round`` is slow)."""
+    return round(v, 1)
 
 
 @dataclass
