@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 from typing import Optional, Union
 
@@ -78,9 +79,14 @@ def check_equation(eq: Equation, values: dict[str, Value]) -> Optional[Check]:
     left = sum([0.0 if v == BLANK else float(v) for v in vals[:n]])
     right = sum([0.0 if v == BLANK else float(v) for v in vals[n:]])
     ok = math.isclose(left, right, rel_tol=EPS, abs_tol=EPS)
-    detail = (f"{eq.where}: {' + '.join(_short(t) for t in eq.lhs)} = {_fmt(left)}, "
-              f"{' + '.join(_short(t) for t in eq.rhs)} = {_fmt(right)}")
+    detail = f"{eq.where}: {_sum_of(eq.lhs)} = {_fmt(left)}, {_sum_of(eq.rhs)} = {_fmt(right)}"
     return Check(eq.rule, ok, detail, terms)
+
+
+@lru_cache(maxsize=4096)
+def _sum_of(terms: tuple[str, ...]) -> str:
+    """The terms of one side of an equation as a check's detail names them."""
+    return " + ".join(_short(t) for t in terms)
 
 
 def evaluate(template: Template, values: dict[str, Value]) -> RuleReport:
