@@ -362,6 +362,9 @@ class Fragment:
 
 def fragments(glyphs: Iterable[Glyph]) -> list[Fragment]:
     """Group glyphs by source line; straight lines are sorted left to right."""
+    if isinstance(glyphs, list) and len(glyphs) == 1:  # most table cells: one number
+        g = glyphs[0]
+        return [Fragment([g], (g[0], g[1], g[2], g[3]), g.straight)]
     by_line: dict[int, list[Glyph]] = {}
     line: int | None = None
     gs: list[Glyph] = []
