@@ -265,7 +265,8 @@ def _painted_twice(line: dict, text: str, seen: dict[str, tuple[list[float], lis
         seen[text] = ([y], [x]) if x == x and y == y else ([], [])
         return False
     ys, xs = places
-    tol = 0.3 * max([s["size"] for s in line["spans"]], default=1.0)
+    spans = line["spans"]
+    tol = 0.3 * (spans[0]["size"] if len(spans) == 1 else max([s["size"] for s in spans], default=1.0))
     lo, hi = bisect_left(ys, y - 2 * tol), bisect_right(ys, y + 2 * tol)  # a wider window
     for k in range(lo, hi):
         if abs(x - xs[k]) < tol and abs(y - ys[k]) < tol:
