@@ -34,10 +34,9 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
-from typing import Mapping, Optional, Sequence
+from typing import Mapping, NamedTuple, Optional, Sequence
 
 import numpy as np
 
@@ -65,9 +64,9 @@ _NUMBERING = [
 _NUMBERING_ANY = re.compile("|".join(f"(?P<{name}>{p.pattern})" for name, p in _NUMBERING))
 
 
-@dataclass(frozen=True)
-class LabelContext:
-    """Where a printed label stands: what the row model sees besides its text."""
+class LabelContext(NamedTuple):
+    """Where a printed label stands: what the row model sees besides its text (a named
+    tuple: a report makes one per label)."""
 
     text: str  # the label token's own text, numbering included
     section: int  # section 1..6 whose heading precedes the label; 0 before any
@@ -143,9 +142,9 @@ def _length_bucket(n: int) -> str:
     return "17+"
 
 
-@dataclass(frozen=True)
-class Hints:
-    """The transparent scorer's view of one label in its sequence."""
+class Hints(NamedTuple):
+    """The transparent scorer's view of one label in its sequence (a named tuple, as
+    :class:`LabelContext`)."""
 
     sims: dict[str, float]  # class -> similarity ≥ SIM_FEATURE_MIN, for the items of the template
     best: Optional[str]  # best class, when its similarity reaches MIN_SIMILARITY
