@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, replace
 from itertools import combinations
 from math import comb
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Callable, Iterator, NamedTuple, Optional, Sequence
 
 from .model import Token
 
@@ -45,9 +45,9 @@ CERTAINTY = {"count": 1.0, "positions": 0.95, "blank": 0.95, "split": 0.9, "full
              "insert": 0.85, "ambiguous": 0.3, "too_many": 0.4}
 
 
-@dataclass(frozen=True)
-class Slot:
-    """One column's printed content: a number, a printed blank, or nothing known."""
+class Slot(NamedTuple):
+    """One column's printed content: a number, a printed blank, or nothing known (a named
+    tuple: a report makes hundreds)."""
 
     kind: str  # "num" | "blank" | "mark"
     value: Optional[float] = None
