@@ -38,8 +38,12 @@ class MetaField:
 
 
 def _texts(doc: Document) -> list[str]:
-    return [_YEAR_SPACED.sub(lambda m: re.sub(r"\s", "", m.group(1)), "".join(c.text for c in line.cells))
-            for line in doc.lines]
+    texts = ["".join([c.text for c in line.cells]) for line in doc.lines]
+    return [_YEAR_SPACED.sub(_unspaced, t) if "年" in t else t for t in texts]  # the pattern needs a 年
+
+
+def _unspaced(m: re.Match) -> str:
+    return re.sub(r"\s", "", m.group(1))
 
 
 # OCR spaces the digits of a title's year: "2 02 3 年度" is 2023年度
