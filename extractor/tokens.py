@@ -239,8 +239,14 @@ def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> lis
     out: list[Token] = []
     lines = [(i, line) for i, line in enumerate(doc.lines) if not (skip_lines and i in skip_lines)]
     widths = tuple(sorted(mark_width(cell.text for _, line in lines for cell in line.cells).items()))
+    known: dict[str, tuple[Token, ...]] = {}  # this document's cell texts (no key of widths to hash)
     for i, line in lines:
-        cells = [[t.at(i, j) for t in _cell_tokens_cached(cell.text, widths)] for j, cell in enumerate(line.cells)]
+        cells = []
+        for j, cell in enumerate(line.cells):
+            ts = known.get(cell.text)
+            if ts is None:
+                ts = known[cell.text] = _cell_tokens_cached(cell.text, widths)
+            cells.append([t.at(i, j) for t in ts])
         if len(cells) > 1 and any(t.kind == "num" for ts in cells for t in ts):
             # a value cell that OCR read as 一 in a row of numbers is a printed "—"
             cells = [[Token("mark", "-", i, j)] if j and len(ts) == 1 and ts[0].text in DASH_READINGS else ts
