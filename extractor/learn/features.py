@@ -125,9 +125,10 @@ def ngrams(key: str) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _ngram_names(key: str) -> tuple[str, ...]:
-    """The ``ng:`` feature names of a key, in :func:`ngrams` order (row labels recur: remembered)."""
-    return tuple(map("ng:".__add__, ngrams(key)))
+def ngram_names(key: str) -> tuple[str, ...]:
+    """The ``ng:`` feature names of a key, in :func:`ngrams` order without repeats (each of
+    value 1 in :func:`row_features`; row labels recur: remembered)."""
+    return tuple(dict.fromkeys(map("ng:".__add__, ngrams(key))))
 
 
 def numbering_style(text: str) -> str:
@@ -201,15 +202,9 @@ def sequence_hints(keys: Sequence[str], items: Sequence[Item], sims: Sequence[Se
 
 def row_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
     """The named features of one label (see the module docstring)."""
-    f = dict.fromkeys(_ngram_names(key), 1.0)
+    f = dict.fromkeys(ngram_names(key), 1.0)
     f.update(context_features(key, ctx, hints))
     return f
-
-
-@lru_cache(maxsize=4096)
-def ngram_names(key: str) -> tuple[str, ...]:
-    """The ``ng:`` features of :func:`row_features` (each of value 1), without repeats."""
-    return tuple(dict.fromkeys(_ngram_names(key)))
 
 
 def context_features(key: str, ctx: LabelContext, hints: Hints) -> dict[str, float]:
