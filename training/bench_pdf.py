@@ -82,9 +82,11 @@ def default_pdfs(tmp: Path) -> list[Path]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("paths", nargs="*", type=Path)
+    ap.add_argument("paths", nargs="*", type=Path,
+                    help="PDFs, or folders of PDFs (default: the real sample and 12 generated PDFs)")
     ap.add_argument("--repeat", type=int, default=9, help="rounds per PDF (default 9)")
-    ap.add_argument("--no-camelot", action="store_true")
+    ap.add_argument("--no-camelot", action="store_true",
+                    help="leave out camelot's lattice mode (about half a second a page)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         pdfs = [q for p in args.paths for q in (sorted(p.glob("*.pdf")) if p.is_dir() else [p])] \
