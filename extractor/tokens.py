@@ -9,7 +9,6 @@ labels ("1.属于国家秘密", "(三)", "第二十条") stays part of the label
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Iterable, Optional
 
 from .model import Document, Token
@@ -224,14 +223,20 @@ def _has_label_text(s: str) -> bool:
 
 
 CACHE_SIZE = 4096  # cell texts whose tokens are remembered (a document repeats "0", labels recur)
+_KNOWN: dict[tuple[tuple[str, int], ...], dict[str, tuple[Token, ...]]] = {}
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _cell_tokens_cached(text: str, widths: tuple[tuple[str, int], ...]) -> tuple[Token, ...]:
-    """:func:`cell_tokens` of a cell text at line 0, cell 0; ``widths`` is the document's
-    :func:`mark_width` as sorted items (the only other thing the tokens depend on). Tokens
-    are frozen: the cached ones are only ever copied (:meth:`Token.at`)."""
-    return tuple(cell_tokens(text, 0, 0, dict(widths)))
+def _known_tokens(widths: tuple[tuple[str, int], ...]) -> dict[str, tuple[Token, ...]]:
+    """The remembered :func:`cell_tokens` of cell texts (at line 0, cell 0), for documents
+    whose :func:`mark_width` is ``widths`` as sorted items (the only other thing the tokens
+    depend on): one table per widths, so a cell is looked up by its text alone. Tokens are
+    frozen: the remembered ones are only ever copied (:meth:`Token.at`)."""
+    known = _KNOWN.get(widths)
+    if known is None:
+        if len(_KNOWN) >= 16:
+            _KNOWN.clear()
+        known = _KNOWN[widths] = {}
+    return known
 
 
 def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> list[Token]:
@@ -239,13 +244,15 @@ def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> lis
     out: list[Token] = []
     lines = [(i, line) for i, line in enumerate(doc.lines) if not (skip_lines and i in skip_lines)]
     widths = tuple(sorted(mark_width(cell.text for _, line in lines for cell in line.cells).items()))
-    known: dict[str, tuple[Token, ...]] = {}  # this document's cell texts (no key of widths to hash)
+    known = _known_tokens(widths)
     for i, line in lines:
         cells = []
         for j, cell in enumerate(line.cells):
             ts = known.get(cell.text)
             if ts is None:
-                ts = known[cell.text] = _cell_tokens_cached(cell.text, widths)
+                if len(known) >= CACHE_SIZE:
+                    known.clear()
+                ts = known[cell.text] = tuple(cell_tokens(cell.text, 0, 0, dict(widths)))
             cells.append([t.at(i, j) for t in ts])
         if len(cells) > 1 and any(t.kind == "num" for ts in cells for t in ts):
             # a value cell that OCR read as 一 in a row of numbers is a printed "—"
