@@ -61,8 +61,8 @@ def cpu_ms(fn, path: Path) -> float:
 
 
 def ms_per_page(runs: dict, path: Path, repeat: int) -> dict[str, float]:
-    """Median CPU ms per page of each run on ``path``, the runs interleaved round by round
-    (camelot, much the slowest, runs once)."""
+    """Median CPU ms per page of each run on ``path``, after one run of each to warm up, the
+    runs interleaved round by round (camelot, much the slowest, is timed in the first only)."""
     for fn in runs.values():
         fn(path)  # warm up
     times: dict[str, list[float]] = {name: [] for name in runs}
