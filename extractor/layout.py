@@ -22,7 +22,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
 
-from .mupdf import pymupdf
+from .mupdf import pymupdf, text_blocks
 
 from .model import BBox
 from .normalize import normalize_cell
@@ -202,16 +202,15 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
 
     Horizontal lines get their glyphs for an upright frame at once (the common case); if
     another frame wins, all lines are laid out again in it."""
-    # page.get_text("rawdict") without its wrapper, which also works out the crop box to
-    # report the page size (not used here)
     flags = TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS if vectors else TEXT_FLAGS
-    raw = page.get_textpage(flags=flags).extractRAWDICT()
+    rotation = page.rotation
+    blocks = text_blocks(page, flags, rotation)
     lines: list[tuple[int, dict, list[Glyph]]] = []
     weight = [0, 0, 0, 0]
     skewed = 0
     seen: dict[str, tuple[list[float], list[float]]] = {}
     boxes: list[dict] = []
-    for block in raw["blocks"]:
+    for block in blocks:
         if block["type"] == 3:
             boxes.append(block)
             continue
@@ -228,7 +227,7 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
             weight[axis] += n
             lines.append((axis, line, flat))
     turns = max(range(4), key=lambda k: weight[k]) if any(weight) else 0
-    frame = Frame(turns, *_unrotated_size(page))
+    frame = Frame(turns, *_unrotated_size(page, rotation))
     glyphs: list[Glyph] = []
     for lid, (axis, line, flat) in enumerate(lines):
         if axis == turns == 0:
@@ -240,11 +239,11 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
                     boxes if vectors else None)
 
 
-def _unrotated_size(page: pymupdf.Page) -> tuple[float, float]:
+def _unrotated_size(page: pymupdf.Page, rotation: int) -> tuple[float, float]:
     """Width and height of the unrotated page (``page.rect * page.derotation_matrix``,
     which is ``page.rect`` itself on an upright page)."""
     rect = page.rect
-    if page.rotation:
+    if rotation:
         rect = rect * page.derotation_matrix
     return abs(rect.width), abs(rect.height)
 

@@ -32,3 +32,33 @@ def _import_pymupdf():
 
 
 pymupdf = _import_pymupdf()
+
+
+def _text_page_calls():
+    """The functions pymupdf's ``Page.get_textpage`` and ``TextPage.extractRAWDICT`` end in,
+    or None when this pymupdf does not have them."""
+    try:
+        from pymupdf import extra, mupdf
+        return extra.page_get_textpage, extra.JM_make_textpage_dict, mupdf.FzStextPage, pymupdf.Matrix(1, 1)
+    except (ImportError, AttributeError):
+        return None
+
+
+_TEXT_PAGE = _text_page_calls()
+
+
+def text_blocks(page: "pymupdf.Page", flags: int, rotation: int) -> list[dict]:
+    """``page.get_textpage(flags=flags).extractRAWDICT()["blocks"]`` (``rotation``: the
+    page's ``/Rotate``).
+
+    On an upright page this calls what those two methods call, without their Python
+    wrappers, which check arguments, read the page's rotation and work out the page size
+    for the dict: 0.1-0.15 ms a page under pymupdf 2.0, as much as 10% of reading the
+    text. A turned page goes through the methods, which turn it upright meanwhile."""
+    if _TEXT_PAGE is None or rotation:
+        return page.get_textpage(flags=flags).extractRAWDICT()["blocks"]
+    make_page, make_dict, owned, identity = _TEXT_PAGE
+    text_page = owned(make_page(page.this, None, flags, identity))  # freed with it
+    out: dict = {}
+    make_dict(text_page.m_internal, out, True)
+    return out["blocks"]
