@@ -31,7 +31,7 @@ from itertools import combinations
 from math import comb
 from typing import Callable, Iterator, NamedTuple, Optional, Sequence
 
-from .model import Token
+from .model import Token, quick_init
 
 MAX_READINGS = 5000
 # ways to cut digits run together tried at most: a crawler row of seven cells run into twenty
@@ -59,6 +59,7 @@ Reading = tuple[Slot, ...]
 Validator = Callable[[Reading], bool]
 
 
+@quick_init
 @dataclass(frozen=True)
 class Assignment:
     readings: tuple[Reading, ...]  # every reading that fits; one when settled

@@ -19,6 +19,7 @@ from typing import Protocol, Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from .model import quick_init
 from .template import Table, Template, label_key
 
 MIN_SIMILARITY = 0.62
@@ -28,6 +29,7 @@ SHORT_WEIGHT = 0.6  # and count for less: "其他", "总计" also head columns
 APART_WEIGHT = 0.1  # a label whose values stand elsewhere (labels.without_values): it yields none
 
 
+@quick_init
 @dataclass(frozen=True)
 class Item:
     """One step of the template sequence: a row, or a parent/title label without values."""
@@ -38,6 +40,7 @@ class Item:
     weight: float = 1.0
 
 
+@quick_init
 @dataclass(frozen=True)
 class RowMatch:
     table: str
