@@ -62,3 +62,62 @@ def text_blocks(page: "pymupdf.Page", flags: int, rotation: int) -> list[dict]:
     out: dict = {}
     make_dict(text_page.m_internal, out, True)
     return out["blocks"]
+
+
+def page_drawing(page: "pymupdf.Page") -> tuple[int, bool]:
+    """Bytes of the page's content streams and of the forms it draws, as stored, and
+    whether it draws any image (its own or a form's, forms within forms included): what
+    ``page.get_contents()``, ``page.get_xobjects()`` and ``page.get_images()`` tell, read
+    from the page's PDF objects in one walk (the three cost 70-100 µs a page under
+    pymupdf 2.0, this 10-20 µs). Falls back to them when the objects cannot be read so."""
+    try:
+        from pymupdf import mupdf
+        obj = mupdf.pdf_page_from_fz_page(page.this).obj()
+        size = _stored_bytes(mupdf, mupdf.pdf_dict_get(obj, mupdf.PDF_ENUM_NAME_Contents))
+        resources = mupdf.pdf_dict_get_inheritable(obj, mupdf.PDF_ENUM_NAME_Resources)
+        forms, images = _xobjects(mupdf, resources, set())
+        return size + forms, images
+    except Exception:  # an odd object tree, or a pymupdf without these calls
+        return _page_drawing_slowly(page)
+
+
+def _stored_bytes(mupdf, obj) -> int:
+    """Stored bytes of a content stream, or of an array of them."""
+    if mupdf.pdf_is_array(obj):
+        return sum(_stored_bytes(mupdf, mupdf.pdf_array_get(obj, i)) for i in range(mupdf.pdf_array_len(obj)))
+    if not mupdf.pdf_is_stream(obj):
+        return 0
+    n = mupdf.pdf_to_int(mupdf.pdf_dict_get(obj, mupdf.PDF_ENUM_NAME_Length))
+    if n <= 0:
+        raise ValueError("a stream without its length")
+    return n
+
+
+def _xobjects(mupdf, resources, seen: set[int]) -> tuple[int, bool]:
+    """Stored bytes of the forms in ``resources`` (and in theirs), and whether an image is."""
+    size, images = 0, False
+    xobjects = mupdf.pdf_dict_get(resources, mupdf.PDF_ENUM_NAME_XObject)
+    for i in range(mupdf.pdf_dict_len(xobjects)):
+        x = mupdf.pdf_dict_get_val(xobjects, i)
+        kind = mupdf.pdf_dict_get(x, mupdf.PDF_ENUM_NAME_Subtype)
+        if mupdf.pdf_name_eq(kind, mupdf.PDF_ENUM_NAME_Image):
+            images = True
+        elif mupdf.pdf_name_eq(kind, mupdf.PDF_ENUM_NAME_Form):
+            num = mupdf.pdf_to_num(x)
+            if num in seen:
+                continue
+            seen.add(num)
+            inner, inner_images = _xobjects(mupdf, mupdf.pdf_dict_get(x, mupdf.PDF_ENUM_NAME_Resources), seen)
+            size += _stored_bytes(mupdf, x) + inner
+            images = images or inner_images
+    return size, images
+
+
+def _page_drawing_slowly(page: "pymupdf.Page") -> tuple[int, bool]:
+    """:func:`page_drawing` through pymupdf's methods."""
+    doc = page.parent
+    size = 0
+    for xref in [*page.get_contents(), *(x[0] for x in page.get_xobjects())]:
+        kind, value = doc.xref_get_key(xref, "Length")
+        size += int(value) if kind == "int" else len(doc.xref_stream_raw(xref) or b"")
+    return size, bool(page.get_images())

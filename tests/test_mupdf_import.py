@@ -31,3 +31,30 @@ def test_text_blocks_are_pymupdfs_rawdict_blocks():
         page = doc[3]
         page.set_rotation(90)
         assert text_blocks(page, flags, 90) == page.get_textpage(flags=flags).extractRAWDICT()["blocks"]
+
+
+def test_page_drawing_counts_content_forms_and_images(tmp_path):
+    """The page's stored content bytes (forms within forms included) and whether it draws an
+    image, read from its objects, are what pymupdf's methods tell."""
+    from extractor.mupdf import _page_drawing_slowly, page_drawing, pymupdf
+
+    inner = pymupdf.open()
+    page = inner.new_page(width=200, height=200)
+    pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 8, 8), False)
+    page.insert_image(pymupdf.Rect(10, 10, 50, 50), pixmap=pix)
+    page.insert_text((60, 60), "form text " * 40)
+    middle = pymupdf.open()
+    middle.new_page(width=200, height=200).show_pdf_page(pymupdf.Rect(0, 0, 200, 200), inner, 0)
+    doc = pymupdf.open()
+    plain = doc.new_page()
+    plain.insert_text((72, 72), "plain text")
+    drawn = doc.new_page()
+    drawn.show_pdf_page(pymupdf.Rect(0, 0, 300, 300), middle, 0)  # a form holding a form with an image
+    path = tmp_path / "forms.pdf"
+    doc.save(path)
+    with pymupdf.open(path) as saved:
+        got = [page_drawing(p) for p in saved]
+        assert got == [_page_drawing_slowly(p) for p in saved]
+    (plain_size, plain_images), (drawn_size, drawn_images) = got
+    assert plain_size > 0 and not plain_images
+    assert drawn_images and drawn_size > plain_size

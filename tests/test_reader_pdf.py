@@ -754,12 +754,13 @@ def test_a_page_of_many_paths_reads_its_rules_from_the_drawings(tmp_path: Path) 
     """Collecting paths' boxes with the text costs MuPDF time growing with the square of
     their number, so a page whose content is large (a map, a chart beside the table) reads
     its rules from its drawings; its ruled table is read all the same."""
-    from extractor.readers.pdf import _few_paths
+    from extractor.mupdf import page_drawing
+    from extractor.readers.pdf import PATHS_CONTENT
     doc = pymupdf.open()
     cv = Canvas(doc)
     cells, merges = requests_cells()
     grid_table(cv, 72, 110, REQ_W, REQ_H, cells, merges)
-    assert _few_paths(cv.page)
+    assert page_drawing(cv.page)[0] <= PATHS_CONTENT
     shape = cv.page.new_shape()  # a chart of many small marks, away from the table
     for i in range(12000):
         x, y = 72 + (i % 150) * 3, 450 + (i // 150) * 4
@@ -768,7 +769,7 @@ def test_a_page_of_many_paths_reads_its_rules_from_the_drawings(tmp_path: Path) 
     shape.commit()
     path = save(doc, tmp_path, "chart.pdf")
     with pymupdf.open(path) as saved:
-        assert not _few_paths(saved[0])
+        assert page_drawing(saved[0])[0] > PATHS_CONTENT
     _check_requests(read_pdf(path))
 
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..mupdf import pymupdf
+from ..mupdf import page_drawing, pymupdf
 
 from ..errors import DocumentLoadError, UnsupportedInput
 from ..gcpause import gc_paused
@@ -53,7 +53,7 @@ IMAGE_AREA = 0.03
 IMAGE_WIDTH = 0.35
 IMAGE_TEXT = 10
 # bytes of content streams (as stored, forms included) above which a page's paths are read
-# from its drawings, not collected with its text (see _few_paths); report pages hold 1-6 KB
+# from its drawings, not collected with its text (see read_page)
 PATHS_CONTENT = 32 << 10
 
 _MAGIC = [
@@ -221,7 +221,11 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
     """Lay out one page: ruled tables, text tables and text rows in reading order."""
     res = PageResult(number)
     try:
-        pt = page_text(page, vectors=_few_paths(page))
+        stored, images = page_drawing(page)
+        # MuPDF's time to collect paths' boxes with the text grows with the square of their
+        # number: a page of 20,000 paths (a map, a chart) takes 0.35 s, against 0.03 s to read
+        # its drawings; report pages hold 1-6 KB of content
+        pt = page_text(page, vectors=stored <= PATHS_CONTENT)
         rules = vector_rules(pt.vectors, pt.frame) if pt.vectors is not None else None
         if rules is None:  # not collected, or shapes whose boxes do not tell their lines
             rules = page_rules(page.get_cdrawings(), pt.frame)
@@ -240,15 +244,16 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
         res.items = [Item([TableCell(s.raw, s.bbox) for s in r.segments], r.bbox[1], r.bbox[0],
                           "text", r.bbox) for r in text_rows(pt.glyphs)]
     _check_scan(page, res.items, res)
-    if not res.needs_ocr:
+    if not res.needs_ocr and images:
         res.images = _pictures_to_read(page, pt.glyphs, pt.frame)
     return res
 
 
 def _pictures_to_read(page: pymupdf.Page, glyphs: Sequence[Glyph], frame: Frame) -> list[BBox]:
     """Big images with no text layer over them, on an upright page that has text of its
-    own: tables (or any text) pasted as pictures, which only OCR can read."""
-    if frame.turns or not page.get_images():  # the image list is cheap, the layout of images is not
+    own (and images: the layout of images is not cheap): tables (or any text) pasted as
+    pictures, which only OCR can read."""
+    if frame.turns:
         return []  # the OCR'd lines are put in reading order by their top: upright pages only
     area = frame.w * frame.h or 1.0
     out = []
@@ -319,21 +324,6 @@ def _usable(page: pymupdf.Page, pt: PageText, res: PageResult) -> bool:
 def _has_ink(page: pymupdf.Page, pt: PageText) -> bool:
     drawn = pt.vectors if pt.vectors is not None else page.get_cdrawings()
     return bool(drawn) or bool(page.get_image_info())
-
-
-def _few_paths(page: pymupdf.Page) -> bool:
-    """Is the page's content small enough (PATHS_CONTENT) to collect its paths' boxes with
-    its text? MuPDF's time for that grows with the square of the paths' number: a page of
-    20,000 paths (a map, a chart) takes 0.35 s to collect, against 0.03 s to read its
-    drawings."""
-    doc = page.parent
-    size = 0
-    for xref in [*page.get_contents(), *(x[0] for x in page.get_xobjects())]:
-        kind, value = doc.xref_get_key(xref, "Length")
-        size += int(value) if kind == "int" else len(doc.xref_stream_raw(xref) or b"")
-        if size > PATHS_CONTENT:
-            return False
-    return True
 
 
 def _check_scan(page: pymupdf.Page, items: list[Item], res: PageResult) -> None:
