@@ -29,6 +29,7 @@ def _as_values(ids: list[str], reading: Reading) -> dict[str, Value]:
 
 # tables that print alike: a document leaving a cell blank in one may do so in the others
 PRINTED_ALIKE = (("requests", "appeals"), ("art20_1", "art20_5", "art20_6", "art20_8", "art20_9"))
+FULL_EVIDENCE = 2  # rows of several columns printing every cell that make it the document's habit
 
 
 def settle_rows(template: Template, rows: list[RowRead], every_cell: frozenset[str] = frozenset()
@@ -73,9 +74,19 @@ def tables_printing_every_cell(rows: Sequence[RowRead], empty_rows: dict[str, To
 
 def _settle_full(template: Template, rows: list[RowRead], values: dict[str, Value],
                  every_cell: frozenset[str]) -> None:
+    """Settle the open rows of the tables in ``every_cell`` by their split that fills every
+    column, when at least :data:`FULL_EVIDENCE` other rows of their group, of several
+    columns each, print a number in every cell (rows of one column cannot show whether the
+    document leaves a cell blank; an art. 20 (一) row of glued digits beside the one other
+    row of its table stays open)."""
+    full_rows = [r for r in rows if r.assignment.settled and len(r.reading) > 1
+                 and all(s.kind == "num" for s in r.reading)]
     for r in rows:
         a = r.assignment
         if a.settled or a.incomplete or r.table not in every_cell or a.full is None or a.full not in a.readings:
+            continue
+        group = next(g for g in PRINTED_ALIKE if r.table in g)
+        if sum(1 for o in full_rows if o is not r and o.table in group) < FULL_EVIDENCE:
             continue
         ids = _ids(template, r)
         new = _as_values(ids, a.full)

@@ -72,3 +72,17 @@ def test_a_blank_last_row_takes_no_values_from_the_appeals_table_after_it(tmp_pa
     got = {k.rsplit(".", 1)[1]: (f["value"], f["status"]) for k, f in row.items()}
     assert got["natural_person"] == got["total"] == (1, "inferred"), got
     assert all(v == (None, "blank") for c, v in got.items() if c not in ("natural_person", "total")), got
+
+
+def test_glued_digits_beside_the_one_other_row_of_their_table_stay_open(tmp_path):
+    """行政规范性文件 printed "214": split to fill every column it reads 2 1 4, but it may be
+    2, a blank, 14. Only its table's one other row (规章 "000") shows how the report prints
+    art. 20 (一), and the one-column tables of its group cannot show a blank cell: review."""
+    text = VARIANT.read_text(encoding="utf-8")
+    assert "行政规范性文件3511" in text
+    path = tmp_path / "crawler.txt"
+    path.write_text(text.replace("行政规范性文件3511", "行政规范性文件214"), encoding="utf-8")
+    fields = extract(path)["fields"]
+    for col in ("issued", "repealed", "in_force"):
+        assert fields[f"art20_1.normative_documents.{col}"]["status"] == "review"
+    assert fields["art20_1.regulations.issued"]["value"] == 0
