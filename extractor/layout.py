@@ -22,7 +22,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
 
-from .mupdf import pymupdf, text_blocks
+from .mupdf import pymupdf, text_page
 
 from .model import BBox
 from .normalize import normalize_cell
@@ -203,8 +203,7 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
     Horizontal lines get their glyphs for an upright frame at once (the common case); if
     another frame wins, all lines are laid out again in it."""
     flags = TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS if vectors else TEXT_FLAGS
-    rotation = page.rotation
-    blocks = text_blocks(page, flags, rotation)
+    blocks, width, height = text_page(page, flags, page.rotation)
     lines: list[tuple[int, dict, list[Glyph]]] = []
     weight = [0, 0, 0, 0]
     skewed = 0
@@ -227,7 +226,7 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
             weight[axis] += n
             lines.append((axis, line, flat))
     turns = max(range(4), key=lambda k: weight[k]) if any(weight) else 0
-    frame = Frame(turns, *_unrotated_size(page, rotation))
+    frame = Frame(turns, width, height)
     glyphs: list[Glyph] = []
     for lid, (axis, line, flat) in enumerate(lines):
         if axis == turns == 0:
@@ -237,15 +236,6 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
     text = "".join([g.c for g in glyphs])
     return PageText(frame, glyphs, skewed, len(_BAD.findall(text)), len(text),
                     boxes if vectors else None)
-
-
-def _unrotated_size(page: pymupdf.Page, rotation: int) -> tuple[float, float]:
-    """Width and height of the unrotated page (``page.rect * page.derotation_matrix``,
-    which is ``page.rect`` itself on an upright page)."""
-    rect = page.rect
-    if rotation:
-        rect = rect * page.derotation_matrix
-    return abs(rect.width), abs(rect.height)
 
 
 def _line_text(line: dict) -> str:

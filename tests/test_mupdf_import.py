@@ -12,12 +12,13 @@ def test_reader_leaves_out_pymupdf_add_ons():
     assert out == ["[]", "0"]
 
 
-def test_text_blocks_are_pymupdfs_rawdict_blocks():
+def test_text_page_is_pymupdfs_rawdict_and_page_size():
     """The text page's blocks, read without pymupdf's wrappers, are what its methods return,
-    characters and vector boxes included; a turned page goes through the methods."""
+    characters and vector boxes included, and its size is the unrotated page's; a turned
+    page goes through the methods."""
     from pathlib import Path
 
-    from extractor.mupdf import _TEXT_PAGE, pymupdf, text_blocks
+    from extractor.mupdf import _TEXT_PAGE, pymupdf, text_page
 
     assert _TEXT_PAGE is not None, "this pymupdf no longer has the functions its methods call"
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_COLLECT_VECTORS
@@ -25,12 +26,15 @@ def test_text_blocks_are_pymupdfs_rawdict_blocks():
         blocks = []
         for page in doc:
             want = page.get_textpage(flags=flags).extractRAWDICT()["blocks"]
-            assert text_blocks(page, flags, page.rotation) == want
+            assert text_page(page, flags, page.rotation) == (want, page.rect.width, page.rect.height)
             blocks += want
         assert any(b["type"] == 3 for b in blocks) and any(b.get("lines") for b in blocks)
         page = doc[3]
+        upright = page.rect
         page.set_rotation(90)
-        assert text_blocks(page, flags, 90) == page.get_textpage(flags=flags).extractRAWDICT()["blocks"]
+        assert page.rect.width == upright.height  # pymupdf's rect turns with the page
+        want = page.get_textpage(flags=flags).extractRAWDICT()["blocks"]
+        assert text_page(page, flags, 90) == (want, upright.width, upright.height)
 
 
 def test_page_drawing_counts_content_forms_and_images(tmp_path):
