@@ -126,19 +126,18 @@ def _visible_rgb(color: int, alpha: int) -> bool:
 
 def _axis_rules(segments: Iterable[Segment4], frame: Frame) -> tuple[list[Rule], list[Rule]]:
     """The axis-aligned segments (page space) as merged rules in the reading frame."""
-    hs: list[Rule] = []
-    vs: list[Rule] = []
+    hs: list[tuple[float, float, float]] = []  # (pos, a, b): merge_rules makes the Rules
+    vs: list[tuple[float, float, float]] = []
     point = frame.point if frame.turns else None
-    new = tuple.__new__  # Rule(...) without the namedtuple's Python-level __new__
     for px, py, qx, qy in segments:
         if point is not None:
             (px, py), (qx, qy) = point(px, py), point(qx, qy)
         # keep axis-aligned segments (dotted rules come as many short ones: merged later)
         dx, dy = abs(px - qx), abs(py - qy)
         if dy <= 1.0 and dx > 0.2:  # min(px, qx), max(px, qx)
-            hs.append(new(Rule, ((py + qy) / 2, qx if qx < px else px, qx if qx > px else px)))
+            hs.append(((py + qy) / 2, qx if qx < px else px, qx if qx > px else px))
         elif dx <= 1.0 and dy > 0.2:
-            vs.append(new(Rule, ((px + qx) / 2, qy if qy < py else py, qy if qy > py else py)))
+            vs.append(((px + qx) / 2, qy if qy < py else py, qy if qy > py else py))
         if len(hs) + len(vs) > 20 * MAX_RULES:
             break
     return _long(merge_rules(hs)), _long(merge_rules(vs))
@@ -198,8 +197,8 @@ def _rect_axis(r: Sequence[float]) -> Segment4:
     return ((x0 + x1) / 2, y0, (x0 + x1) / 2, y1)
 
 
-def merge_rules(rules: list[Rule], tol: float = 1.5, gap: float = 2.0) -> list[Rule]:
-    """Collinear rules that overlap or nearly touch become one rule."""
+def merge_rules(rules: Sequence[tuple[float, float, float]], tol: float = 1.5, gap: float = 2.0) -> list[Rule]:
+    """Collinear rules (Rules, or (pos, a, b) tuples) that overlap or nearly touch become one rule."""
     out: list[Rule] = []
     new = tuple.__new__
     rules = sorted(rules)
