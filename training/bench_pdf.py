@@ -1,6 +1,6 @@
 """Benchmark: PDF extraction against its floor and against camelot, on the same PDFs.
 
-    python -m training.bench_pdf [PDF_OR_DIR ...] [--repeat N] [--no-camelot]
+    python -m training.bench_pdf [PDF_OR_DIR ...] [--repeat N] [--no-camelot] [--against CHECKOUT]
 
 Defaults to the real sample plus 12 generated PDFs (made on the fly, seeded; most with their
 fonts embedded as subsets, as Word and WPS write them, the rest with named fonts). For each
@@ -9,20 +9,27 @@ PDF it measures CPU milliseconds per page, opening the file afresh every round, 
 - ours: the whole extraction (:func:`extractor.pipeline.extract`), reader to fields;
 - reader: our PDF reader alone (words, rules, grids);
 - floor: pymupdf's bare ``page.get_text("words")``;
-- camelot: ``camelot.read_pdf(flavor="lattice", pages="all")`` (if installed).
+- camelot: ``camelot.read_pdf(flavor="lattice", pages="all")`` (if installed);
+- against (``--against CHECKOUT``): the whole extraction of another checkout of this project
+  (its ``extractor`` package and ``models``, loaded beside ours under another name), to tell
+  what a change gains: the clock drifts too much between two runs to show a few percent.
 
 It prints each PDF's figures, the median over PDFs of each, and the ratios the goals speak of:
 ours ≤ 10 ms per page, ≤ 5× the floor, ≥ 30× faster than camelot lattice.
 CPU time, not wall time, so other processes on the machine blur the figures less. The
-runs are interleaved (each round runs every method on a PDF in turn), so a machine that
-slows down or speeds up during the benchmark shifts every method alike, not the ratio.
+runs are interleaved (each round runs every method on a PDF in turn, in the reverse order
+every other round), so a machine that slows down or speeds up during the benchmark shifts
+every method alike, not the ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import importlib.util
+import shutil
 import statistics
+import sys
 import tempfile
 import time
 import warnings
@@ -67,11 +74,25 @@ def ms_per_page(runs: dict, path: Path, repeat: int) -> dict[str, float]:
         fn(path)  # warm up
     times: dict[str, list[float]] = {name: [] for name in runs}
     for k in range(repeat):
-        for name, fn in runs.items():
+        for name, fn in (runs.items() if k % 2 == 0 else reversed(runs.items())):
             if name != "camelot" or k == 0:
                 times[name].append(cpu_ms(fn, path))
     pages = _pages(path)
     return {name: statistics.median(v) / pages for name, v in times.items()}
+
+
+def other_extract(checkout: Path, tmp: Path):
+    """``extract`` of another checkout of this project: its ``extractor`` package copied into
+    ``tmp`` as ``extractor_against`` with its ``models`` beside it (where the package looks
+    for them), and imported (the package imports itself by relative imports only)."""
+    if not (checkout / "extractor" / "pipeline.py").is_file():
+        raise SystemExit(f"--against {checkout}: no extractor/pipeline.py there")
+    root = tmp / "against"
+    shutil.copytree(checkout / "extractor", root / "extractor_against")
+    if (checkout / "models").is_dir():
+        shutil.copytree(checkout / "models", root / "models")
+    sys.path.insert(0, str(root))
+    return importlib.import_module("extractor_against.pipeline").extract
 
 
 def default_pdfs(tmp: Path) -> list[Path]:
@@ -87,11 +108,16 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=9, help="rounds per PDF (default 9)")
     ap.add_argument("--no-camelot", action="store_true",
                     help="leave out camelot's lattice mode (about half a second a page)")
+    ap.add_argument("--against", type=Path, metavar="CHECKOUT",
+                    help="also time another checkout of this project (a git worktree at another "
+                         "commit, say) in the same rounds, and print ours / against")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         pdfs = [q for p in args.paths for q in (sorted(p.glob("*.pdf")) if p.is_dir() else [p])] \
             or default_pdfs(Path(tmp))
         runs = {"ours": lambda p: extract(p), "reader": read_pdf, "floor": floor}
+        if args.against:
+            runs["against"] = other_extract(args.against.resolve(), Path(tmp))
         if not args.no_camelot:
             if importlib.util.find_spec("camelot") is None:
                 print("camelot is not installed: no camelot figures (pip install camelot-py, or --no-camelot)")
@@ -111,6 +137,10 @@ def main() -> None:
     print(f"ours / floor: {med['ours'] / med['floor']:.1f}x (goal <= 5x)")
     if "camelot" in med:
         print(f"camelot / ours: {med['camelot'] / med['ours']:.0f}x faster (goal >= 30x)")
+    if "against" in med:
+        ratios = [o / a for o, a in zip(figures["ours"], figures["against"])]
+        print(f"ours / against: {statistics.median(ratios):.3f} (median over PDFs; "
+              f"{min(ratios):.3f}-{max(ratios):.3f})")
     print("goal: ours <= 10 ms per page")
 
 

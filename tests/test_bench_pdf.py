@@ -1,0 +1,30 @@
+"""bench_pdf --against loads another checkout of the project beside this one."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from extractor.pipeline import extract
+from training.bench_pdf import other_extract
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "tests" / "data" / "real" / "101.pdf"
+
+
+def test_another_checkout_extracts_beside_this_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "path", list(sys.path))  # other_extract puts its copy first
+    theirs = other_extract(ROOT, tmp_path)
+    assert theirs.__module__ == "extractor_against.pipeline"
+    assert (tmp_path / "against" / "models").is_dir()  # found where the package looks for it
+    mine, other = extract(REAL), theirs(REAL)
+    assert other["document"]["model_version"] == mine["document"]["model_version"] != "hand-made"
+    assert other["fields"] == mine["fields"]
+    sys.modules.pop("extractor_against", None)
+    for name in [m for m in sys.modules if m.startswith("extractor_against.")]:
+        sys.modules.pop(name)
+
+
+def test_a_folder_without_the_package_is_refused(tmp_path):
+    with pytest.raises(SystemExit, match="no extractor/pipeline.py"):
+        other_extract(tmp_path, tmp_path)
