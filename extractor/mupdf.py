@@ -12,6 +12,7 @@ importable afterwards for anyone who asks for them by name.
 from __future__ import annotations
 
 import sys
+from functools import lru_cache
 
 ADD_ONS = ("pymupdf.layout", "pymupdf4llm")
 
@@ -34,17 +35,33 @@ def _import_pymupdf():
 pymupdf = _import_pymupdf()
 
 
+@lru_cache(maxsize=None)
 def _text_page_calls():
     """The functions pymupdf's ``Page.get_textpage`` and ``TextPage.extractRAWDICT`` end in,
-    or None when this pymupdf does not have them."""
+    once they are seen to give what those methods give on a small page; else None."""
     try:
         from pymupdf import extra, mupdf
-        return extra.page_get_textpage, extra.JM_make_textpage_dict, mupdf.FzStextPage, pymupdf.Matrix(1, 1)
-    except (ImportError, AttributeError):
+        calls = extra.page_get_textpage, extra.JM_make_textpage_dict, mupdf.FzStextPage, pymupdf.Matrix(1, 1)
+        with pymupdf.open() as doc:
+            page = doc.new_page(width=200, height=100)
+            page.insert_text((20, 50), "1 23", fontsize=11)
+            page.draw_line((10, 60), (190, 60))
+            flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_COLLECT_VECTORS
+            want = page.get_textpage(flags=flags).extractRAWDICT()["blocks"]
+            if _direct(calls, page, flags) != (want, 200.0, 100.0):
+                return None
+        return calls
+    except Exception:  # not this pymupdf's functions, or not called so
         return None
 
 
-_TEXT_PAGE = _text_page_calls()
+def _direct(calls, page: "pymupdf.Page", flags: int) -> tuple[list[dict], float, float]:
+    make_page, make_dict, owned, identity = calls
+    text = owned(make_page(page.this, None, flags, identity))  # freed with it
+    out: dict = {}
+    make_dict(text.m_internal, out, True)
+    box = text.m_internal.mediabox
+    return out["blocks"], box.x1 - box.x0, box.y1 - box.y0
 
 
 def text_page(page: "pymupdf.Page", flags: int, rotation: int) -> tuple[list[dict], float, float]:
@@ -55,17 +72,14 @@ def text_page(page: "pymupdf.Page", flags: int, rotation: int) -> tuple[list[dic
     On an upright page this calls what those two methods call, without their Python
     wrappers, which check arguments, read the page's rotation and work out the page size
     for the dict (they and ``page.rect`` cost 0.05-0.1 ms a page under pymupdf 2.0). A
-    turned page goes through the methods."""
-    if _TEXT_PAGE is None or rotation:
+    turned page goes through the methods, and so does every page when the functions
+    underneath are not found or not called as they were (another pymupdf)."""
+    calls = _text_page_calls()
+    if calls is None or rotation:
         text = page.get_textpage(flags=flags)
         box = text.rect
         return text.extractRAWDICT()["blocks"], abs(box.width), abs(box.height)
-    make_page, make_dict, owned, identity = _TEXT_PAGE
-    text = owned(make_page(page.this, None, flags, identity))  # freed with it
-    out: dict = {}
-    make_dict(text.m_internal, out, True)
-    box = text.m_internal.mediabox
-    return out["blocks"], box.x1 - box.x0, box.y1 - box.y0
+    return _direct(calls, page, flags)
 
 
 def page_drawing(page: "pymupdf.Page") -> tuple[int, bool]:

@@ -18,9 +18,9 @@ def test_text_page_is_pymupdfs_rawdict_and_page_size():
     page goes through the methods."""
     from pathlib import Path
 
-    from extractor.mupdf import _TEXT_PAGE, pymupdf, text_page
+    from extractor.mupdf import _text_page_calls, pymupdf, text_page
 
-    assert _TEXT_PAGE is not None, "this pymupdf no longer has the functions its methods call"
+    assert _text_page_calls() is not None, "this pymupdf no longer has the functions its methods call"
     flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_COLLECT_VECTORS
     with pymupdf.open(Path(__file__).parent / "data" / "real" / "101.pdf") as doc:
         blocks = []
@@ -62,3 +62,28 @@ def test_page_drawing_counts_content_forms_and_images(tmp_path):
     (plain_size, plain_images), (drawn_size, drawn_images) = got
     assert plain_size > 0 and not plain_images
     assert drawn_images and drawn_size > plain_size
+
+
+def test_text_page_takes_pymupdfs_methods_when_its_functions_differ(monkeypatch):
+    """Functions underneath that do not give what the methods give (another pymupdf calls
+    them otherwise) are not used: every page goes through the methods."""
+    from pathlib import Path
+
+    from extractor import mupdf as m
+
+    def otherwise(calls, page, flags):
+        raise TypeError("page_get_textpage() takes 3 arguments")
+
+    m._text_page_calls.cache_clear()
+    monkeypatch.setattr(m, "_direct", otherwise)
+    try:
+        assert m._text_page_calls() is None
+        with m.pymupdf.open(Path(__file__).parent / "data" / "real" / "101.pdf") as doc:
+            page = doc[3]
+            blocks, width, height = m.text_page(page, 0, 0)
+            assert blocks and blocks == page.get_textpage(flags=0).extractRAWDICT()["blocks"]
+            assert (width, height) == (page.rect.width, page.rect.height)
+    finally:
+        monkeypatch.undo()
+        m._text_page_calls.cache_clear()
+    assert m._text_page_calls() is not None
