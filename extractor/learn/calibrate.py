@@ -22,9 +22,9 @@ from __future__ import annotations
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
 from threadpoolctl import threadpool_limits
 
+from .estimator import Estimator
 from .features import CAL_FEATURES, calibration_matrix
 
 TARGET_OK_PRECISION = 0.999  # share of ok fields that must be right
@@ -33,7 +33,7 @@ PRECISION_MARGIN = 0.0  # extra precision asked of the held-out data (0: the tar
 MIN_THRESHOLD = 0.5  # and never below: a field more likely wrong than right is never ok
 
 
-class FieldCalibrator(ClassifierMixin, BaseEstimator):
+class FieldCalibrator(Estimator):
     """Evidence dict → calibrated probability that the field is right.
 
     Parameters

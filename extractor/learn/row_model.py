@@ -27,10 +27,10 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin
 from threadpoolctl import threadpool_limits
 
 from ..rows import Item, LabelScorer
+from .estimator import Estimator
 from .features import NONE, LabelContext, context_features, item_class, ngram_names, sequence_hints
 
 MIN_NGRAM_COUNT = 2  # an n-gram seen in fewer training labels is dropped
@@ -40,7 +40,7 @@ SIMILARITY_WEIGHT = 0.9  # the transparent similarity, so weighted, is a floor u
 ONES_CACHE = 20_000  # sets of n-gram names whose scores are kept (see decision_function)
 
 
-class RowClassifier(ClassifierMixin, BaseEstimator):
+class RowClassifier(Estimator):
     """Multinomial logistic regression over named features.
 
     Parameters
