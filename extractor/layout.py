@@ -276,17 +276,16 @@ def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> str:
     append = out.append
     new = tuple.__new__  # Glyph(...) without the namedtuple's Python-level __new__
     texts: list[str] = []
-    run: list | None = None  # the glyph being built: Glyph fields
+    add = texts.append
+    gap = RUN_GAP
     for span in line["spans"]:
-        if run is not None:  # a run ends with its span
-            append(new(Glyph, run))
-            run = None
         size = span["size"] or 1.0
         base = span["origin"][1]
         top, bottom, twin = base - 0.8 * size, base + 0.2 * size, 0.3 * size
+        start = None  # the glyph being built (it ends with its span): start, end, text, lead
         for ch in span["chars"]:
             c = ch["c"]
-            texts.append(c)
+            add(c)
             if not c or c.isspace():
                 space = bool(pc)
                 continue
@@ -294,17 +293,17 @@ def _flat_glyphs(line: dict, lid: int, out: list[Glyph]) -> str:
             if c == pc and abs(x0 - px) < twin:
                 continue  # fake bold: the same glyph painted twice, slightly offset
             pc, px = c, x0
-            if run is not None:
-                if not space and -twin < x0 - run[2] <= RUN_GAP:
-                    run[4] += c
-                    if x1 > run[2]:
-                        run[2] = x1
+            if start is not None:
+                if not space and -twin < x0 - end <= gap:
+                    text += c
+                    if x1 > end:
+                        end = x1
                     continue
-                append(new(Glyph, run))
-            run = [x0, top, x1, bottom, c, lid, size, True, space]
+                append(new(Glyph, (start, top, end, bottom, text, lid, size, True, lead)))
+            start, end, text, lead = x0, x1, c, space
             space = False
-    if run is not None:
-        append(new(Glyph, run))
+        if start is not None:
+            append(new(Glyph, (start, top, end, bottom, text, lid, size, True, lead)))
     return "".join(texts)
 
 
