@@ -5,7 +5,9 @@ every worker (on its first PDF, and again in every replacement worker)."""
 import gc
 
 try:
+    from ..mupdf import _text_page_calls
     from ..readers import pdf  # noqa: F401
+    _text_page_calls()  # checked once here, not on the first PDF of every worker (12 ms)
 except Exception:  # noqa: BLE001 — a worker then loads it on its first PDF, and reports any problem
     pass
 
