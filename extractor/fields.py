@@ -79,14 +79,13 @@ def _settle_full(template: Template, rows: list[RowRead], values: dict[str, Valu
     columns each, print a number in every cell (rows of one column cannot show whether the
     document leaves a cell blank; an art. 20 (一) row of glued digits beside the one other
     row of its table stays open)."""
-    full_rows = [r for r in rows if r.assignment.settled and len(r.reading) > 1
-                 and all(s.kind == "num" for s in r.reading)]
+    shown = {g: sum(1 for r in rows if r.table in g and r.assignment.settled and len(r.reading) > 1
+                    and all(s.kind == "num" for s in r.reading)) for g in PRINTED_ALIKE}
     for r in rows:
-        a = r.assignment
+        a = r.assignment  # (an open row is not among the settled rows counted in ``shown``)
         if a.settled or a.incomplete or r.table not in every_cell or a.full is None or a.full not in a.readings:
             continue
-        group = next(g for g in PRINTED_ALIKE if r.table in g)
-        if sum(1 for o in full_rows if o is not r and o.table in group) < FULL_EVIDENCE:
+        if next(n for g, n in shown.items() if r.table in g) < FULL_EVIDENCE:
             continue
         ids = _ids(template, r)
         new = _as_values(ids, a.full)
