@@ -17,6 +17,8 @@ from typing import Iterator, Optional
 from .model import Document
 
 _TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:度\s*)?(?:本机关|本单位)?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告")
+# a title whose year OCR garbled ("2 0 2 1 1年政府信息公开工作年度报告"): only its place counts
+_LOOSE_TITLE = re.compile(r"年\s*度?\s*(?:本机关|本单位)?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告")
 _YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<agency>[\u4e00-\u9fff()（）]{2,30}?)\s*(?:关于)?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告")
 _PERIOD = re.compile(r"(?P<year>20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*至\s*(?P=year)\s*年\s*12\s*月\s*31\s*日")
 _ORG_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府", "办事处", "管理委员会", "委员会", "分局", "局",
@@ -101,6 +103,12 @@ def find_agency(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
         if prev is not None:
             name = texts[prev].strip()
             return MetaField(name, 0.9 if name.endswith(_ORG_SUFFIX) else 0.8, prev, texts[prev])
+    for i, t, m in _head(texts, _LOOSE_TITLE):
+        # the year is not legible, the name alone on the line before the title is
+        prev = _previous_name(texts, i)
+        if prev is not None and texts[prev].strip().endswith(_ORG_SUFFIX):
+            return MetaField(texts[prev].strip(), 0.85, prev, texts[prev])
+        break
     return _most_named_body(texts)
 
 

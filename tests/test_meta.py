@@ -54,3 +54,17 @@ def test_year_with_digits_spaced_by_ocr():
     d = doc("乙镇人民政府\n2 02 3 年度政府信息公开工作年度报告\n本报告由乙镇人民政府编制。\n")
     assert find_agency(d).value == "乙镇人民政府" and find_agency(d).confidence >= 0.9
     assert find_year(d).value == 2023 and find_year(d).confidence >= 0.9
+
+
+def test_agency_on_the_line_before_a_title_whose_year_ocr_garbled():
+    text = ("丙市公安局交通警察支队\n2 0 2 1 1年政府信息公开工作年度报告\n"
+            "本报告由丙市公安局交通警察支队编制。丙市公安局负责指导。丙市公安局\n"
+            "本报告所列数据的统计期限自2021年1月1日起至2021年12月31日止。\n")
+    a = find_agency(doc(text))
+    assert a.value == "丙市公安局交通警察支队" and a.confidence >= 0.8
+    assert find_year(doc(text)).value == 2021
+
+
+def test_a_garbled_title_without_a_name_before_it_leaves_the_agency_in_doubt():
+    a = find_agency(doc("一、总体情况\n2 0 2 1 1年政府信息公开工作年度报告\n甲乙分局做了工作。甲乙分局\n"))
+    assert a.confidence < 0.8
