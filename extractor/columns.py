@@ -7,7 +7,7 @@ how                          certainty   when
 ===========================  ==========  ==================================================
 count                        1.00        as many printed values as columns
 positions                    0.95        fewer values, but empty cells keep every position
-blank                        0.95        every cell of the row is printed empty
+blank                        0.95        every cell of the row is printed empty (or blank)
 split                        0.90        digits run together; one split fits the rules (or,
                                          when none does, the one split into every column:
                                          the document breaks the rules, the checks say so)
@@ -19,7 +19,9 @@ window / insert (rules)      0.85        fewer values; the form's arithmetic lea
                                          (or, when none fits, the one run of cells that holds
                                          every value: kept, and the checks report the break)
 ambiguous                    0.30        several readings fit: the row goes to review
-too_many                     0.40        more values than columns
+too_many                     0.40        more values than columns (a row of cells, one of
+                                         which holds a number and a mark: the number, the
+                                         marks taken for specks); always reviewed
 ===========================  ==========  ==================================================
 """
 
@@ -111,7 +113,10 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
             return Assignment((tuple(_slot(t) for t in cells[:ncols]),), "blank")
         return None
     if len(filled) > ncols:
-        return Assignment((tuple(_slot(t) for t in filled[:ncols]),), "too_many")
+        if not any(t.kind == "num" for t in filled):  # more blank marks than columns: all blank
+            return Assignment((tuple(_slot(t) for t in filled[:ncols]),), "blank")
+        kept = _without_specks(filled, ncols)
+        return Assignment((tuple(_slot(t) for t in (kept or filled)[:ncols]),), "too_many")
     if len(cells) == ncols and whole:
         return Assignment((tuple(_slot(t) for t in cells),), "positions")
     if any(t.run for t in filled):
@@ -146,6 +151,17 @@ def assign(cells: Sequence[Token], ncols: int, valid: Optional[Validator] = None
     if inserts and not cut:
         return _settle(inserts, "insert")
     return Assignment(tuple(inserts or _inserts(filled, ncols)), "ambiguous", incomplete=not whole or cut)
+
+
+def _without_specks(filled: Sequence[Token], ncols: int) -> Optional[list[Token]]:
+    """``filled`` without the marks that share a cell with a number ("0—" in one cell of a
+    scanned grid: a speck or a rule's stub beside a 0), when that leaves one value in each of
+    ``ncols`` cells; else None (text run together in one cell tells no cells apart)."""
+    numbered = {t.cell for t in filled if t.kind == "num"}
+    kept = [t for t in filled if t.kind == "num" or t.cell not in numbered]
+    if len(kept) == ncols and len({t.cell for t in kept}) == ncols:
+        return kept
+    return None
 
 
 def _without_falls(a: Assignment, falls: Sequence[bool]) -> Optional[Assignment]:

@@ -53,7 +53,8 @@ def needs_review(evidence: dict, calibrated: bool) -> bool:
     """Review whatever the confidence: several readings of the row remain (with a calibrated
     confidence: only where they differ on this field), the row label shares its cell with
     another row's (:func:`extractor.rows.doubt_shared_cells`) or stands apart from the values
-    (:func:`extractor.tables.read_rows`), a rule covering the field fails, or a
+    (:func:`extractor.tables.read_rows`), the row prints more values than columns (which
+    are its own is a guess), a rule covering the field fails, or a
     digit was read from an OCR letter and no rule confirms it, or the empty cell the
     field was read from holds ink that OCR could not read (a scan: likely a digit the
     detector missed, so "printed empty" would be a guess). The hand formula above already
@@ -62,6 +63,8 @@ def needs_review(evidence: dict, calibrated: bool) -> bool:
     if not evidence.get("settled", True) and (not calibrated or evidence.get("agree", 0.0) < 1
                                               or evidence.get("incomplete")):
         return True  # (incomplete: the readings found are not all there may be, so agreeing proves nothing)
+    if evidence.get("columns") == "too_many":
+        return True
     if evidence.get("shared_label") or evidence.get("apart"):  # a holding rule confirms numbers, not their row
         return True
     if evidence.get("unread"):  # not printed empty: a holding rule cannot tell a 0 from a blank

@@ -172,3 +172,27 @@ def test_every_placement_among_fifteen_columns_is_tried():
     a = assign(cells("1", "5", "6", "2", "5", "1", "8"), 15, groups_sum)
     assert not a.settled
     assert [None, None, None, None, None, None, 1, None, 5, 6, None, 2, 5, 1, 8] in values(a)
+
+
+def test_a_mark_beside_a_number_in_one_cell_of_a_full_row_is_a_speck():
+    # a scanned grid: "0—" in one cell (a rule's stub read as a dash); each cell holds a value
+    a = assign(cells("0-", "0", "0-", "0", "0", "0_", "0"), 7, row_sum)  # as normalised
+    assert a.how == "too_many" and values(a) == [[0, 0, 0, 0, 0, 0, 0]]
+
+
+def test_more_values_than_columns_in_one_cell_of_run_together_text_are_not_guessed_at():
+    a = assign(cell_tokens("规章 0- 0 0 1", 0, 0)[1:], 3)
+    assert a.how == "too_many"
+    assert [s.kind for s in a.readings[0]] == ["num", "mark", "num"]  # the first three, as before
+
+
+def test_rows_with_more_values_than_columns_are_always_reviewed():
+    from extractor import confidence as conf
+    evidence = {"columns": "too_many", "settled": True, "readings": 1}
+    assert conf.needs_review(evidence, calibrated=True) and conf.needs_review(evidence, calibrated=False)
+    assert not conf.needs_review({**evidence, "columns": "count"}, calibrated=True)
+
+
+def test_more_blank_marks_than_columns_read_every_column_blank():
+    a = assign(cell_tokens("规章 — — — —", 0, 0)[1:], 3)
+    assert a.how == "blank" and [s.kind for s in a.readings[0]] == ["mark"] * 3
