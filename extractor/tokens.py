@@ -239,6 +239,30 @@ def _known_tokens(widths: tuple[tuple[str, int], ...]) -> dict[str, tuple[Token,
     return known
 
 
+# a value cell read with a dot after it ("1."): numbering, were a label after it on its line
+_DOTTED = re.compile(r"^(\d{1,6})[.．]$")
+
+
+def _value_cells(cells: list[list[Token]], line: int) -> list[list[Token]]:
+    """The cells of a line that prints numbers, with two OCR readings of a value cell put
+    right: 一 is a printed "—", and digits with a dot ("1.", a speck) after the row's label
+    and before no other label are a number (marked repaired: the dot may be ink of a
+    digit)."""
+    labels = [k for k, ts in enumerate(cells) if any(t.kind == "label" for t in ts)]
+    out = []
+    for j, ts in enumerate(cells):
+        if j and len(ts) == 1:
+            text = ts[0].text
+            if text in DASH_READINGS:
+                ts = [Token("mark", "-", line, j)]
+            elif ts[0].kind == "label" and labels[0] < j and labels[-1] == j:  # after the row's label
+                m = _DOTTED.match(text)
+                if m:
+                    ts = [Token("num", m.group(1), line, j, value=float(m.group(1)), repaired=text)]
+        out.append(ts)
+    return out
+
+
 def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> list[Token]:
     """All tokens of a document in reading order (lines in ``skip_lines`` left out)."""
     out: list[Token] = []
@@ -255,9 +279,7 @@ def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> lis
                 ts = known[cell.text] = tuple(cell_tokens(cell.text, 0, 0, dict(widths)))
             cells.append([t.at(i, j) for t in ts])
         if len(cells) > 1 and any(t.kind == "num" for ts in cells for t in ts):
-            # a value cell that OCR read as 一 in a row of numbers is a printed "—"
-            cells = [[Token("mark", "-", i, j)] if j and len(ts) == 1 and ts[0].text in DASH_READINGS else ts
-                     for j, ts in enumerate(cells)]
+            cells = _value_cells(cells, i)
         for ts in cells:
             out.extend(ts)
     return out

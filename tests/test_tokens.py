@@ -181,3 +181,16 @@ def test_document_tokens_cache_keys_on_mark_width(tmp_path):
         ["label", "mark", "mark", "num", "mark", "num"]
     assert [t.kind for t in document_tokens(read_text(odd)) if t.line == 0] == \
         ["label", "mark", "mark", "mark", "mark", "num", "mark", "mark", "num"]
+
+
+def test_digits_with_a_dot_in_a_value_cell_after_the_label_are_a_doubtful_number(tmp_path):
+    """A scan's speck after a value ("1."): a number, marked repaired, when it stands after
+    the row's label and no label follows it; numbering in a column of its own stays a label."""
+    from extractor.readers.text import read_text
+    from extractor.tokens import document_tokens
+    p = tmp_path / "cells.txt"
+    p.write_text("规章\t\t1.\t1\t1\n1.\t属于国家秘密\t0\t0\n", encoding="utf-8")
+    toks = document_tokens(read_text(p))
+    first = [(t.kind, t.value, t.repaired) for t in toks if t.line == 0 and t.kind != "blank"]
+    assert first == [("label", None, None), ("num", 1.0, "1."), ("num", 1.0, None), ("num", 1.0, None)]
+    assert [t.kind for t in toks if t.line == 1] == ["label", "label", "num", "num"]
