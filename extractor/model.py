@@ -9,7 +9,7 @@ a paragraph gives one cell. Everything after the reader works on this one shape.
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal, Optional
 
 BBox = tuple[float, float, float, float]
@@ -111,6 +111,36 @@ class Document:
     # with no text over them: tables pasted as pictures, to be read by OCR
     image_regions: list[tuple[int, BBox]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @cached_property
+    def reading_axes(self) -> dict[int, int]:
+        """For each page with boxes, the page direction the text reads along, left to right
+        in reading: 0 = +x, 1 = -y, 2 = -x, 3 = +y (a turned page, or a scan OCR read turned,
+        keeps its boxes in the page's own space). The cells of a line stand in reading order,
+        so each line of several boxed cells votes with the way from its first cell to its last."""
+        votes: dict[int, list[int]] = {}
+        for line in self.lines:
+            cells = line.cells
+            if len(cells) < 2 or cells[0].bbox is None or cells[-1].bbox is None:
+                continue
+            a, b = cells[0].bbox, cells[-1].bbox
+            dx = (b[0] + b[2]) - (a[0] + a[2])
+            dy = (b[1] + b[3]) - (a[1] + a[3])
+            axis = (0 if dx > 0 else 2) if abs(dx) >= abs(dy) else (3 if dy > 0 else 1)
+            votes.setdefault(line.page, [0, 0, 0, 0])[axis] += 1
+        return {page: max(range(4), key=v.__getitem__) for page, v in votes.items()}
+
+    def across(self, page: int, box: BBox) -> tuple[float, float]:
+        """A box's left and right edge in reading (see :attr:`reading_axes`): page points
+        along the reading direction, from an origin of its own."""
+        axis = self.reading_axes.get(page, 0)
+        if axis == 0:
+            return box[0], box[2]
+        if axis == 2:
+            return -box[2], -box[0]
+        if axis == 1:
+            return -box[3], -box[1]
+        return box[1], box[3]
 
 
 TokenKind = Literal["label", "num", "blank", "mark"]

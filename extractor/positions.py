@@ -49,14 +49,15 @@ def display_width(text: str) -> int:
 
 
 def cell_left(doc: Document, t: Token) -> Optional[float]:
-    """Where a token's cell starts: bbox x0 in PDF points, display column in text; None
-    when the reader gave no position (HTML)."""
+    """Where a token's cell starts: its box's left edge in reading (:meth:`Document.across`:
+    a turned page's boxes stand in the page's own space), display column in text; None when
+    the reader gave no position (HTML)."""
     line = doc.lines[t.line]
     if t.cell >= len(line.cells):
         return None
     cell = line.cells[t.cell]
     if cell.bbox is not None:
-        return cell.bbox[0]
+        return doc.across(line.page, cell.bbox)[0]
     if cell.span is None:
         return None
     wide = sum(display_width(c.raw) - len(c.raw) for c in line.cells[:t.cell])
@@ -73,7 +74,8 @@ def position(doc: Document, t: Token) -> Optional[float]:
         return float(t.cell)
     cell = line.cells[t.cell]
     if cell.bbox is not None:
-        return (cell.bbox[0] + cell.bbox[2]) / 2
+        x0, x1 = doc.across(line.page, cell.bbox)
+        return (x0 + x1) / 2
     if len(line.cells) < 2 or line.split:  # (cells split on tabs: their characters are no columns)
         return None
     left = cell_left(doc, t)
@@ -115,13 +117,14 @@ def _same_width_runs(doc: Document, rows: Sequence[RowRead]) -> list[list[RowRea
     runs: list[list[RowRead]] = [[]]
     edges: Optional[tuple[float, float]] = None
     for r in rows:
-        box = doc.lines[r.cells[0].line].bbox if r.cells else None
-        if box is not None and edges is not None and (
-                abs(box[0] - edges[0]) > PDF_JOIN or abs(box[2] - edges[1]) > PDF_JOIN):
+        line = doc.lines[r.cells[0].line] if r.cells else None
+        span = doc.across(line.page, line.bbox) if line is not None and line.bbox is not None else None
+        if span is not None and edges is not None and (
+                abs(span[0] - edges[0]) > PDF_JOIN or abs(span[1] - edges[1]) > PDF_JOIN):
             runs.append([])
         runs[-1].append(r)
-        if box is not None:
-            edges = (box[0], box[2])
+        if span is not None:
+            edges = span
     return runs
 
 
@@ -236,9 +239,10 @@ def _extent(doc: Document, t: Token) -> Optional[tuple[float, float]]:
     text; None in HTML (grid columns) or when the reader gave no position."""
     if doc.kind == "html":
         return None
-    cell = doc.lines[t.line].cells[t.cell]
+    line = doc.lines[t.line]
+    cell = line.cells[t.cell]
     if cell.bbox is not None:
-        return cell.bbox[0], cell.bbox[2]
+        return doc.across(line.page, cell.bbox)
     left = cell_left(doc, t)
     return None if left is None else (left, left + display_width(cell.raw.strip()))
 

@@ -111,6 +111,33 @@ def test_columns_printed_blank_throughout_take_their_place_from_the_cells():
     assert got == [0, 0, None, None, 0, 0, None]
 
 
+def _turned(lines, turn):
+    """The lines with their boxes in the space of a page turned a quarter: reading left to
+    right runs up the page (``turn`` 1) or down it (3)."""
+    from dataclasses import replace
+
+    def box(b):
+        x0, y0, x1, y1 = b
+        return (y0, -x1, y1, -x0) if turn == 1 else (-y1, x0, -y0, x1)
+    return [replace(ln, bbox=box(ln.bbox), cells=tuple(replace(c, bbox=box(c.bbox)) for c in ln.cells))
+            for ln in lines]
+
+
+@pytest.mark.parametrize("turn", [1, 3])
+def test_a_turned_page_places_columns_along_its_reading_direction(turn):
+    """A turned page (or a scan OCR read turned) keeps its boxes in the page's own space:
+    the columns stand along the way its lines read, not along the page's x."""
+    from extractor.model import Document
+    from extractor.positions import settle_by_position
+    values = [["5", "0", "", "", "1", "0", "6"], ["0", "0", "", "", "0", "0", ""]]
+    lines, rows = _grid_rows(100.0, 40.0, values, 0, spans=(0, 3))
+    doc = Document(path="x.png", kind="image", lines=_turned(lines, turn))
+    assert doc.reading_axes == {1: turn}
+    settle_by_position(doc, rows)
+    got = [s.value if s.kind == "num" else None for s in rows[1].reading]
+    assert got == [0, 0, None, None, 0, 0, None]
+
+
 @pytest.mark.parametrize("index,family", [(6, "tabs"), (317, "crawler")])
 def test_a_planted_rule_break_is_kept_and_reported(tmp_path, index, family):
     # seed 777: carried_forward.total is printed 1 where the rules force 0. Tab text keeps
