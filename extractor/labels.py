@@ -85,18 +85,38 @@ def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int],
     if not any(has) or _one_cell_per_line(tokens, labels[0], labels[-1] + 1):
         return keys, has  # one cell per line: nothing wraps
     first_of_line = _first_label_per_line(tokens, labels)
-    head = 0
-    pieces = 1
+    head = list(range(len(labels)))  # the first piece of each label's chain
+    last = {0: 0}  # chain head -> its last piece
+    pieces = {0: 1}
     for k in range(1, len(labels)):
-        if pieces < MAX_PIECES and _continues(doc, tokens, labels, head, k, has, first_of_line) \
-                and not _another_row(keys[head], keys[k], row_keys or {}):
-            keys[head] += keys[k]
-            keys[k] = ""
-            has[head] = has[head] or has[k]
-            pieces += 1
+        for h in _open_chains(tokens, labels, head, last, k):
+            if pieces[h] < MAX_PIECES and _continues(doc, tokens, labels, h, last[h], k, has, first_of_line) \
+                    and not _another_row(keys[h], keys[k], row_keys or {}):
+                keys[h] += keys[k]
+                keys[k] = ""
+                has[h] = has[h] or has[k]
+                head[k], last[h] = h, k
+                pieces[h] += 1
+                break
         else:
-            head, pieces = k, 1
+            last[k], pieces[k] = k, 1
     return keys, has
+
+
+def _open_chains(tokens: Sequence[Token], labels: Sequence[int], head: list[int], last: dict[int, int],
+                 k: int) -> list[int]:
+    """The chains label ``k`` may continue: the previous label's, then those whose last
+    piece is on the line before ``k``'s (a group label such as "(六)其他处理", printed
+    beside the wrapped label's second line, stands between the two pieces)."""
+    out = [head[k - 1]]
+    line = tokens[labels[k]].line
+    j = k - 1
+    while j >= 0 and tokens[labels[j]].line >= line - 1:
+        h = head[j]
+        if tokens[labels[j]].line == line - 1 and last[h] == j and h not in out:
+            out.append(h)
+        j -= 1
+    return out
 
 
 def _another_row(a: str, b: str, row_keys: dict[str, str]) -> bool:
@@ -134,9 +154,10 @@ def _first_label_per_line(tokens: Sequence[Token], labels: Sequence[int]) -> set
     return out
 
 
-def _continues(doc: Document, tokens: Sequence[Token], labels: Sequence[int], head: int, k: int,
+def _continues(doc: Document, tokens: Sequence[Token], labels: Sequence[int], head: int, prev: int, k: int,
                has: list[bool], first_of_line: set[int]) -> bool:
-    a, b = tokens[labels[k - 1]], tokens[labels[k]]
+    """Whether label ``k`` continues the chain from ``head`` whose last piece is ``prev``."""
+    a, b = tokens[labels[prev]], tokens[labels[k]]
     if b.line != a.line + 1 or _OWN_ROW.match(b.text) or not tokens[labels[head]].text:
         return False
     if has[head] and has[k]:

@@ -62,7 +62,8 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
     found yet, so a label wrapped over lines still finds its values; at most ``limit`` cells
     (default two rows' worth) are taken there; ``breaks`` are the lines after an empty line,
     where a full row of cells ends (one cell per line: the next row's group cells follow);
-    no cell is taken past one of the ``walls`` (the lines of section headings).
+    no cell is taken past one of the ``walls`` (the lines of section headings); a group's
+    label beside the wrapped label's next piece is passed over.
     Another label in the label's own cell, where that cell holds no value, is passed over
     unless it is a row's (``rows_at``): "4、保护第三方合法权" and the vertical "(三)不予公开"
     of its group read into one cell of a grid; so is one after values, when they stand in the
@@ -90,6 +91,9 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
         if walls and any(line < w < t.line for w in walls):
             break
         if t.kind == "label":
+            if not out and _group_beside_piece(tokens, q, line, anchors, rows_at):
+                q += 1
+                continue
             fragments += 1
             if q in anchors:  # another row: the cells before its label on its line are its own
                 out = [c for c in out if c.line != t.line]  # (an item number, "7 | 属于行政执法案卷")
@@ -102,6 +106,22 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
             out.append(t)
         q += 1
     return out if not empty or any(t.kind in ("num", "mark") for t in out) else empty
+
+
+def _group_beside_piece(tokens: Sequence[Token], q: int, line: int, anchors: frozenset[int],
+                        rows_at: frozenset[int]) -> bool:
+    """Label ``q`` is a group's (matched, no row's) on the line right after ``line``, before a
+    label piece that is nobody's: the group label printed beside the second line of the row
+    label wrapped from ``line`` ("(5)要求行政机 / 不予处理 | 关确认或重新出具 | 0 | 0 …")."""
+    if q not in anchors or q in rows_at or tokens[q].line != line + 1:
+        return False
+    for r in range(q + 1, len(tokens)):
+        t = tokens[r]
+        if t.line != line + 1:
+            return False
+        if t.kind == "label":
+            return r not in anchors
+    return False
 
 
 def _debris(tokens: Sequence[Token], q: int, anchors: frozenset[int]) -> bool:

@@ -157,6 +157,21 @@ def test_a_row_printed_blank_in_a_grid_keeps_its_empty_cells():
     assert [(t.line, t.kind) for t in got] == [(51, "blank")] * 3
 
 
+def test_a_group_label_beside_the_next_piece_of_a_wrapped_row_label_is_passed_over():
+    """A page break split "(5)要求行政机关确认…" and the group label (五)不予处理: the group's
+    "不予处理" stands beside the label's next piece, before the row's values."""
+    from extractor.model import Token
+    from extractor.tables import row_cells
+    toks = [Token("label", "(5)要求行政机", 51, 0), Token("label", "不予处理", 52, 0),
+            Token("label", "关确认或重新出具", 52, 1), *(Token("num", "0", 52, 2 + k, value=0.0) for k in range(3)),
+            Token("label", "(1)申请人无正当理由逾期不补正", 53, 0), Token("num", "1", 53, 1, value=1.0)]
+    rows_at = frozenset({0, 6})
+    got = row_cells(toks, 0, 3, anchors=rows_at | {1}, rows_at=rows_at)
+    assert [(t.line, t.text) for t in got] == [(52, "0")] * 3
+    # a piece matched to a row of its own after the group label: the values are that row's
+    assert row_cells(toks, 0, 3, anchors=rows_at | {1, 2}, rows_at=rows_at | {2}) == []
+
+
 def test_values_inside_the_label_cell_join_the_cells_after_it():
     """A table read the first value column, a group label and the rest of a wrapped label
     into the label's cell: the values in the later cells are the row's too. When the later
@@ -287,6 +302,19 @@ def test_labels_wrapped_over_many_lines_are_joined_in_space_aligned_text(tmp_pat
     keys = _joined(tmp_path, "\n".join(rows) + "\n", "2021", ["requests"])
     assert any(k.startswith("申请人无正当理由逾期不补正行政机关不再") for k in keys)
     assert any(k.startswith("申请人逾期未按收费通知要求缴纳费用行政") for k in keys)
+
+
+def test_a_label_wrapped_beside_a_group_label_printed_on_its_second_line_is_joined(tmp_path):
+    """pdftotext -layout: the group label (六)其他处理 stands left of the wrapped label's
+    second line, between its two pieces; the pieces are still one label."""
+    rows = ["                        （1）申请人无正当理由逾期不补正",
+            "       (六)其他处理     、行政机关不再处理其政府信息公开         0    0    0    0    0    0    0",
+            "                        申请",
+            "                        （2）申请人逾期未按收费通知要求         0    0    0    0    0    0    0",
+            "                        缴纳费用、行政机关不再处理其政府信息公开申请"]
+    keys = _joined(tmp_path, "\n".join(rows) + "\n", "2021", ["requests"])
+    assert "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请" in keys
+    assert "行政机关不再处理其政府信息公开" not in keys
 
 
 def test_label_scorer_remembers_rows_without_changing_them():
