@@ -18,6 +18,7 @@ Two fixes make the rows read like a ruled table's:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
@@ -32,6 +33,7 @@ MAX_BETWEEN = 2  # other rows allowed between two tabular rows of one region
 MAX_GAP = 5.0  # rows further apart than this many font sizes break a region
 STACK_GAP = 1.2  # stacked characters are at most this many font sizes apart
 STACK_MIN = 3  # at least this many stacked characters make a tall label
+ROW_LABEL_CHARS = 12  # a row label of section 二's tables is at most this long (其他对外管理服务事项)
 
 _PUNCT = set("、，,。.:：;；")
 
@@ -69,12 +71,14 @@ def find_text_tables(rows: list[Row]) -> list[TextTable]:
         if not is_tabular(rows[i]):
             i += 1
             continue
-        end = _region_end(rows, i)
-        if sum(is_tabular(r) for r in rows[i:end]) >= 2:
+        titled = i > 0 and is_block_title(rows[i - 1].text)  # a header under 二's table title
+        end = _region_end(rows, i, titled)
+        if titled or sum(is_tabular(r) for r in rows[i:end]) >= 2:
             start = i
             while start > done and _tight(rows[start - 1], rows[start], rows[start - 1]):
                 start -= 1  # first lines of a wrapped label above its values
-            while end < len(rows) and _tight(rows[end - 1], rows[end], rows[end]):
+            while end < len(rows) and _tight(rows[end - 1], rows[end], rows[end]) \
+                    and not is_block_title(rows[end].text):
                 end += 1  # last lines of a wrapped label below its values
             for a, b in _tables_of(rows, start, end):
                 out.append(TextTable(a, b, layout_region(rows[a:b])))
@@ -128,19 +132,35 @@ def _tight(a: Row, b: Row, new: Row) -> bool:
     return not is_tabular(new) and b.bbox[1] - a.bbox[3] <= TIGHT_GAP * max(a.size, b.size)
 
 
-def _region_end(rows: list[Row], start: int) -> int:
+# the title of one of section 二's tables ("第二十条第（五）项"): each has columns of its own
+_BLOCK_TITLE = re.compile(r"^第\s*二\s*十\s*条\s*第\s*[(（]?\s*[一二三四五六七八九十]{1,2}\s*[)）]?\s*项$")
+
+
+def is_block_title(text: str) -> bool:
+    return _BLOCK_TITLE.match(text.strip()) is not None
+
+
+def _row_label(row: Row) -> bool:
+    """A row of one short label alone (no prose line)."""
+    return len(row.segments) == 1 and len(row.text.strip()) <= ROW_LABEL_CHARS and not is_block_title(row.text)
+
+
+def _region_end(rows: list[Row], start: int, titled: bool = False) -> int:
     """End (exclusive) of the region starting at tabular row ``start``: before a wide gap,
-    more than :data:`MAX_BETWEEN` other rows, or a section heading (the tables of 二 and 三,
-    ruled by full-width horizontal lines alike, stand one under the other)."""
+    more than :data:`MAX_BETWEEN` other rows, a section heading (the tables of 二 and 三,
+    ruled by full-width horizontal lines alike, stand one under the other) or the title of
+    one of 二's tables (set one under the other without rules, as one long scan shows them).
+    Under such a title (``titled``) a row of one short label is a row of the table too (a
+    row printed blank: 行政事业性收费 under its header)."""
     last = start
     j = start + 1
     while j < len(rows) and j - last <= MAX_BETWEEN + 1:
         prev = rows[j - 1]
         if rows[j].bbox[1] - prev.bbox[3] > MAX_GAP * max(prev.size, rows[j].size):
             break
-        if is_tabular(rows[j]):
+        if is_tabular(rows[j]) or (titled and _row_label(rows[j])):
             last = j
-        elif is_section_heading(rows[j].text):
+        elif is_section_heading(rows[j].text) or is_block_title(rows[j].text):
             break
         j += 1
     return last + 1

@@ -336,6 +336,35 @@ def test_a_section_heading_ends_a_borderless_table(tmp_path: Path) -> None:
 
 
 
+def test_the_title_of_each_of_section_two_s_tables_ends_the_one_above(tmp_path: Path) -> None:
+    """二's small tables set tight one under the other without rules (as a long scan shows
+    them): each block's title 第二十条第（X）项 starts a table of its own, so the header of
+    the next block does not join the columns of the one above."""
+    doc = pymupdf.open()
+    cv = Canvas(doc)
+    blocks = [("第二十条第（一）项", ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"],
+               [("规章", ["2", "1", "31"]), ("行政规范性文件", ["10", "2", "83"])]),
+              ("第二十条第（五）项", ["信息内容", "本年处理决定数量"], [("行政许可", ["0"])]),
+              ("第二十条第（六）项", ["信息内容", "本年处理决定数量"], [("行政处罚", ["152681"]), ("行政强制", ["2"])]),
+              ("第二十条第（八）项", ["信息内容", "上一年项目数量", "本年增/减"], [("行政事业性收费", [])])]
+    y = 100.0
+    for title, header, rows in blocks:
+        cv.text(190, y, title, 9)
+        for c, name in enumerate(header):
+            cv.text(72 + 90 * c if c else 110, y + 16, name, 9)
+        for k, (label, vals) in enumerate(rows):
+            cv.text(60, y + 32 + 16 * k, label, 9)
+            for c, v in enumerate(vals):
+                cv.text(200 + 90 * c, y + 32 + 16 * k, v, 9)
+        y += 32 + 16 * len(rows)
+    d = read_pdf(save(doc, tmp_path, "blocks.pdf"))
+    assert texts(find(d, "行政规范性文件")) == ["行政规范性文件", "10", "2", "83"]
+    assert texts(find(d, "第二十条第(五)项")) == ["第二十条第(五)项"]
+    assert [t for t in texts(find(d, "行政许可")) if t] == ["行政许可", "0"]
+    assert [t for t in texts(find(d, "行政强制")) if t] == ["行政强制", "2"]
+    assert texts(find(d, "行政事业性收费")) == ["行政事业性收费", "", ""]  # a row printed blank, in its table
+
+
 def _names_over_values(cv: Canvas, names: list[tuple[str, ...]], values: list[str], step: float,
                        y: float, dx: float) -> None:
     """A header of column names (each on one or more lines, 9 pt) from x=72, ``step`` apart,
