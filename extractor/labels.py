@@ -13,7 +13,7 @@ piece itself stops competing.
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -104,19 +104,21 @@ def joined_labels(doc: Document, tokens: Sequence[Token], labels: Sequence[int],
 
 
 def _open_chains(tokens: Sequence[Token], labels: Sequence[int], head: list[int], last: dict[int, int],
-                 k: int) -> list[int]:
+                 k: int) -> Iterator[int]:
     """The chains label ``k`` may continue: the previous label's, then those whose last
     piece is on the line before ``k``'s (a group label such as "(六)其他处理", printed
     beside the wrapped label's second line, stands between the two pieces)."""
-    out = [head[k - 1]]
+    first = head[k - 1]
+    yield first
     line = tokens[labels[k]].line
+    if tokens[labels[k - 1]].line != line:
+        return  # the first label on its line: the previous label's chain is the one
     j = k - 1
     while j >= 0 and tokens[labels[j]].line >= line - 1:
         h = head[j]
-        if tokens[labels[j]].line == line - 1 and last[h] == j and h not in out:
-            out.append(h)
+        if tokens[labels[j]].line == line - 1 and last[h] == j and h != first:
+            yield h
         j -= 1
-    return out
 
 
 def _another_row(a: str, b: str, row_keys: dict[str, str]) -> bool:

@@ -248,19 +248,30 @@ def _value_cells(cells: list[list[Token]], line: int) -> list[list[Token]]:
     right: 一 is a printed "—", and digits with a dot ("1.", a speck) after the row's label
     and before no other label are a number (marked repaired: the dot may be ink of a
     digit)."""
-    labels = [k for k, ts in enumerate(cells) if any(t.kind == "label" for t in ts)]
-    out = []
-    for j, ts in enumerate(cells):
-        if j and len(ts) == 1:
-            text = ts[0].text
-            if text in DASH_READINGS:
-                ts = [Token("mark", "-", line, j)]
-            elif ts[0].kind == "label" and labels[0] < j and labels[-1] == j:  # after the row's label
-                m = _DOTTED.match(text)
-                if m:
-                    ts = [Token("num", m.group(1), line, j, value=float(m.group(1)), repaired=text)]
-        out.append(ts)
+    out = cells
+    for j in range(1, len(cells)):
+        ts = cells[j]
+        if len(ts) != 1:
+            continue
+        text = ts[0].text
+        if text in DASH_READINGS:
+            new = [Token("mark", "-", line, j)]
+        elif ts[0].kind == "label" and _DOTTED.match(text) and _after_row_label(cells, j):
+            digits = text[:-1]
+            new = [Token("num", digits, line, j, value=float(digits), repaired=text)]
+        else:
+            continue
+        if out is cells:
+            out = list(cells)
+        out[j] = new
     return out
+
+
+def _after_row_label(cells: list[list[Token]], j: int) -> bool:
+    """A label stands in a cell before cell ``j``, and none after it."""
+    def labelled(ts: list[Token]) -> bool:
+        return any(t.kind == "label" for t in ts)
+    return any(map(labelled, cells[:j])) and not any(map(labelled, cells[j + 1:]))
 
 
 def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> list[Token]:
