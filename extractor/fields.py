@@ -16,6 +16,7 @@ from .template import Template
 MAX_SETTLE_READINGS = 200
 UNREAD_NOTE = "the cell holds ink that OCR could not read"
 APART_NOTE = "no row label beside these values: the row is placed by the template's row order"
+UNSEEN_NOTE = "no cell of this column was read in a row read by OCR: a blank, or a value OCR missed"
 
 
 def _ids(template: Template, r: RowRead) -> list[str]:
@@ -184,7 +185,17 @@ def _row_evidence(doc: Document, r: RowRead) -> dict:
     a = r.assignment
     return {"row": r.similarity, "columns": a.how, "table": r.table_evidence, "settled": a.settled,
             "readings": len(a.readings), "table_id": r.table, "kind": doc.kind, "shared_label": r.shared,
-            "apart": r.apart, "incomplete": a.incomplete}
+            "apart": r.apart, "incomplete": a.incomplete, "ocr": _read_by_ocr(doc, r)}
+
+
+def _read_by_ocr(doc: Document, r: RowRead) -> bool:
+    """Whether OCR read the row's cells (they carry its confidence, below 1; a text layer's
+    are 1)."""
+    for t in r.cells:
+        cells = doc.lines[t.line].cells
+        if t.cell < len(cells) and cells[t.cell].confidence < 1.0:
+            return True
+    return False
 
 
 def _evidence(row_evidence: dict, r: RowRead, k: int, slot: Slot, cell: Optional[Cell], hand: float, fid: str,
@@ -204,7 +215,13 @@ def _evidence(row_evidence: dict, r: RowRead, k: int, slot: Slot, cell: Optional
             "repaired": token is not None and token.repaired is not None,
             "confirmed": fid in report.confirmed, "broken": fid in report.broken, "agree": agree,
             "split": token is not None and bool(slot.text) and slot.text != token.text,
-            "blank": slot.kind != "num", "unread": unread}
+            "blank": slot.kind != "num", "unread": unread or _unseen(row_evidence, slot)}
+
+
+def _unseen(row_evidence: dict, slot: Slot) -> bool:
+    """A blank placed where no cell of the row stands, in a row read by OCR: nothing shows
+    it was printed empty (OCR may have missed a cell)."""
+    return row_evidence["ocr"] and slot.token is None and slot.kind == "blank"
 
 
 def _cell_of(doc: Document, slot: Slot) -> Optional[Cell]:
@@ -236,6 +253,8 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
         reader, own_note = (cell.confidence if cell is not None else 1.0), note
         if cell is not None and cell.unread and slot.kind != "num":
             own_note = UNREAD_NOTE + (f"; {note}" if note else "")
+        elif slot.token is None and slot.kind == "blank" and _read_by_ocr(doc, r):
+            own_note = UNSEEN_NOTE + (f"; {note}" if note else "")
         if slot.token is not None and slot.token.repaired is not None and slot.kind == "num":
             reader *= conf.REPAIRED_NUMBER
             own_note = f"read {slot.token.repaired!r} as {slot.token.text}" + (f"; {note}" if note else "")

@@ -127,3 +127,26 @@ def test_letters_and_punctuation_in_a_value_cell_are_read_again_however_sure():
     assert _odd_end("0口") == "口" and _odd_end("口12") == "口"  # a character read beside digits
     assert _odd_end("+6") == "" and _odd_end("0°") == "" and _odd_end("12") == ""
     assert _odd_end("1口2") == ""
+
+
+@pytest.mark.parametrize("reader_confidence,status", [(0.9, "review"), (1.0, "blank")])
+def test_a_blank_placed_where_ocr_read_no_cell_goes_to_review(reader_confidence, status):
+    """A row read by OCR whose values are placed by position, one column left with no cell
+    at all: nothing shows that column was printed empty (OCR may have missed its cell), so it
+    goes to review, never `blank`. A text layer's row says so by leaving it out."""
+    from extractor.columns import Assignment, Slot
+    from extractor.fields import build_fields
+    from extractor.model import Cell, Document, Line, Token
+    from extractor.rules import evaluate
+    from extractor.tables import RowRead
+    from extractor.template import load_templates
+    template = load_templates()["2021"]
+    cells = (Cell("规章", confidence=reader_confidence), Cell("3", confidence=reader_confidence),
+             Cell("5", confidence=reader_confidence))
+    doc = Document(path="x.pdf", kind="pdf", lines=[Line(cells, page=1)])
+    toks = [Token("label", "规章", 0, 0), Token("num", "3", 0, 1, value=3.0), Token("num", "5", 0, 2, value=5.0)]
+    reading = (Slot("num", 3.0, toks[1], "3"), Slot("blank"), Slot("num", 5.0, toks[2], "5"))
+    row = RowRead("art20_1", "regulations", Assignment((reading,), "aligned"), 1.0, 1.0, 0, tuple(toks[1:]))
+    fields = build_fields(template, doc, toks, [row], evaluate(template, {}), {})
+    assert fields["art20_1.regulations.repealed"].status == status
+    assert fields["art20_1.regulations.issued"].status == "ok"
