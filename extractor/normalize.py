@@ -72,3 +72,15 @@ def tidy_cell(text: str) -> str:
 
 def is_cjk(ch: str) -> bool:
     return bool(_CJK_CHAR.match(ch))
+
+
+_PAGE_NO = re.compile(
+    r"^(?:[-—–‐ ]*\d{1,4}[-—–‐ ]*"  # - 4 -, 4
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"  # 第4页, 第4页 共6页
+    r"|\d{1,4}\s*/\s*\d{1,4}"  # 4/6
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$", re.I)  # Page 4 of 6
+
+
+def is_page_number(text: str) -> bool:
+    """Text that is only a page number ("- 4 -", "第4页 共6页", "4/6", "4")."""
+    return bool(_PAGE_NO.match(normalize_cell(text)))

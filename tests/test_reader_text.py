@@ -76,3 +76,25 @@ def test_new_cell_is_the_dataclass_cell():
     assert list(vars(c)) == [f.name for f in fields(Cell)]
     assert all(getattr(c, f.name) == f.default for f in fields(Cell)[3:])
     assert new_cell("1", " 1", bbox=(1.0, 2.0, 3.0, 4.0)) == Cell("1", " 1", bbox=(1.0, 2.0, 3.0, 4.0))
+
+
+def test_page_numbers_are_dropped_and_a_table_reads_on_over_the_page_break():
+    text = ("       (六)其他处理     2、申请人逾期未按\n                        收费通知要求缴纳\n\n"
+            "                                         2\n\f"
+            "                        费用、行政机关不          0            0\n"
+            "                                      - 3 -\n"
+            "规章\t4\t-4\n第4页 共6页\n")
+    d = read_text_bytes(text.encode("utf-8"))
+    texts = [[c.text for c in ln.cells] for ln in d.lines]
+    assert texts == [["(六)其他处理", "2、申请人逾期未按"], ["收费通知要求缴纳"], ["费用、行政机关不", "0", "0"],
+                     ["规章", "4", "-4"]]
+    assert [ln.page for ln in d.lines] == [1, 1, 2, 2] and d.pages == 2
+
+
+def test_a_lone_number_is_a_page_number_only_at_a_page_break_and_near_the_page():
+    kept = read_text_bytes("一、本年新收政府信息公开申请数量\n2\n".encode("utf-8"))  # no page break: a value
+    assert [ln.cells[0].text for ln in kept.lines] == ["一、本年新收政府信息公开申请数量", "2"]
+    far = read_text_bytes("行政许可\n37\n\f规章\n".encode("utf-8"))  # 37 on page 1: a value
+    assert [ln.cells[0].text for ln in far.lines] == ["行政许可", "37", "规章"]
+    for value in ("-4", "4-"):  # a fall, or a value with a speck: no page number
+        assert value in [ln.cells[0].text for ln in read_text_bytes(f"规章\n{value}\n\f".encode()).lines]

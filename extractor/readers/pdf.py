@@ -36,9 +36,10 @@ from ..errors import DocumentLoadError, UnsupportedInput
 from ..gcpause import gc_paused
 from ..grid import (Lattice, Rule, TableCell, TableRow, add_virtual_rules, find_lattices,
                     is_table, lattice_glyphs, lattice_rows, page_rules, table_box, vector_rules)
-from ..layout import (Frame, Glyph, PageText, Row, furniture_key, in_margin, is_page_number,
-                      normalized, page_text, text_rows, union)
+from ..layout import (Frame, Glyph, PageText, Row, furniture_key, in_margin, normalized, page_text,
+                      text_rows, union)
 from ..model import BBox, Document, Line, new_cell
+from ..normalize import is_page_number
 from ..textgrid import find_text_tables, merge_tall_labels
 
 MAX_PAGES = 500

@@ -8,7 +8,8 @@ A line becomes cells by the first rule that fits it:
   label and numbers later, by the tokenizer).
 
 Text where every table cell stands on its own tab-indented line is recognised as a whole
-and its indentation dropped. Form feeds start a new page.
+and its indentation dropped. Form feeds start a new page. Page numbers are dropped (see
+:func:`_without_page_numbers`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from ..errors import DocumentLoadError
 from ..model import Document, Line, new_cell
-from ..normalize import normalize_line, tidy_cell
+from ..normalize import is_page_number, normalize_line, tidy_cell
 from .encoding import decode_bytes
 
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
@@ -45,15 +46,33 @@ def read_text_bytes(data: bytes, path: str = "<bytes>") -> Document:
         flines, rlines = page.splitlines(), raw_page.splitlines()
         if len(rlines) != len(flines):
             rlines = flines
-        for n, (fl, rl) in enumerate(zip(flines, rlines)):
-            if fl.strip() or "\t" in fl:
-                line = _line(fl, rl, p + 1, n + 1)
-                if line.cells:
-                    lines.append(line)
+        on_page = [_line(fl, rl, p + 1, n + 1) for n, (fl, rl) in enumerate(zip(flines, rlines))
+                   if fl.strip() or "\t" in fl]
+        lines += _without_page_numbers([ln for ln in on_page if ln.cells], p + 1, len(pages) > 1)
     if _cell_per_line(lines):
         lines = [_drop_indent(line) for line in lines]
     return Document(path=path, kind="text", lines=lines, pages=len(pages),
                     sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+
+
+def _without_page_numbers(lines: list[Line], page: int, paged: bool) -> list[Line]:
+    """A page's lines without its page numbers: a line that is only a page number set off
+    ("- 4 -", "第4页"), and, in text of several pages (form feeds), a page's first or last
+    line that is only its number, or one off (a cover left unnumbered): a table running
+    over the page break then reads on without it."""
+    def number(k: int) -> bool:
+        cells = lines[k].cells
+        if len(cells) != 1 or not is_page_number(cells[0].text):
+            return False
+        text = cells[0].text.strip()
+        if _SET_OFF.match(text):
+            return True
+        return text.isdigit() and paged and k in (0, len(lines) - 1) and abs(int(text) - page) <= 1
+    return [ln for k, ln in enumerate(lines) if not number(k)]
+
+
+# a page number set off as no value is printed: "- 4 -", "第4页", "4/6", "Page 4"
+_SET_OFF = re.compile(r"^(?:[-—–‐]\s*\d+\s*[-—–‐]|.*[页/].*|(?i:page|p\.).*)$")
 
 
 def _line(folded: str, raw: str, page: int, number: int) -> Line:
