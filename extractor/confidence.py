@@ -57,7 +57,8 @@ def needs_review(evidence: dict, calibrated: bool) -> bool:
     are its own is a guess), a rule covering the field fails, or a
     digit was read from an OCR letter and no rule confirms it, or the empty cell the
     field was read from holds ink that OCR could not read (a scan: likely a digit the
-    detector missed, so "printed empty" would be a guess). The hand formula above already
+    detector missed, so "printed empty" would be a guess), or, in a row read by OCR, no cell
+    stands where the field's blank was placed (``unread`` covers both). The hand formula above already
     sends the last two below the threshold; a learned calibrator, fitted on documents where
     such fields are mostly right, would not, and a person should still look at them."""
     if not evidence.get("settled", True) and (not calibrated or evidence.get("agree", 0.0) < 1

@@ -153,7 +153,7 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
     blank_in_all: set[str] = set()  # fields of several readings, blank in every one
     for r in rows:
         row_evidence = _row_evidence(doc, r)
-        for k, (fid, slot, cell, c, note) in enumerate(_row_fields(template, doc, r)):
+        for k, (fid, slot, cell, c, note, unseen) in enumerate(_row_fields(template, doc, r)):
             if fid in out:
                 continue
             if len(r.assignment.readings) > 1:
@@ -165,7 +165,7 @@ def build_fields(template: Template, doc: Document, tokens: Sequence[Token], row
             unit = units.get(fid) or (slot.token.unit if slot.token is not None and slot.kind == "num" else None)
             out[fid] = FieldResult(fid, slot.value if not blank else None, c, "review",
                                    _source(doc, tokens, slot, note), unit,
-                                   evidence=_evidence(row_evidence, r, k, slot, cell, c, fid, report))
+                                   evidence=_evidence(row_evidence, r, k, slot, cell, c, fid, report, unseen))
     _calibrate(out.values(), calibrator)
     for f in out.values():
         f.status = conf.status_for(f.confidence, f.evidence["blank"], threshold)
@@ -185,7 +185,7 @@ def _row_evidence(doc: Document, r: RowRead) -> dict:
     a = r.assignment
     return {"row": r.similarity, "columns": a.how, "table": r.table_evidence, "settled": a.settled,
             "readings": len(a.readings), "table_id": r.table, "kind": doc.kind, "shared_label": r.shared,
-            "apart": r.apart, "incomplete": a.incomplete, "ocr": _read_by_ocr(doc, r)}
+            "apart": r.apart, "incomplete": a.incomplete}
 
 
 def _read_by_ocr(doc: Document, r: RowRead) -> bool:
@@ -199,7 +199,7 @@ def _read_by_ocr(doc: Document, r: RowRead) -> bool:
 
 
 def _evidence(row_evidence: dict, r: RowRead, k: int, slot: Slot, cell: Optional[Cell], hand: float, fid: str,
-              report: RuleReport) -> dict:
+              report: RuleReport, unseen: bool = False) -> dict:
     """What a printed field's confidence rests on (the calibrator's input, by name):
     ``row_evidence`` (:func:`_row_evidence` of its row) and its own. ``cell`` is the slot's
     :func:`_cell_of`."""
@@ -215,13 +215,7 @@ def _evidence(row_evidence: dict, r: RowRead, k: int, slot: Slot, cell: Optional
             "repaired": token is not None and token.repaired is not None,
             "confirmed": fid in report.confirmed, "broken": fid in report.broken, "agree": agree,
             "split": token is not None and bool(slot.text) and slot.text != token.text,
-            "blank": slot.kind != "num", "unread": unread or _unseen(row_evidence, slot)}
-
-
-def _unseen(row_evidence: dict, slot: Slot) -> bool:
-    """A blank placed where no cell of the row stands, in a row read by OCR: nothing shows
-    it was printed empty (OCR may have missed a cell)."""
-    return row_evidence["ocr"] and slot.token is None and slot.kind == "blank"
+            "blank": slot.kind != "num", "unread": unread or unseen}
 
 
 def _cell_of(doc: Document, slot: Slot) -> Optional[Cell]:
@@ -253,12 +247,15 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
         reader, own_note = (cell.confidence if cell is not None else 1.0), note
         if cell is not None and cell.unread and slot.kind != "num":
             own_note = UNREAD_NOTE + (f"; {note}" if note else "")
-        elif slot.token is None and slot.kind == "blank" and _read_by_ocr(doc, r):
+        # a blank where no cell of the row stands, in a row read by OCR: nothing shows it was
+        # printed empty (OCR may have missed the cell)
+        unseen = slot.token is None and slot.kind == "blank" and _read_by_ocr(doc, r)
+        if unseen:
             own_note = UNSEEN_NOTE + (f"; {note}" if note else "")
         if slot.token is not None and slot.token.repaired is not None and slot.kind == "num":
             reader *= conf.REPAIRED_NUMBER
             own_note = f"read {slot.token.repaired!r} as {slot.token.text}" + (f"; {note}" if note else "")
-        yield fid, slot, cell, base * reader, own_note
+        yield fid, slot, cell, base * reader, own_note, unseen
 
 
 def _inferred(template: Template, out: dict[str, FieldResult], report: RuleReport,
