@@ -7,7 +7,8 @@ how                          certainty   when
 ===========================  ==========  ==================================================
 count                        1.00        as many printed values as columns
 positions                    0.95        fewer values, but empty cells keep every position
-blank                        0.95        every cell of the row is printed empty (or blank)
+blank                        0.95        every cell of the row is printed empty or with a
+                                         blank mark (more marks than columns too)
 split                        0.90        digits run together; one split fits the rules (or,
                                          when none does, the one split into every column:
                                          the document breaks the rules, the checks say so)

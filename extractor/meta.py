@@ -103,12 +103,11 @@ def find_agency(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
         if prev is not None:
             name = texts[prev].strip()
             return MetaField(name, 0.9 if name.endswith(_ORG_SUFFIX) else 0.8, prev, texts[prev])
-    for i, t, m in _head(texts, _LOOSE_TITLE):
-        # the year is not legible, the name alone on the line before the title is
-        prev = _previous_name(texts, i)
+    loose = next(_head(texts, _LOOSE_TITLE), None)
+    if loose is not None:  # a title whose year is not legible: the name alone on the line before
+        prev = _previous_name(texts, loose[0])
         if prev is not None and texts[prev].strip().endswith(_ORG_SUFFIX):
             return MetaField(texts[prev].strip(), 0.85, prev, texts[prev])
-        break
     return _most_named_body(texts)
 
 
