@@ -154,8 +154,11 @@ def read_inked(eng, gray: np.ndarray, boxes: Sequence[PixBox],
     ``insides`` are the cells within their rules (:func:`interior`)."""
     if not boxes:
         return []
-    reads = eng.recognize([ink_crop_of(gray, b, i) for b, i in zip(boxes, insides)])
-    return [cell_reading(r.text, r.probs) for r in reads]
+    from .scanpage import BAR_GLYPHS, leans_like_a_slash
+    crops = [ink_crop_of(gray, b, i) for b, i in zip(boxes, insides)]
+    reads = eng.recognize(crops)
+    return [cell_reading("/" if r.text in BAR_GLYPHS and leans_like_a_slash(c) else r.text, r.probs)
+            for r, c in zip(reads, crops)]
 
 
 def cell_reading(text: str, probs: Sequence[float]) -> CellReading:

@@ -316,7 +316,7 @@ def recognise(eng: Engine, img: np.ndarray, quads: list[np.ndarray],
     words = [word_of(q, r) for i, (q, r) in enumerate(zip(quads, reads))
              if r.text.strip() and (_orphan_ok(r) if i >= n else not _speck(q, r, th))]
     words = [trim_number(w) for w in dedupe(words)]
-    return [separator_doubt(minus_doubt(w, img)) for w in reread_numbers(eng, img, words, th)]
+    return [separator_doubt(minus_doubt(slash_reading(w, img), img)) for w in reread_numbers(eng, img, words, th)]
 
 
 DASH_GLYPHS = set("二=一-—ー_")  # what a printed "—" reads as, its box widened or not
@@ -345,6 +345,46 @@ def dash_reading(r: Reading, crop: np.ndarray, text_h: float) -> Reading:
     if not (h <= DASH_THIN * text_h and w >= 2 * h and (w >= DASH_WIDE * text_h or not bar)):
         return r
     return Reading("-", DASH_CONF, (DASH_CONF,), ("",), (0.0,), (0.5,))
+
+
+SLASH_LEAN = 0.1  # a stroke whose top stands right of its foot by this share of its height is "/"
+
+
+def leans_like_a_slash(crop: np.ndarray) -> bool:
+    """Whether a crop's tallest piece of ink (rules left out) leans right as a printed "/"
+    does: the middle of its top quarter stands right of the middle of its bottom quarter by
+    :data:`SLASH_LEAN` of its height or more. A "1" stands upright (its flag, if any, on the
+    left): OCR reads a slash, a blank mark, as "1"."""
+    labels, stats = _ink(crop)
+    parts = _ink_parts((labels, stats))
+    if not parts:
+        return False
+    x0, y0, x1, y1 = max(parts, key=lambda b: b[3] - b[1])
+    h = y1 - y0
+    if h < 6:
+        return False
+    k = next(k for k, (x, y, bw, bh, _) in enumerate(stats) if k and (x, y, x + bw, y + bh) == (x0, y0, x1, y1))
+    mask = labels[y0:y1, x0:x1] == k
+    band = max(1, h // 4)
+    top, foot = np.nonzero(mask[:band].any(axis=0))[0], np.nonzero(mask[-band:].any(axis=0))[0]
+    return top.size > 0 and foot.size > 0 and float(top.mean() - foot.mean()) >= SLASH_LEAN * h
+
+
+SLASH_MARGIN = 0.5  # share of a stroke's box height added on either side to see all of it
+
+
+def slash_reading(w: Word, img: np.ndarray) -> Word:
+    """A word read as a lone stroke ("1", "l", "|") whose ink leans as "/" does: "/". Its
+    box is widened first: the detector may box a slash's middle only, which stands upright."""
+    if w.text not in BAR_GLYPHS:
+        return w
+    x0, y0, x1, y1 = w.box
+    m, v = SLASH_MARGIN * (y1 - y0), 0.15 * (y1 - y0)  # (and a little above and below)
+    h, wd = img.shape[:2]
+    crop = img[max(int(y0 - v), 0):min(int(np.ceil(y1 + v)), h), max(int(x0 - m), 0):min(int(np.ceil(x1 + m)), wd)]
+    if crop.size == 0 or not leans_like_a_slash(crop):
+        return w
+    return Word("/", w.box, w.conf, w.probs, w.alts, w.alt_probs, w.xs, w.quad)
 
 
 def _ink_extent(crop: np.ndarray) -> Optional[tuple[int, int, int, int]]:

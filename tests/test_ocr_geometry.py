@@ -252,3 +252,27 @@ def test_a_dash_beside_its_cells_rule_read_as_a_stroke_is_a_dash():
     speck[30:32, 40:45] = 20  # ...and a speck: no dash
     unsure = _reading("1", 0.8)
     assert dash_reading(unsure, speck, 40.0) is unsure
+
+
+def _stroke_word(text: str, points: list[tuple[int, int]], flag: bool = False) -> tuple[Word, np.ndarray]:
+    """A word box over one stroke drawn from the first point to the second on paper (and a
+    "1"'s flag from its top to the left), boxed narrowly as a detector may box it."""
+    import cv2
+    img = np.full((60, 80), 255, np.uint8)
+    cv2.line(img, points[0], points[1], 0, 3)
+    if flag:
+        cv2.line(img, points[1], (points[1][0] - 6, points[1][1] + 6), 0, 2)
+    box = (36.0, 15.0, 44.0, 45.0)  # the middle of the stroke only
+    quad = ((36, 15), (44, 15), (44, 45), (36, 45))
+    return Word(text, box, 0.8, (0.8,), ("",), (0.0,), (0.5,), quad), img
+
+
+def test_a_stroke_read_as_1_that_leans_as_a_slash_is_a_slash():
+    """A printed "/" (a blank mark) reads "1" with OCR; its ink leans right, a "1" stands."""
+    from extractor.scanpage import slash_reading
+    slash, img = _stroke_word("1", [(32, 45), (48, 15)])
+    assert slash_reading(slash, img).text == "/"
+    one, img = _stroke_word("1", [(40, 45), (40, 15)], flag=True)
+    assert slash_reading(one, img).text == "1"
+    zero, img = _stroke_word("0", [(32, 45), (48, 15)])  # only lone strokes are looked at
+    assert slash_reading(zero, img).text == "0"
