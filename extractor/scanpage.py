@@ -355,16 +355,15 @@ def leans_like_a_slash(crop: np.ndarray) -> bool:
     does: the middle of its top quarter stands right of the middle of its bottom quarter by
     :data:`SLASH_LEAN` of its height or more. A "1" stands upright (its flag, if any, on the
     left): OCR reads a slash, a blank mark, as "1"."""
-    labels, stats = _ink(crop)
-    parts = _ink_parts((labels, stats))
+    ink = _ink(crop)
+    parts = _ink_parts(ink)
     if not parts:
         return False
-    x0, y0, x1, y1 = max(parts, key=lambda b: b[3] - b[1])
-    h = y1 - y0
-    if h < 6:
+    box = max(parts, key=lambda b: b[3] - b[1])
+    h = box[3] - box[1]
+    mask = _piece_mask(ink, box)
+    if h < 6 or mask is None:
         return False
-    k = next(k for k, (x, y, bw, bh, _) in enumerate(stats) if k and (x, y, x + bw, y + bh) == (x0, y0, x1, y1))
-    mask = labels[y0:y1, x0:x1] == k
     band = max(1, h // 4)
     top, foot = np.nonzero(mask[:band].any(axis=0))[0], np.nonzero(mask[-band:].any(axis=0))[0]
     return top.size > 0 and foot.size > 0 and float(top.mean() - foot.mean()) >= SLASH_LEAN * h
@@ -455,15 +454,22 @@ def _bar_on_left(ink: tuple[np.ndarray, np.ndarray], box: tuple[int, int, int, i
     """The bar of a minus sign touching its digit ("-6" printed tight, one piece of ink: the
     piece ``box`` of ``ink``, see :func:`_ink`): the columns at the piece's left edge, a fifth
     of its height wide, hold ink only in the middle band of its height."""
-    labels, stats = ink
-    x0, y0, x1, y1 = box
-    own = [k for k, (x, y, bw, bh, _) in enumerate(stats) if k and (x, y, x + bw, y + bh) == box]
-    if not own:
+    mask = _piece_mask(ink, box)
+    if mask is None:
         return False
-    h = y1 - y0
-    strip = labels[y0:y1, x0:x0 + max(1, int(0.2 * h))] == own[0]  # the piece's own ink only
+    h = box[3] - box[1]
+    strip = mask[:, :max(1, int(0.2 * h))]  # the piece's own ink only
     rows = np.nonzero(strip.any(axis=1))[0]
     return rows.size > 0 and rows.min() >= 0.3 * h and rows.max() < 0.75 * h
+
+
+def _piece_mask(ink: tuple[np.ndarray, np.ndarray], box: tuple[int, int, int, int]) -> Optional[np.ndarray]:
+    """Within ``box``, the pixels of the piece of ``ink`` (:func:`_ink`) whose box it is
+    (other pieces reaching into the box left out); None when no piece has that box."""
+    labels, stats = ink
+    x0, y0, x1, y1 = box
+    own = next((k for k, (x, y, bw, bh, _) in enumerate(stats) if k and (x, y, x + bw, y + bh) == box), None)
+    return None if own is None else labels[y0:y1, x0:x1] == own
 
 
 ORPHAN_MIN_CONF = 0.6  # a blob the detector missed is kept when it reads at least this well
