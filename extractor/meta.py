@@ -16,10 +16,12 @@ from typing import Iterator, Optional
 
 from .model import Document
 
-_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?:度\s*)?(?:本机关|本单位)?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告")
+_REPORT = r"政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告"
+_AFTER_YEAR = r"年度?\s*(?:度\s*)?(?:本机关|本单位)?\s*" + _REPORT
+_TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*" + _AFTER_YEAR)
 # a title whose year OCR garbled ("2 0 2 1 1年政府信息公开工作年度报告"): only its place counts
-_LOOSE_TITLE = re.compile(r"年\s*度?\s*(?:本机关|本单位)?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告")
-_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<agency>[\u4e00-\u9fff()（）]{2,30}?)\s*(?:关于)?\s*政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告")
+_LOOSE_TITLE = re.compile(_AFTER_YEAR)
+_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<agency>[\u4e00-\u9fff()（）]{2,30}?)\s*(?:关于)?\s*" + _REPORT)
 _PERIOD = re.compile(r"(?P<year>20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*至\s*(?P=year)\s*年\s*12\s*月\s*31\s*日")
 _ORG_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府", "办事处", "管理委员会", "委员会", "分局", "局",
                "办公室", "办公厅", "厅", "中心", "院", "委", "办", "所", "署", "会", "政府", "支队", "大队", "总队",
