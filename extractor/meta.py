@@ -4,6 +4,7 @@ Evidence, strongest first:
 - the title line "<agency><year>年(度)政府信息公开工作(年度)报告" (0.95), or a title that
   starts with the year and the agency standing alone on the line before it (0.9);
 - for the year, the statistics period "<year>年1月1日至<year>年12月31日" (0.9);
+- a title found only in the file's own title (an HTML page's ``<title>``), no line (0.9 at most);
 - otherwise the most frequent body name or year in the text (0.5: goes to review).
 """
 
@@ -31,6 +32,7 @@ _ORG = re.compile(r"(?:^|(?<=[，。、；：:,\s(（“]))([\u4e00-\u9fff]{2,24
 _GENERIC = re.compile(r"^(?:我|本|各|全|该|上级|市|区|县|省|镇|乡|分|有关|相关|政务|我们|县级|市级)")
 _TITLE_NOISE = re.compile(r"^(?:关于|[#\s]+)|(?:关于|[《》\s])+$")
 HEAD_LINES = 12
+TITLE_TAG = 0.9  # the most a title found only outside the text (an HTML <title>) earns
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ def find_year(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
         m = _TITLE.search(t)
         if m:
             return MetaField(int(m.group("year")), 0.85, i, t)
+    m = _TITLE.search(doc.title)
+    if m:
+        return MetaField(int(m.group("year")), TITLE_TAG, None, doc.title)
     years = Counter(int(y) for t in texts for y in re.findall(r"(20[12]\d)\s*年", t))
     if years:
         year, _ = years.most_common(1)[0]
@@ -92,6 +97,16 @@ def find_year(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
 
 def find_agency(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
     texts = _texts(doc) if texts is None else texts
+    found = _titled_agency(texts)
+    if found is None and doc.title:  # a web page whose title shows only in its <title>
+        found = _titled_agency([doc.title])
+        if found is not None:
+            found = MetaField(found.value, min(found.confidence, TITLE_TAG), None, doc.title)
+    return found or _most_named_body(doc, texts)
+
+
+def _titled_agency(texts: list[str]) -> Optional[MetaField]:
+    """The agency a report title on one of the first lines names."""
     for i, t, y in _head(texts, _YEAR_FIRST):
         m = _TITLE.search(t)
         name = y.group("agency")
@@ -110,7 +125,7 @@ def find_agency(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
         prev = _previous_name(texts, loose[0])
         if prev is not None and texts[prev].strip().endswith(_ORG_SUFFIX):
             return MetaField(texts[prev].strip(), 0.85, prev, texts[prev])
-    return _most_named_body(texts)
+    return None
 
 
 def _previous_name(texts: list[str], i: int) -> Optional[int]:
@@ -125,13 +140,19 @@ def _previous_name(texts: list[str], i: int) -> Optional[int]:
     return None
 
 
-def _most_named_body(texts: list[str]) -> MetaField:
+def _most_named_body(doc: Document, texts: list[str]) -> MetaField:
+    """The body the prose names most (table rows left out: their labels name no body). The
+    term 政府信息 (government information) is no body's name: "…其政府信息公开申请"."""
     counts: Counter[str] = Counter()
     first_line: dict[str, int] = {}
     for i, t in enumerate(texts):
+        if len(doc.lines[i].cells) > 1:
+            continue
         for m in _ORG.finditer(t):
             name = m.group(1)
             if len(name) < 4 or _GENERIC.match(name):
+                continue
+            if name.endswith("政府") and not name.endswith("人民政府") and t.startswith("信息", m.end(1)):
                 continue
             counts[name] += 1
             first_line.setdefault(name, i)

@@ -105,6 +105,8 @@ class Document:
     pages: int = 1
     sha256: str = ""
     encoding: Optional[str] = None
+    # the title the file gives itself outside its text (an HTML page's <title>)
+    title: str = ""
     # pages (1-based) that have no usable text layer and need OCR
     needs_ocr: list[int] = field(default_factory=list)
     # (page, box in page points) of big images on pages with a text layer of their own,

@@ -59,6 +59,8 @@ def _meta(m, doc) -> dict:
     if m.line is not None:
         line = doc.lines[m.line]
         src = {"page": line.page, "line": line.number, "text": m.text}
+    elif m.text:  # the file's title (an HTML <title>): on no line of the text
+        src = {"page": 1, "text": m.text}
     return {"value": m.value, "confidence": m.confidence, "status": status, "source": src}
 
 

@@ -68,3 +68,29 @@ def test_agency_on_the_line_before_a_title_whose_year_ocr_garbled():
 def test_a_garbled_title_without_a_name_before_it_leaves_the_agency_in_doubt():
     a = find_agency(doc("一、总体情况\n2 0 2 1 1年政府信息公开工作年度报告\n甲乙分局做了工作。甲乙分局\n"))
     assert a.confidence < 0.8
+
+
+def test_a_web_page_titled_only_in_its_title_tag_names_agency_and_year_there():
+    from extractor.readers.html import read_html_bytes
+    page = ("<html><head><title>甲市审计局2023年政府信息公开工作年度报告_甲市人民政府</title></head>"
+            "<body><p>一、总体情况</p><p>本年度，我局做了很多工作。</p></body></html>")
+    d = read_html_bytes(page.encode(), "page.html")
+    agency, year = find_agency(d), find_year(d)
+    assert agency.value == "甲市审计局" and year.value == 2023
+    assert agency.line is None and "甲市审计局" in agency.text and agency.confidence <= 0.9
+
+
+def test_a_title_in_the_text_wins_over_the_title_tag():
+    from extractor.readers.html import read_html_bytes
+    page = ("<html><head><title>首页_乙县人民政府网站</title></head>"
+            "<body><p>乙县民政局2022年政府信息公开工作年度报告</p></body></html>")
+    assert find_agency(read_html_bytes(page.encode(), "page.html")).value == "乙县民政局"
+
+
+def test_table_rows_and_the_term_government_information_name_no_body():
+    # no title anywhere: the row label "…行政机关不再处理其政府信息公开申请" and the heading
+    # "主动公开政府信息情况" end in 政府 but name no body
+    d = doc("二、主动公开政府信息情况\n主动公开政府信息情况见下表。\n"
+            "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请\t3\t0\t3\n"
+            "3.申请人逾期、行政机关不再处理其政府信息公开申请\t1\t0\t1\n")
+    assert find_agency(d).value is None

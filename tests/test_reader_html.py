@@ -456,3 +456,11 @@ def test_any_tag_soup_gives_a_document_or_a_load_error(pieces):
         return
     assert [line.number for line in doc.lines] == list(range(1, len(doc.lines) + 1))
     assert all(line.cells and any(c.text for c in line.cells) for line in doc.lines)
+
+
+def test_the_title_tag_is_kept_as_the_title_not_as_a_line():
+    page = ("<html><head><title> 甲市2021年 &amp; 报告\n</title></head><body><p>正文</p>"
+            "<svg><title>图标</title></svg></body></html>")
+    doc = read_html_bytes(page.encode("utf-8"))
+    assert doc.title == "甲市2021年 & 报告"
+    assert [line.text for line in doc.lines] == ["正文"]

@@ -18,7 +18,9 @@ read as tables in their own right, their lines placed where they occur.
 Rows whose cells are all empty, and empty flow blocks, give no line. Grids are capped
 at 256 columns (absurd spans only). ``<script>``,
 ``<style>``, ``<head>`` content (title included), ``<noscript>``, ``<template>``,
-``<svg>``, ``<iframe>`` and comments are skipped.
+``<svg>``, ``<iframe>`` and comments are skipped. The ``<title>`` gives no line, but is
+kept as the document's title (:attr:`Document.title`): a page that shows its report title
+only in the browser's tab still names its agency and year there.
 
 The parser is a regular-expression tokenizer (about 3x faster than
 :mod:`html.parser` on Word-exported pages, no dependency) driving a small tree-less
@@ -103,12 +105,14 @@ def read_html_bytes(data: bytes, path: str = "<bytes>") -> Document:
         text, encoding = decode_bytes(data, declared)
     except DocumentLoadError as exc:
         raise DocumentLoadError(f"{path}: {exc}") from exc
-    rows = parse_html(text)
-    lines = _to_lines(rows)
+    parser = _Parser()
+    parser.feed(text)
+    lines = _to_lines(parser.finish())
     if not lines:
         raise DocumentLoadError(f"{path}: the HTML page has no visible text")
     return Document(path=path, kind="html", lines=lines, pages=1,
                     sha256=hashlib.sha256(data).hexdigest(), encoding=encoding,
+                    title=" ".join("".join(parser.title).split()),
                     warnings=_warnings(declared, encoding, text))
 
 
@@ -406,6 +410,7 @@ class _Parser:
         self.root = _Box()
         self.stack: list[tuple[_Table, _Box]] = []  # open tables and the box each sits in
         self.skip: list[str] = []
+        self.title: list[str] = []  # the text of <title>: not shown on the page
         self.in_head = False
         self.pre = 0
 
@@ -455,6 +460,8 @@ class _Parser:
 
     def handle_data(self, data: str) -> None:
         if self.skip:
+            if self.skip == ["title"]:  # not an <svg>'s
+                self.title.append(data)
             return
         if self.in_head:
             if not data.strip():
