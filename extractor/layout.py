@@ -563,9 +563,29 @@ def blocks_text(segs: Sequence[Segment]) -> str:
         else:
             blocks.append([s])
             end = s.bbox[2]
-    if len(blocks) < 2 or any(max(_char_count(s) for s in b) < 2 for b in blocks):
+    if len(blocks) < 2 or any(max(_char_count(s) for s in b) < 2 for b in blocks) \
+            or _numbering_beside(blocks[0], blocks[1]):
         return _rows_text(segs)
     return " ".join(_rows_text(b) for b in blocks)
+
+
+# an item's number standing alone ("6.", "6 .", "6、"; OCR may space the dot)
+_ITEM_NUMBER = re.compile(r"^\d{1,2}\s*[.、．]$")
+
+
+def _numbering_beside(left: list[Segment], right: list[Segment]) -> bool:
+    """Is the left block's top line an item's number level with the right block's top line:
+    "6." set apart from its label, the label wrapped back under the number ("6. 属于四类过程性信"
+    over "息")? Then the cell reads line by line, not block by block."""
+    top, other = min(left, key=_top), min(right, key=_top)
+    if not _ITEM_NUMBER.match(top.raw.strip()):
+        return False
+    return min(top.bbox[3], other.bbox[3]) - max(top.bbox[1], other.bbox[1]) >= \
+        ROW_OVERLAP * min(top.bbox[3] - top.bbox[1], other.bbox[3] - other.bbox[1])
+
+
+def _top(s: Segment) -> float:
+    return s.bbox[1]
 
 
 def _char_count(s: Segment) -> int:

@@ -25,8 +25,9 @@ _SCAN = re.compile(rf"(?P<num>(?:\+|(?<!\S)-)?(?:\d+(?:,\d{{3}})+|\d+)(?:\.\d+)?
 # a number followed by these belongs to the label ("2020年", "第20条", "3个月")
 _LABEL_AFTER = re.compile(r"\s*(?:年|月|日|号|条|款|项|次会议|个工作日|周|天|%|％|:|：)")
 _NUMBERING_AFTER = re.compile(r"[.、．](?!\d)")
-# a cell opening with one digit, a space and a label: numbering ("2 其他法律…", OCR dropped the dot)
-_NUMBERING_SPACED = re.compile(r"^[1-9]\s+[\u4e00-\u9fff]{2}")
+# a cell opening with one digit and a label, set apart by a space or a spaced dot: numbering
+# ("2 其他法律…", OCR dropped the dot; "6 . 属于四类…", OCR spaced it)
+_NUMBERING_SPACED = re.compile(r"^[1-9](?:\s+|\s*[.、．]\s*)[\u4e00-\u9fff]{2}")
 
 
 # zeros before a digit other than 0 ("08", "007"): a form prints no number so

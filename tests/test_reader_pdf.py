@@ -832,3 +832,19 @@ def test_column_names_written_one_character_a_line_are_no_row_label(tmp_path: Pa
     d = read_pdf(save(doc, tmp_path, "stacked_names.pdf"))
     row = next(ln for ln in d.lines if ln.bbox[1] > 200)
     assert texts(row) == values
+
+
+def test_an_item_number_set_apart_from_its_wrapped_label_reads_before_it():
+    """A cell printing "6." a gap before its label, the label wrapped back under the number
+    ("6.   属于四类过程性信" over "息"; OCR boxes the number apart): the number and the wrapped
+    line look like a block of their own beside the label, but the cell reads line by line.
+    Two blocks side by side (a group label beside a wrapped label) still read block by block."""
+    from extractor.layout import fragments, lines_text, order_fragments
+
+    def cell(glyphs):
+        return lines_text(order_fragments(fragments(glyphs)))
+    numbered = _line_glyphs(0, [(0, "6."), (40, "属于四类过程性信")], 0) + _line_glyphs(13, [(0, "息")], 1)
+    assert cell(numbered) == "6. 属于四类过程性信息"
+    grouped = _line_glyphs(6, [(0, "不予公开")], 0) + _line_glyphs(0, [(60, "1.属于国家")], 1) \
+        + _line_glyphs(13, [(60, "秘密")], 2)
+    assert cell(grouped) == "不予公开 1.属于国家秘密"

@@ -83,6 +83,9 @@ def test_numbering_whose_dot_ocr_dropped_stays_in_the_label():
     assert kinds("2 其他法律行政法规禁止公开") == [("label", "2 其他法律行政法规禁止公开")]
     assert kinds("2 其他法律行政法规禁止公开 0 0")[1:] == [("num", 0.0), ("num", 0.0)]
     assert label_key("2 其他法律行政法规禁止公开") == label_key("2.其他法律行政法规禁止公开")
+    # OCR may box the number apart and space its dot: "6 . 属于…" is numbering too
+    assert kinds("6 . 属于四类过程性信息") == [("label", "6 . 属于四类过程性信息")]
+    assert kinds("5 .属于三类内部事务信息 0 0")[1:] == [("num", 0.0), ("num", 0.0)]
     # a value after a label, and a number with its unit, stay values
     assert kinds("行政许可 2 行政处罚")[1] == ("num", 2.0)
     assert kinds("12 其他") == [("num", 12.0), ("label", "其他")]
