@@ -197,8 +197,9 @@ def _marks(m: re.Match, text: str, line: int, cell: int, widths: Optional[dict[s
 
 _VERTICAL = re.compile(r"^([\u4e00-\u9fff])\s+(?=\S{2})")
 # inner numbering starts a new label: "年(四)无法提供 2. 没有现成信息" → 年 | (四)无法提供 | 2. 没有现成信息;
-# "(2)没有现成信息需要另行制作(3)补正后申请内容仍不明确" (two rows OCR read as one line) → two labels
-_INNER_NUMBERING = re.compile(r"(?<=[^\s第(])\s*(?=\([一二三四五六七八九十]\)|\([1-9]\)|(?<![\d.])[1-9][.、．](?![\d]))")
+# "(2)没有现成信息需要另行制作(3)补正后申请内容仍不明确" (two rows OCR read as one line) → two labels;
+# OCR reads the 一 of "(一)" as a dash: "上年结转…数量(-)予以公开"
+_INNER_NUMBERING = re.compile(r"(?<=[^\s第(])\s*(?=\([一二三四五六七八九十\-—ー]\)|\([1-9]\)|(?<![\d.])[1-9][.、．](?![\d]))")
 
 
 def _labels(text: str, line: int, cell: int) -> Iterable[Token]:

@@ -197,3 +197,11 @@ def test_digits_with_a_dot_in_a_value_cell_after_the_label_are_a_doubtful_number
     first = [(t.kind, t.value, t.repaired) for t in toks if t.line == 0 and t.kind != "blank"]
     assert first == [("label", None, None), ("num", 1.0, "1."), ("num", 1.0, None), ("num", 1.0, None)]
     assert [t.kind for t in toks if t.line == 1] == ["label", "label", "num", "num"]
+
+
+def test_a_dash_read_for_the_one_of_inner_numbering_still_starts_a_label():
+    """Two rows' labels OCR read as one line, the 一 of "(一)" read as a dash: two labels,
+    so the values after them go to the second row, not the first."""
+    assert kinds("上年结转政府信息公开申请数量(-)予以公开 23") == [
+        ("label", "上年结转政府信息公开申请数量"), ("label", "(-)予以公开"), ("num", 23.0)]
+
