@@ -800,6 +800,20 @@ def page_rule_drawings(img: np.ndarray, scale: float, text_height: float,
     return out
 
 
+def at_a_rule_end(w: Word, drawings: list[dict], scale: float) -> bool:
+    """Is ``w`` a dash read over the end of a horizontal rule (:func:`page_rule_drawings`,
+    points; ``w.box`` in pixels): the rule's own ink where it stops, not a printed blank?
+    A blank mark stands inside its cell, clear of where the table's rules end."""
+    if not w.text.strip() or not set(w.text.strip()) <= DASH_GLYPHS:
+        return False
+    x0, y0, x1, y1 = (v * scale for v in w.box)
+    for d in drawings:
+        (_, (px, py), (qx, qy)), = d["items"]
+        if py == qy and y0 <= py <= y1 and (x0 < px < x1 or x0 < qx < x1):
+            return True
+    return False
+
+
 def _line(p: tuple[float, float], q: tuple[float, float]) -> dict:
     return {"type": "s", "color": (0.0, 0.0, 0.0), "stroke_opacity": 1.0, "items": [("l", p, q)]}
 
@@ -839,11 +853,12 @@ def read_page_image(img: np.ndarray, dpi: float,
     if not words:
         return OcrPage([], warnings=["no text found on the page image"])
     scale = 72.0 / dpi
-    glyphs, probs = word_glyphs(words, scale)
     heights = sorted(w.box[3] - w.box[1] for w in words if w.box[3] - w.box[1] < w.box[2] - w.box[0])
     text_h = heights[len(heights) // 2] / BOX_PER_EM if heights else 20.0
     ink = ink_mask(gray)
     drawings = page_rule_drawings(gray, scale, text_h, ink)
+    words = [w for w in words if not at_a_rule_end(w, drawings, scale)]
+    glyphs, probs = word_glyphs(words, scale)
     hh, ww = gray.shape[:2]
     frame = Frame(0, ww * scale, hh * scale)
     items = _layout(glyphs, page_rules(drawings, frame), frame)

@@ -276,3 +276,18 @@ def test_a_stroke_read_as_1_that_leans_as_a_slash_is_a_slash():
     assert slash_reading(one, img).text == "1"
     zero, img = _stroke_word("0", [(32, 45), (48, 15)])  # only lone strokes are looked at
     assert slash_reading(zero, img).text == "0"
+
+
+def test_a_dash_read_over_the_end_of_a_rule_is_the_rule_not_a_blank():
+    """A table ruled across only (no column rules): OCR may read where a rule stops as "-".
+    That word lies over the rule's end and is dropped; a dash inside a cell, even one whose
+    box reaches the rule above it, is a printed blank and stays."""
+    from extractor.scanpage import _line, at_a_rule_end
+    scale = 0.5  # points per pixel
+    rules = [_line((100.0, 200.0), (500.0, 200.0))]  # points
+    stub = Word("-", (990.0, 392.0, 1020.0, 416.0), 0.95)  # pixels: x 495-510 pt, y 196-208 pt
+    inside = Word("-", (700.0, 396.0, 730.0, 420.0), 0.95)
+    value = Word("0", (990.0, 392.0, 1006.0, 416.0), 0.95)
+    assert at_a_rule_end(stub, rules, scale)
+    assert not at_a_rule_end(inside, rules, scale)
+    assert not at_a_rule_end(value, rules, scale)
