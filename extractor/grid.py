@@ -488,24 +488,38 @@ def _may_hold_rows(band: list[Glyph]) -> bool:
     return wide or sum(1 for ln in lines if ln[2]) >= 2
 
 
-def row_cuts(rows: Sequence[Row]) -> list[float]:
+def row_cuts(rows: Sequence[Row], rules: Sequence[Rule] = ()) -> list[float]:
     """Where to cut visual lines (top to bottom) into table rows.
 
     Lines closer than :data:`TIGHT_GAP` font sizes form a cluster (a wrapped cell, or a
-    value line beside a wrapped label); clusters are rows. Inside a cluster a line whose
-    label starts with row numbering (“4.”, “（三）”, “二、”) starts a row, and a stretch
-    still holding several value lines is cut so that each keeps the lines nearest to it.
+    value line beside a wrapped label), unless one of the horizontal ``rules`` runs between
+    them (:func:`ruled_apart`); clusters are rows. Inside a cluster a line whose label
+    starts with row numbering (“4.”, “（三）”, “二、”) starts a row, and a stretch still
+    holding several value lines is cut so that each keeps the lines nearest to it.
     """
     cuts: list[float] = []
     start = 0
     for k in range(1, len(rows) + 1):
-        if k < len(rows) and _gap(rows[k - 1], rows[k]) <= TIGHT_GAP * rows[k].size:
+        if k < len(rows) and _gap(rows[k - 1], rows[k]) <= TIGHT_GAP * rows[k].size \
+                and not ruled_apart(rows[k - 1], rows[k], rules):
             continue
         cuts.extend(_split_cluster(rows[start:k]))
         if k < len(rows):
             cuts.append(_mid(rows[k - 1], rows[k]))
         start = k
     return cuts
+
+
+def ruled_apart(a: Row, b: Row, rules: Sequence[Rule]) -> bool:
+    """Does a horizontal rule run between line ``a`` and the line ``b`` under it (between
+    their middles, under some stretch of both)? Lines of one cell have no rule between them:
+    a table ruled across only (no column rules) still parts its rows."""
+    top, bottom = (a.bbox[1] + a.bbox[3]) / 2, (b.bbox[1] + b.bbox[3]) / 2
+    left, right = max(a.bbox[0], b.bbox[0]), min(a.bbox[2], b.bbox[2])
+    for r in rules:  # (r[0], r[1], r[2] are r.pos, r.a, r.b)
+        if top < r[0] < bottom and r[1] < right and r[2] > left:
+            return True
+    return False
 
 
 def _split_cluster(rows: Sequence[Row]) -> list[float]:

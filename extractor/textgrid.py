@@ -22,8 +22,9 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Sequence
 
-from .grid import TIGHT_GAP, TableCell, column_boxes, is_numeric, row_cuts
+from .grid import TIGHT_GAP, Rule, TableCell, column_boxes, is_numeric, row_cuts, ruled_apart
 from .layout import (Glyph, Row, Segment, blocks_text, fragments, lines_text, normalized,
                      order_fragments, union)
 from .model import BBox
@@ -60,8 +61,9 @@ class TextTable:
     rows: list[list[TableCell]]
 
 
-def find_text_tables(rows: list[Row]) -> list[TextTable]:
-    """Table regions among ``rows`` (text outside ruled tables, in reading order).
+def find_text_tables(rows: list[Row], rules: Sequence[Rule] = ()) -> list[TextTable]:
+    """Table regions among ``rows`` (text outside ruled tables, in reading order);
+    ``rules``: the page's horizontal rules, which part rows (:func:`extractor.grid.ruled_apart`).
 
     ``rows`` should first go through :func:`merge_tall_labels`.
     """
@@ -75,13 +77,14 @@ def find_text_tables(rows: list[Row]) -> list[TextTable]:
         end = _region_end(rows, i, titled)
         if titled or sum(is_tabular(r) for r in rows[i:end]) >= 2:
             start = i
-            while start > done and _tight(rows[start - 1], rows[start], rows[start - 1]):
+            while start > done and _tight(rows[start - 1], rows[start], rows[start - 1], rules) \
+                    and not is_block_title(rows[start - 1].text):
                 start -= 1  # first lines of a wrapped label above its values
-            while end < len(rows) and _tight(rows[end - 1], rows[end], rows[end]) \
+            while end < len(rows) and _tight(rows[end - 1], rows[end], rows[end], rules) \
                     and not is_block_title(rows[end].text):
                 end += 1  # last lines of a wrapped label below its values
             for a, b in _tables_of(rows, start, end):
-                out.append(TextTable(a, b, layout_region(rows[a:b])))
+                out.append(TextTable(a, b, layout_region(rows[a:b], rules)))
             i = done = end
         else:
             i += 1
@@ -126,10 +129,11 @@ def _under(values: list[Row], labels: list[Row]) -> bool:
     return False
 
 
-def _tight(a: Row, b: Row, new: Row) -> bool:
+def _tight(a: Row, b: Row, new: Row, rules: Sequence[Rule] = ()) -> bool:
     """``b`` follows ``a`` as the next line of one cell would, and ``new`` (one of them,
     the row to take into the region) is not tabular."""
-    return not is_tabular(new) and b.bbox[1] - a.bbox[3] <= TIGHT_GAP * max(a.size, b.size)
+    return not is_tabular(new) and b.bbox[1] - a.bbox[3] <= TIGHT_GAP * max(a.size, b.size) \
+        and not ruled_apart(a, b, rules)
 
 
 # the title of one of section 二's tables ("第二十条第（五）项"): each has columns of its own
@@ -259,9 +263,9 @@ def _attach(rows: list[Row], tall: Segment) -> None:
 
 # ------------------------------------------------------------------------ regions
 
-def layout_region(rows: list[Row]) -> list[list[TableCell]]:
+def layout_region(rows: list[Row], rules: Sequence[Rule] = ()) -> list[list[TableCell]]:
     """Lay the rows of a region out on common columns."""
-    rows = group_rows(rows)
+    rows = group_rows(rows, rules)
     boxes = column_boxes([r for r in rows if len(r.segments) >= 2]) or \
         [s.bbox for r in rows if is_tabular(r) for s in r.segments if not s.tall]
     cols = _columns(boxes)
@@ -272,10 +276,10 @@ def layout_region(rows: list[Row]) -> list[list[TableCell]]:
     return [_place(r, cols, zones) for r in rows]
 
 
-def group_rows(rows: list[Row]) -> list[Row]:
-    """Visual rows → table rows: lines of one wrapped cell (tight together, at most one
-    of them with values) become one row, their segments in reading order."""
-    cuts = row_cuts(rows)
+def group_rows(rows: list[Row], rules: Sequence[Rule] = ()) -> list[Row]:
+    """Visual rows → table rows: lines of one wrapped cell (tight together, no rule between
+    them, at most one of them with values) become one row, their segments in reading order."""
+    cuts = row_cuts(rows, rules)
     groups: list[list[Row]] = [[] for _ in range(len(cuts) + 1)]
     for r in rows:
         centre = (r.bbox[1] + r.bbox[3]) / 2

@@ -848,3 +848,30 @@ def test_an_item_number_set_apart_from_its_wrapped_label_reads_before_it():
     grouped = _line_glyphs(6, [(0, "不予公开")], 0) + _line_glyphs(0, [(60, "1.属于国家")], 1) \
         + _line_glyphs(13, [(60, "秘密")], 2)
     assert cell(grouped) == "不予公开 1.属于国家秘密"
+
+
+def test_a_rule_across_parts_tight_lines_of_a_table_without_column_rules():
+    """A table ruled across only: its header (names centred over right-aligned values) sits
+    as tight over the first row as a wrapped label's lines do. The rule between them parts
+    them; without it they would be one row."""
+    from extractor.grid import Rule, row_cuts
+    from extractor.layout import text_rows
+    header = _line_glyphs(0, [(100, "信息内容"), (300, "本年制发件数")], 0)
+    row = _line_glyphs(16, [(0, "规章"), (390, "0")], 1)
+    rows = text_rows(header + row)
+    assert row_cuts(rows) == []
+    assert len(row_cuts(rows, [Rule(13.0, 0.0, 400.0)])) == 1
+    # a rule under another part of the page parts nothing
+    assert row_cuts(rows, [Rule(13.0, 500.0, 700.0)]) == []
+
+
+def test_a_block_title_set_tight_over_its_table_stays_a_line_of_its_own():
+    from extractor.layout import text_rows
+    from extractor.textgrid import find_text_tables
+    title = _line_glyphs(0, [(200, "第二十条第（一）项")], 0)
+    header = _line_glyphs(14, [(100, "信息内容"), (300, "本年制发件数")], 1)
+    rows = title + header + _line_glyphs(28, [(0, "规章"), (390, "0")], 2) \
+        + _line_glyphs(48, [(0, "行政规范性文件"), (390, "3")], 3)
+    tables = find_text_tables(text_rows(rows))
+    assert [t.start for t in tables] == [1]
+

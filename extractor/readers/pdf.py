@@ -285,7 +285,7 @@ def _layout(glyphs: list[Glyph], rules: tuple[list[Rule], list[Rule]], frame: Fr
     items = [Item(cells, y0, x0, "table", (x0, y0, x1, y1))
              for rows, (x0, _, x1, _) in ((t, table_box(t)) for t in tables)
              for cells, (y0, y1) in rows]
-    items += _text_items(text_rows(glyphs), frame)
+    items += _text_items(text_rows(glyphs), frame, rules[0])
     items.sort(key=_READING_ORDER)
     return items
 
@@ -343,12 +343,13 @@ def _check_scan(page: pymupdf.Page, items: list[Item], res: PageResult) -> None:
         res.warnings.append(f"page {res.number}: an image with almost no text; needs OCR")
 
 
-def _text_items(rows: list[Row], frame: Frame) -> list[Item]:
-    """Text rows → items: page numbers dropped, text tables laid out, margins tagged."""
+def _text_items(rows: list[Row], frame: Frame, hs: Sequence[Rule] = ()) -> list[Item]:
+    """Text rows → items: page numbers dropped, text tables laid out (``hs``: the page's
+    horizontal rules), margins tagged."""
     rows = [r for r in rows if not (in_margin(r.bbox, frame) and is_page_number(r.text))]
     rows = merge_tall_labels(rows)
     items: list[Item] = []
-    tables = {t.start: t for t in find_text_tables(rows)}
+    tables = {t.start: t for t in find_text_tables(rows, hs)}
     i = 0
     while i < len(rows):
         t = tables.get(i)
