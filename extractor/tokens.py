@@ -245,18 +245,22 @@ def _known_tokens(widths: tuple[tuple[str, int], ...]) -> dict[str, tuple[Token,
 _DOTTED = re.compile(r"^(\d{1,6})[.．]$")
 
 
+# a printed "-" with a speck over or under it, as OCR reads it: a label character elsewhere
+_TWO_BARS = {"二"}
+
+
 def _value_cells(cells: list[list[Token]], line: int) -> list[list[Token]]:
-    """The cells of a line that prints numbers, with two OCR readings of a value cell put
-    right: 一 is a printed "—", and digits with a dot ("1.", a speck) after the row's label
-    and before no other label are a number (marked repaired: the dot may be ink of a
-    digit)."""
+    """The cells of a line that prints numbers, with OCR readings of a value cell put
+    right: 一 is a printed "—"; after the row's label and before no other label, 二 is a
+    printed "-" with a speck by it, and digits with a dot ("1.", a speck) are a number
+    (marked repaired: the dot may be ink of a digit)."""
     out = cells
     for j in range(1, len(cells)):
         ts = cells[j]
         if len(ts) != 1:
             continue
         text = ts[0].text
-        if text in DASH_READINGS:
+        if text in DASH_READINGS or (text in _TWO_BARS and _after_row_label(cells, j)):
             new = [Token("mark", "-", line, j)]
         elif ts[0].kind == "label" and _DOTTED.match(text) and _after_row_label(cells, j):
             digits = text[:-1]

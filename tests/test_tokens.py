@@ -205,3 +205,14 @@ def test_a_dash_read_for_the_one_of_inner_numbering_still_starts_a_label():
     assert kinds("上年结转政府信息公开申请数量(-)予以公开 23") == [
         ("label", "上年结转政府信息公开申请数量"), ("label", "(-)予以公开"), ("num", 23.0)]
 
+
+def test_two_bars_in_a_value_cell_are_a_blank_mark_but_not_before_the_label():
+    """OCR reads a printed "-" with a speck by it as 二: in a row's value cells (after
+    its label, before no other) that is a blank mark keeping its cell; before the label (a
+    group label's character) it stays text."""
+    from extractor.readers.text import read_text_bytes
+    from extractor.tokens import document_tokens
+    doc = read_text_bytes("1、本机关不掌握相关政府信息\t2\t二\t-\t0\t0\t0\t2\n二\t2、重复申请\t0\t二\t0\n".encode())
+    first, second = [[(t.kind, t.text) for t in document_tokens(doc) if t.line == i] for i in (0, 1)]
+    assert [k for k, _ in first] == ["label", "num", "mark", "mark", "num", "num", "num", "num"]
+    assert second[0] == ("label", "二") and second[3] == ("mark", "-")
