@@ -29,6 +29,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 from .layout import (Fragment, Frame, Glyph, Row, Segment, fragments, lines_text, make_row,
                      may_split, order_fragments, text_rows, union)
 from .model import BBox
+from .normalize import is_cjk
 
 POS_TOL = 3.0  # rules this close (pt) are the same grid line
 JOIN_TOL = 3.0  # a rule ending this close to another one touches it
@@ -734,10 +735,22 @@ def _value_count(segs: Sequence[Segment]) -> int:
 
 
 def _has_value(segs: Sequence[Segment]) -> bool:
-    for s in segs:
-        if is_numeric(s.text):
+    for k, s in enumerate(segs):
+        if is_numeric(s.text) and not (k == 0 and _numbers_next(segs)):
             return True
     return False
+
+
+_ITEM = re.compile(r"^[1-9][.、．]?$")
+
+
+def _numbers_next(segs: Sequence[Segment]) -> bool:
+    """Is the first segment an item's number ("1", OCR having dropped its dot) set a little
+    apart from the label after it ("1  申请人无正当理由…")? Then it is no value of the row."""
+    if len(segs) < 2 or not _ITEM.match(segs[0].text) or not is_cjk(segs[1].text[:1]):
+        return False
+    size = max(f.size for f in segs[1].frags)
+    return segs[1].bbox[0] - segs[0].bbox[2] <= 2 * size
 
 
 def gaps(boxes: list[BBox], min_gap: float = 1.0) -> list[tuple[float, float]]:

@@ -875,3 +875,16 @@ def test_a_block_title_set_tight_over_its_table_stays_a_line_of_its_own():
     tables = find_text_tables(text_rows(rows))
     assert [t.start for t in tables] == [1]
 
+
+def test_an_item_number_set_apart_is_no_value_line_of_a_wrapped_row():
+    """A wrapped label whose first line is "1  申请人无正当理由逾期" (the number's dot lost, set
+    a little apart) and whose values stand by its second line: one row, not two."""
+    from extractor.grid import row_cuts
+    from extractor.layout import text_rows
+    first = _line_glyphs(0, [(0, "1"), (22, "申请人无正当理由逾期")], 0)
+    second = _line_glyphs(12, [(0, "不补正、行政机关不再处理其"), (200, "0"), (240, "3")], 1)
+    third = _line_glyphs(24, [(0, "政府信息公开申请")], 2)
+    assert row_cuts(text_rows(first + second + third)) == []
+    # a number standing well apart from the text after it is a value
+    apart = _line_glyphs(0, [(0, "1"), (60, "申请人无正当理由逾期")], 0)
+    assert len(row_cuts(text_rows(apart + second + third))) == 1
