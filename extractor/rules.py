@@ -102,11 +102,17 @@ def evaluate(template: Template, values: dict[str, Value]) -> RuleReport:
         if not chk.ok:
             broken_tables.add(eq.lhs[0].split(".")[0])
             failing.append((eq, len(report.checks) - 1))
-    fix = culprits(template, values, [eq for eq, _ in failing])
-    if fix is not None:
-        report.broken = set(fix)
+    by_table: dict[str, list[tuple[Equation, int]]] = {}
+    for eq, i in failing:  # each table's sums are apart: a misread in one explains none in another
+        by_table.setdefault(eq.lhs[0].split(".")[0], []).append((eq, i))
+    for table_failing in by_table.values():
+        fix = culprits(template, values, [eq for eq, _ in table_failing])
+        if fix is None:
+            continue
+        report.broken -= {f for _, i in table_failing for f in report.checks[i].fields}
+        report.broken |= set(fix)
         with_ = ", ".join(f"{_short(f)} = {_fmt(v)}" for f, v in fix.items())
-        for _, i in failing:
+        for _, i in table_failing:
             c = report.checks[i]
             report.checks[i] = Check(c.rule, c.ok, f"{c.detail}; every failing check would hold with "
                                                    f"{with_}", c.fields)

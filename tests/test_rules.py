@@ -158,6 +158,20 @@ def test_specks_read_as_ones_in_a_zero_table_are_the_fields_doubted():
     assert all(vals[f] == 1.0 for f in specks)  # reported, not repaired
 
 
+def test_a_misread_in_the_requests_table_is_found_though_the_appeals_table_breaks_too():
+    """Each table's sums are searched apart: the requests table's one speck is named and
+    alone doubted, while the appeals table's lone failing sum doubts its own fields."""
+    vals = _zero_table()
+    vals.update({f: 0.0 for f in T21.field_ids if f.startswith("appeals.")})
+    vals["requests.total.social_org"] = 1.0
+    vals["appeals.litigation_direct.other"] = 1.0  # its total printed 0: one failing sum
+    rep = evaluate(T21, vals)
+    assert "requests.total.social_org" in rep.broken
+    assert not any(f.startswith("requests.") and f != "requests.total.social_org" for f in rep.broken)
+    assert {"appeals.litigation_direct.other", "appeals.litigation_direct.total"} <= rep.broken
+    assert any("would hold with total.social_org = 0" in c.detail for c in rep.checks if not c.ok)
+
+
 def test_explanations_of_the_same_size_doubt_every_field_of_the_failing_checks():
     """Two rows and two columns each one too many, and a 1 in all four crossings: either
     diagonal pair, less one each, explains it. With no one smallest explanation, every field
