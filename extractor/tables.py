@@ -31,6 +31,9 @@ EMPTY_ROW_MATCH = 0.8  # a row is read as printed empty only when its label matc
 # unread ink (a PDF's table: the lines of a label wrapped in a narrow column match in pieces)
 EMPTY_ROW_MATCH_BARE_LINE = 0.65
 DEBRIS_CHARS = 2  # a label this short between a row label and its values is debris of another
+# a label opening with an item's number ("1、", "2.", "(3)"): the first line of a row's label,
+# never the wrapped rest of another's
+_ITEM_START = re.compile(r"^\s*(?:[(（]\s*[1-9]\s*[)）]|[1-9]\s*[、.．])")
 
 
 @dataclass
@@ -58,8 +61,8 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
 
     Same line first. When the label's line holds nothing else, the cells on the following
     lines, up to the next label; a label fragment that is not itself a row (``anchors``
-    are the tokens matched to rows or parent labels) is skipped while no value has been
-    found yet, so a label wrapped over lines still finds its values; at most ``limit`` cells
+    are the tokens matched to rows or parent labels; a label opening with an item's number
+    is some row's, matched or not) is skipped while no value has been found yet, so a label wrapped over lines still finds its values; at most ``limit`` cells
     (default two rows' worth) are taken there; ``breaks`` are the lines after an empty line,
     where a full row of cells ends (one cell per line: the next row's group cells follow);
     no cell is taken past one of the ``walls`` (the lines of section headings); a group's
@@ -95,9 +98,9 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
                 q += 1
                 continue
             fragments += 1
-            if q in anchors:  # another row: the cells before its label on its line are its own
-                out = [c for c in out if c.line != t.line]  # (an item number, "7 | 属于行政执法案卷")
-                break
+            if q in anchors or _ITEM_START.match(t.text):  # another row (matched or not): the cells
+                out = [c for c in out if c.line != t.line]  # before its label on its line are its own
+                break  # (an item number, "7 | 属于行政执法案卷")
             if out or fragments > MAX_FRAGMENTS or t.line - line > MAX_FRAGMENTS + 1:
                 break
         elif not limit and len(out) == ncols and any(n in breaks for n in range(out[-1].line + 1, t.line + 1)):

@@ -157,6 +157,22 @@ def test_a_row_printed_blank_in_a_grid_keeps_its_empty_cells():
     assert [(t.line, t.kind) for t in got] == [(51, "blank")] * 3
 
 
+def test_a_row_printed_blank_stops_at_the_next_item_label_though_no_row_took_it():
+    """A row printed blank in a table without column rules leaves no cell: the search for
+    its values goes on past its wrapped label's next piece, and stops at a label opening
+    with an item's number ("1、申请人…"), matched to no row as OCR garbled it: the values
+    after that label are its row's, not this one's."""
+    from extractor.model import Token
+    from extractor.tables import row_cells
+    toks = [Token("label", "5、要求行政机关确认或", 52, 0), Token("label", "重新出具已获取信息", 53, 0),
+            Token("label", "1、申请人无正当理由逾", 54, 0), Token("label", "(六)其其其期不补正", 55, 0),
+            *(Token("num", "84", 55, 1 + k, value=84.0) for k in range(3))]
+    assert row_cells(toks, 0, 3, anchors=frozenset({0})) == []
+    # a wrapped piece and a group's label piece opening with its Chinese numeral are passed over
+    toks[2] = Token("label", "政府信息", 54, 0)
+    assert [t.text for t in row_cells(toks, 0, 3, anchors=frozenset({0}))] == ["84"] * 3
+
+
 def test_a_group_label_beside_the_next_piece_of_a_wrapped_row_label_is_passed_over():
     """A page break split "(5)要求行政机关确认…" and the group label (五)不予处理: the group's
     "不予处理" stands beside the label's next piece, before the row's values."""
