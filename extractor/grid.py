@@ -26,8 +26,8 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
-from .layout import (Fragment, Frame, Glyph, Row, Segment, fragments, lines_text, make_row,
-                     may_split, order_fragments, text_rows, union)
+from .layout import (ITEM_NUMBER, Fragment, Frame, Glyph, Row, Segment, fragments, lines_text,
+                     make_row, may_split, order_fragments, text_rows, union)
 from .model import BBox
 from .normalize import is_cjk
 
@@ -741,13 +741,10 @@ def _has_value(segs: Sequence[Segment]) -> bool:
     return False
 
 
-_ITEM = re.compile(r"^[1-9][.、．]?$")
-
-
 def _numbers_next(segs: Sequence[Segment]) -> bool:
     """Is the first segment an item's number ("1", OCR having dropped its dot) set a little
     apart from the label after it ("1  申请人无正当理由…")? Then it is no value of the row."""
-    if len(segs) < 2 or not _ITEM.match(segs[0].text) or not is_cjk(segs[1].text[:1]):
+    if len(segs) < 2 or not ITEM_NUMBER.match(segs[0].text) or not is_cjk(segs[1].text[:1]):
         return False
     size = max(f.size for f in segs[1].frags)
     return segs[1].bbox[0] - segs[0].bbox[2] <= 2 * size

@@ -569,8 +569,8 @@ def blocks_text(segs: Sequence[Segment]) -> str:
     return " ".join(_rows_text(b) for b in blocks)
 
 
-# an item's number standing alone ("6.", "6 .", "6、"; OCR may space the dot)
-_ITEM_NUMBER = re.compile(r"^\d{1,2}\s*[.、．]$")
+# an item's number standing alone ("6.", "6 .", "6、"; OCR may space the dot, or drop it)
+ITEM_NUMBER = re.compile(r"^\d{1,2}\s*[.、．]?$")
 
 
 def _numbering_beside(left: list[Segment], right: list[Segment]) -> bool:
@@ -578,7 +578,7 @@ def _numbering_beside(left: list[Segment], right: list[Segment]) -> bool:
     "6." set apart from its label, the label wrapped back under the number ("6. 属于四类过程性信"
     over "息")? Then the cell reads line by line, not block by block."""
     top, other = min(left, key=_top), min(right, key=_top)
-    if not _ITEM_NUMBER.match(top.raw.strip()):
+    if not ITEM_NUMBER.match(top.raw.strip()):
         return False
     return min(top.bbox[3], other.bbox[3]) - max(top.bbox[1], other.bbox[1]) >= \
         ROW_OVERLAP * min(top.bbox[3] - top.bbox[1], other.bbox[3] - other.bbox[1])
