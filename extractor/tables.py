@@ -62,8 +62,9 @@ def row_cells(tokens: Sequence[Token], p: int, ncols: int, anchors: frozenset[in
     Same line first. When the label's line holds nothing else, the cells on the following
     lines, up to the next label; a label fragment that is not itself a row (``anchors``
     are the tokens matched to rows or parent labels; a label opening with an item's number
-    is some row's, matched or not) is skipped while no value has been found yet, so a label wrapped over lines still finds its values; at most ``limit`` cells
-    (default two rows' worth) are taken there; ``breaks`` are the lines after an empty line,
+    is some row's, matched or not) is skipped while no value has been found yet, so a label
+    wrapped over lines still finds its values; at most ``limit`` cells (default two rows'
+    worth) are taken there; ``breaks`` are the lines after an empty line,
     where a full row of cells ends (one cell per line: the next row's group cells follow);
     no cell is taken past one of the ``walls`` (the lines of section headings); a group's
     label beside the wrapped label's next piece is passed over.

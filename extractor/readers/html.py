@@ -105,14 +105,13 @@ def read_html_bytes(data: bytes, path: str = "<bytes>") -> Document:
         text, encoding = decode_bytes(data, declared)
     except DocumentLoadError as exc:
         raise DocumentLoadError(f"{path}: {exc}") from exc
-    parser = _Parser()
-    parser.feed(text)
-    lines = _to_lines(parser.finish())
+    rows, title = _parse(text)
+    lines = _to_lines(rows)
     if not lines:
         raise DocumentLoadError(f"{path}: the HTML page has no visible text")
     return Document(path=path, kind="html", lines=lines, pages=1,
                     sha256=hashlib.sha256(data).hexdigest(), encoding=encoding,
-                    title=" ".join("".join(parser.title).split()),
+                    title=title,
                     warnings=_warnings(declared, encoding, text))
 
 
@@ -125,9 +124,14 @@ def sniff_charset(data: bytes) -> Optional[str]:
 
 def parse_html(text: str) -> list[RawRow]:
     """Raw cell texts of every output line of an HTML page, in reading order."""
+    return _parse(text)[0]
+
+
+def _parse(text: str) -> tuple[list[RawRow], str]:
+    """:func:`parse_html`'s rows, and the page's ``<title>`` (whitespace folded)."""
     parser = _Parser()
     parser.feed(text)
-    return parser.finish()
+    return parser.finish(), " ".join("".join(parser.title).split())
 
 
 def _to_lines(rows: list[RawRow]) -> list[Line]:
