@@ -24,7 +24,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from .layout import (ITEM_NUMBER, Fragment, Frame, Glyph, Row, Segment, fragments, lines_text,
                      make_row, may_split, order_fragments, text_rows, union)
@@ -68,6 +68,7 @@ def is_numeric(text: str) -> bool:
 # ----------------------------------------------------------------------------- rules
 
 Segment4 = tuple[float, float, float, float]  # x0, y0, x1, y1 of a line segment
+Axis3 = tuple[float, float, float]  # pos, a, b of an axis-aligned rule, not merged yet
 
 
 def _visible(color: Sequence[float] | None, opacity: float | None) -> bool:
@@ -93,31 +94,94 @@ def _drawing_segments(drawings: Iterable[dict]) -> Iterator[Segment4]:
             yield from _path_segments(d, stroke)
 
 
-def vector_rules(vectors: Iterable[dict], frame: Frame) -> tuple[list[Rule], list[Rule]] | None:
+def vector_rules(vectors: Iterable[dict], frame: Frame,
+                 outlines: Callable[[], bool] | None = None) -> tuple[list[Rule], list[Rule]] | None:
     """:func:`page_rules` from the text page's vector blocks (``TEXT_COLLECT_VECTORS``):
     the box of each painted path, or of each rectangle of a path of rectangles.
 
     Filled thin rectangles are rules, as in the drawings. A stroked path whose box is thin
     is a line; its box reaches past the line's ends and sides by the pen's reach (half the
     box's thickness), taken off. A stroked path with a wide box may be a rectangle's
-    outline, an open path or a curve, which the box does not tell apart: then None, and
-    the caller reads the page's drawings."""
+    outline, an open path (three sides of a box) or a curve, which the box does not tell
+    apart: unless ``outlines()`` (asked once, at the first such path) says the page draws
+    no open paths that could pass for one, in which case it gives the box's four sides
+    (see :func:`_outline_sides`), the answer is None and the caller reads the page's
+    drawings."""
     segs: list[Segment4] = []
+    boxes: list[tuple[float, float, float, float]] = []  # stroked rectangles' boxes
+    drawn_so: bool | None = None  # outlines(), once asked
+    reaches: list[float] = []  # of stroked lines' pens
     for v in vectors:
         x0, y0, x1, y1 = v["bbox"]
         w, h = x1 - x0, y1 - y0
         if v["stroked"]:
-            if not v["isrect"] or min(w, h) > THIN:
+            if not v["isrect"]:
                 return None
-            if _visible_rgb(v["color"], v["alpha"]):
+            if min(w, h) > THIN:
+                if drawn_so is None:
+                    drawn_so = outlines is not None and outlines()
+                if not drawn_so:
+                    return None
+                if _visible_rgb(v["color"], v["alpha"]):
+                    boxes.append((x0, y0, x1, y1))
+            elif _visible_rgb(v["color"], v["alpha"]):
                 t = min(w, h) / 2
+                reaches.append(t)
                 if w >= h:
                     segs.append((x0 + t, (y0 + y1) / 2, x1 - t, (y0 + y1) / 2))
                 else:
                     segs.append(((x0 + x1) / 2, y0 + t, (x0 + x1) / 2, y1 - t))
         elif v["isrect"] and _thin(v["bbox"]) and _visible_rgb(v["color"], v["alpha"]):
             segs.append(_rect_axis(v["bbox"]))
-    return _axis_rules(segs, frame)
+    if not boxes:
+        return _axis_rules(segs, frame)
+    hs, vs = _outline_sides(boxes, reaches)
+    if frame.turns:  # as segments, to be turned into the frame
+        segs += [(a, pos, b, pos) for pos, a, b in hs] + [(pos, a, pos, b) for pos, a, b in vs]
+        hs, vs = [], []
+    return _axis_rules(segs, frame, hs, vs)
+
+
+def _outline_sides(boxes: list[tuple[float, float, float, float]],
+                   reaches: list[float]) -> tuple[list[Axis3], list[Axis3]]:
+    """The sides of stroked rectangles, from their boxes: horizontal and vertical rules as
+    (pos, a, b), page space.
+
+    MuPDF's box of a stroked path reaches past the path by the pen's width, which the box
+    alone does not give. Cells drawn as rectangles side by side (boxes of one band: the
+    same top and bottom, or left and right) share their sides, so the boxes of such
+    neighbours overlap by twice that reach: the reach is half their median overlap.
+    Without such neighbours (a frame; cells set apart) it is the median reach of the page's
+    stroked lines (``reaches``), or none: sides then lie a pen's width outside the true
+    ones, and two cells' sides set apart by less than two pens' widths make one rule, as
+    the drawings' sides would. A box flat once the reach is off is one rule."""
+    overlaps: list[float] = []
+    for lo, hi, a, b in ((0, 2, 1, 3), (1, 3, 0, 2)):  # along rows, then along columns
+        bands: dict[tuple[float, float], list[tuple[float, float]]] = {}
+        for box in boxes:
+            bands.setdefault((box[a], box[b]), []).append((box[lo], box[hi]))
+        for band in bands.values():
+            band.sort()
+            for (_, end), (start, _) in zip(band, band[1:]):
+                if 0 < end - start <= 2 * THIN:
+                    overlaps.append(end - start)
+    reach = _median(overlaps) / 2 if overlaps else _median(reaches or [0.0])
+    hs: list[Axis3] = []
+    vs: list[Axis3] = []
+    for x0, y0, x1, y1 in boxes:
+        x0, y0, x1, y1 = x0 + reach, y0 + reach, x1 - reach, y1 - reach
+        if y1 - y0 <= THIN:
+            hs.append(((y0 + y1) / 2, x0, x1))
+        elif x1 - x0 <= THIN:
+            vs.append(((x0 + x1) / 2, y0, y1))
+        else:
+            hs += ((y0, x0, x1), (y1, x0, x1))
+            vs += ((x0, y0, y1), (x1, y0, y1))
+    return hs, vs
+
+
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
 
 
 def _visible_rgb(color: int, alpha: int) -> bool:
@@ -125,10 +189,12 @@ def _visible_rgb(color: int, alpha: int) -> bool:
     return _visible(((color >> 16) / 255, (color >> 8 & 255) / 255, (color & 255) / 255), alpha / 255)
 
 
-def _axis_rules(segments: Iterable[Segment4], frame: Frame) -> tuple[list[Rule], list[Rule]]:
-    """The axis-aligned segments (page space) as merged rules in the reading frame."""
-    hs: list[tuple[float, float, float]] = []  # (pos, a, b): merge_rules makes the Rules
-    vs: list[tuple[float, float, float]] = []
+def _axis_rules(segments: Iterable[Segment4], frame: Frame, hs: list[Axis3] | None = None,
+                vs: list[Axis3] | None = None) -> tuple[list[Rule], list[Rule]]:
+    """The axis-aligned segments (page space) as merged rules in the reading frame, with the
+    horizontal and vertical rules ``hs`` and ``vs`` known already (in an upright frame)."""
+    hs = hs if hs is not None else []  # (pos, a, b): merge_rules makes the Rules
+    vs = vs if vs is not None else []
     point = frame.point if frame.turns else None
     for px, py, qx, qy in segments:
         if point is not None:

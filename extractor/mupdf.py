@@ -11,6 +11,7 @@ importable afterwards for anyone who asks for them by name.
 
 from __future__ import annotations
 
+import re
 import sys
 from functools import lru_cache
 
@@ -139,3 +140,22 @@ def _page_drawing_slowly(page: "pymupdf.Page") -> tuple[int, bool]:
         kind, value = doc.xref_get_key(xref, "Length")
         size += int(value) if kind == "int" else len(doc.xref_stream_raw(xref) or b"")
     return size, bool(page.get_images())
+
+
+# the path operator "l" (line to) as a token: white space before it, a delimiter or white
+# space after (text strings holding " l " are taken for it too: a false alarm costs time only)
+_LINE_TO = re.compile(rb"\sl[\s/\[<(%]")
+
+
+def draws_no_open_paths(page: "pymupdf.Page") -> bool:
+    """Whether every path the page paints is built of rectangles (``re``) and curves: its
+    content streams hold no line-to operator and it draws no forms (whose streams are not
+    read here). Then a stroked path that MuPDF calls a rectangle is a closed rectangle's
+    outline, not three sides of one (which it calls a rectangle as well)."""
+    try:
+        if page.get_xobjects():
+            return False
+        return _LINE_TO.search(page.read_contents() + b" ") is None
+    except Exception:  # a content stream that cannot be read: claim nothing
+        return False
+

@@ -697,11 +697,14 @@ def test_a_header_set_tight_over_the_first_row_is_cut_from_it():
 # ----------------------------------------------------------- rules from the text pass
 
 def _page_rules_both_ways(page: pymupdf.Page):
-    """Rules of a page from the text page's vector boxes, and from its drawings."""
+    """Rules of a page from the text page's vector boxes (as the reader asks for them), and
+    from its drawings."""
     from extractor.grid import page_rules, vector_rules
     from extractor.layout import page_text
+    from extractor.mupdf import draws_no_open_paths
     pt = page_text(page)
-    return vector_rules(pt.vectors, pt.frame), page_rules(page.get_cdrawings(), pt.frame)
+    return (vector_rules(pt.vectors, pt.frame, lambda: draws_no_open_paths(page)),
+            page_rules(page.get_cdrawings(), pt.frame))
 
 
 def _close(a, b, tol: float = 0.05) -> bool:
@@ -746,6 +749,33 @@ def test_outlines_and_open_paths_are_read_from_the_drawings(tmp_path: Path) -> N
     assert [r.pos for r in drawn[1] if r.a >= 299] == [300.0], "the open side has no rule"
     rows = [texts(ln) for ln in read_pdf(path).lines]
     assert rows[:3] == [["行0", "01", "02"], ["行1", "11", "12"], ["行2", "21", "22"]]
+
+
+@pytest.mark.parametrize("width", [0.5, 2.5])
+def test_a_table_of_stroked_cell_boxes_reads_its_rules_from_the_text_pass(tmp_path: Path, width: float) -> None:
+    """A page whose paths are all rectangles (no line segments: no open path can pass for
+    an outline) gives the four sides of each stroked box from the text pass: the same
+    rules as its drawings, the pen's reach taken off (boxes of neighbouring cells overlap
+    by twice it), for a thin pen and a thick one."""
+    from extractor.grid import vector_rules
+    from extractor.layout import page_text
+    doc = pymupdf.open()
+    page = doc.new_page()
+    for r in range(3):
+        for c in range(3):
+            box = pymupdf.Rect(72 + 80 * c, 100 + 20 * r, 152 + 80 * c, 120 + 20 * r)
+            page.draw_rect(box, color=(0, 0, 0), width=width)
+            page.insert_text((box.x0 + 4, box.y1 - 6), f"{r}{c}" if c else f"行{r}", fontname="china-s", fontsize=9)
+    path = save(doc, tmp_path, "boxes.pdf")
+    saved = pymupdf.open(path)
+    vector, drawn = _page_rules_both_ways(saved[0])
+    assert vector is not None, "rules from the text pass"
+    assert [r.pos for r in drawn[0]] == [100.0, 120.0, 140.0, 160.0]
+    assert _close(vector[0], drawn[0]) and _close(vector[1], drawn[1])
+    pt = page_text(saved[0])
+    assert vector_rules(pt.vectors, pt.frame) is None, "without leave, outlines are not taken"
+    rows = [texts(ln) for ln in read_pdf(path).lines]
+    assert rows == [["行0", "01", "02"], ["行1", "11", "12"], ["行2", "21", "22"]]
 
 
 def test_a_header_wrapped_and_centred_in_a_narrow_column_reads_in_order(tmp_path: Path) -> None:

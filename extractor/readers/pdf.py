@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..mupdf import page_drawing, pymupdf
+from ..mupdf import draws_no_open_paths, page_drawing, pymupdf
 
 from ..errors import DocumentLoadError, UnsupportedInput
 from ..gcpause import gc_paused
@@ -227,7 +227,8 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
         # number: a page of 20,000 paths (a map, a chart) takes 0.35 s, against 0.03 s to read
         # its drawings; report pages hold 1-6 KB of content
         pt = page_text(page, vectors=stored <= PATHS_CONTENT)
-        rules = vector_rules(pt.vectors, pt.frame) if pt.vectors is not None else None
+        rules = None if pt.vectors is None else \
+            vector_rules(pt.vectors, pt.frame, lambda: draws_no_open_paths(page))
         if rules is None:  # not collected, or shapes whose boxes do not tell their lines
             rules = page_rules(page.get_cdrawings(), pt.frame)
     except Exception as e:  # MuPDF failing on a damaged page
