@@ -1,8 +1,9 @@
 """The report's issuing body (agency) and report year, each with a confidence.
 
 Evidence, strongest first:
-- the title line "<agency><year>年(度)政府信息公开工作(年度)报告" (0.95), or a title that
-  starts with the year and the agency standing alone on the line before it (0.9);
+- the title line "<agency><year>年(度)政府信息公开工作(年度)报告" (or 年报) (0.95), or a
+  title that starts with the year, the agency after it or alone on the line before (0.9);
+  a year may be written in Chinese numerals (二〇二一年) or with its digits spaced by OCR;
 - for the year, the statistics period "<year>年1月1日至<year>年12月31日" (0.9);
 - a title found only in the file's own title (an HTML page's ``<title>``), no line (0.9 at most);
 - otherwise the most frequent body name or year in the text (0.5: goes to review).
@@ -17,7 +18,7 @@ from typing import Iterator, Optional
 
 from .model import Document
 
-_REPORT = r"政府信息公开\s*(?:工作)?\s*(?:年度)?\s*报告"
+_REPORT = r"政府信息公开\s*(?:工作)?\s*(?:(?:年度)?\s*报告|年报)"
 _AFTER_YEAR = r"年度?\s*(?:度\s*)?(?:本机关|本单位)?\s*" + _REPORT
 _TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*" + _AFTER_YEAR)
 # a title whose year OCR garbled ("2 0 2 1 1年政府信息公开工作年度报告"): only its place counts
@@ -45,11 +46,25 @@ class MetaField:
 
 def _texts(doc: Document) -> list[str]:
     texts = ["".join([c.text for c in line.cells]) for line in doc.lines]
-    return [_YEAR_SPACED.sub(_unspaced, t) if "年" in t else t for t in texts]  # the pattern needs a 年
+    return [_years(t) if "年" in t else t for t in texts]  # the patterns need a 年
+
+
+def _years(text: str) -> str:
+    """A year written in Chinese numerals or with its digits spaced, as four digits."""
+    return _YEAR_SPACED.sub(_unspaced, _CN_YEAR.sub(_arabic, text))
 
 
 def _unspaced(m: re.Match) -> str:
     return re.sub(r"\s", "", m.group(1))
+
+
+def _arabic(m: re.Match) -> str:
+    return m.group(0).translate(_CN_DIGITS)
+
+
+# "二〇二一年" (〇 also typed as ○, 零 or the letter O): 2021
+_CN_YEAR = re.compile(r"(?:一九|二[〇○零OＯ])[〇○零OＯ一二三四五六七八九]{2}(?=\s*年)")
+_CN_DIGITS = str.maketrans("〇○零OＯ一二三四五六七八九", "00000123456789")
 
 
 # OCR spaces the digits of a title's year: "2 02 3 年度" is 2023年度
@@ -77,6 +92,8 @@ def find_year(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
     texts = _texts(doc) if texts is None else texts
     for i, t, m in _head(texts, _TITLE):
         return MetaField(int(m.group("year")), 0.95, i, t)
+    for i, t, m in _head(texts, _YEAR_FIRST):
+        return MetaField(int(m.group("year")), 0.9, i, t)
     for i, t in enumerate(texts):
         m = _PERIOD.search(t)
         if m:

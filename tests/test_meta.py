@@ -22,6 +22,7 @@ def test_agency_on_the_line_before_the_title():
 def test_year_first_title():
     d = doc("2022年丙区人民政府政府信息公开工作年度报告\n")
     assert find_agency(d).value == "丙区人民政府" and find_year(d).value == 2022
+    assert find_year(d).confidence >= 0.9 and find_year(d).line == 0
 
 
 def test_title_with_guanyu():
@@ -54,6 +55,25 @@ def test_year_with_digits_spaced_by_ocr():
     d = doc("乙镇人民政府\n2 02 3 年度政府信息公开工作年度报告\n本报告由乙镇人民政府编制。\n")
     assert find_agency(d).value == "乙镇人民政府" and find_agency(d).confidence >= 0.9
     assert find_year(d).value == 2023 and find_year(d).confidence >= 0.9
+
+
+def test_a_year_written_in_chinese_numerals():
+    """二〇二一年 (〇 also set as ○, 零 or a letter O) is the year 2021; a number that is no
+    year (十二月, 三〇二室) stays as it is."""
+    for title, year in [("甲市人民政府办公室二〇二一年政府信息公开工作年度报告", 2021),
+                        ("乙县农业农村局二O二O年度政府信息公开工作报告", 2020),
+                        ("二○二三年丙区水利局政府信息公开工作年度报告", 2023)]:
+        d = doc(title + "\n一、总体情况\n")
+        assert find_year(d).value == year and find_year(d).confidence >= 0.9, title
+        assert find_agency(d).value[0] in "甲乙丙", title
+    d = doc("一、总体情况\n三〇二室于十二月收到申请。\n")
+    assert find_year(d).value is None
+
+
+def test_a_title_calling_the_report_nianbao():
+    d = doc("丁镇人民政府2019年政府信息公开年报\n一、总体情况\n")
+    assert find_agency(d).value == "丁镇人民政府" and find_year(d).value == 2019
+    assert find_agency(d).confidence >= 0.9
 
 
 def test_agency_on_the_line_before_a_title_whose_year_ocr_garbled():
