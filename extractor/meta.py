@@ -23,7 +23,13 @@ _AFTER_YEAR = r"年度?\s*(?:度\s*)?(?:本机关|本单位)?\s*" + _REPORT
 _TITLE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*" + _AFTER_YEAR)
 # a title whose year OCR garbled ("2 0 2 1 1年政府信息公开工作年度报告"): only its place counts
 _LOOSE_TITLE = re.compile(_AFTER_YEAR)
-_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*(?P<agency>[\u4e00-\u9fff()（）]{2,30}?)\s*(?:关于)?\s*" + _REPORT)
+_YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）\]】]?\s*"
+                         r"(?P<agency>[\u4e00-\u9fff][\u4e00-\u9fff()（）]{1,29}?)\s*(?:关于)?\s*" + _REPORT)
+# a title without a year before 报告 ("政府信息公开工作年度报告", "…政府信息公开工作2021年度报告"):
+# the agency before it on the line, or alone on a line before or after it
+_BARE_TITLE = re.compile(r"政府信息公开\s*(?:工作)?\s*(?:(?P<year>(?:19|20)\d{2})\s*年度?\s*)?"
+                         r"(?:年度)?\s*(?:报告|年报)")
+_YEAR_LINE = re.compile(r"^[(（\[【]?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）\]】]?$")  # "（2021年度）"
 _PERIOD = re.compile(r"(?P<year>20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*至\s*(?P=year)\s*年\s*12\s*月\s*31\s*日")
 _ORG_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府", "办事处", "管理委员会", "委员会", "分局", "局",
                "办公室", "办公厅", "厅", "中心", "院", "委", "办", "所", "署", "会", "政府", "支队", "大队", "总队",
@@ -94,6 +100,14 @@ def find_year(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
         return MetaField(int(m.group("year")), 0.95, i, t)
     for i, t, m in _head(texts, _YEAR_FIRST):
         return MetaField(int(m.group("year")), 0.9, i, t)
+    for i, t, m in _head(texts, _BARE_TITLE):
+        if m.group("year"):
+            return MetaField(int(m.group("year")), 0.9, i, t)
+        for j in range(i + 1, min(i + 3, len(texts))):  # the year on a line of its own below
+            y = _YEAR_LINE.match(texts[j].strip())
+            if y:
+                return MetaField(int(y.group("year")), 0.9, j, texts[j])
+        break
     for i, t in enumerate(texts):
         m = _PERIOD.search(t)
         if m:
@@ -142,6 +156,16 @@ def _titled_agency(texts: list[str]) -> Optional[MetaField]:
         prev = _previous_name(texts, loose[0])
         if prev is not None and texts[prev].strip().endswith(_ORG_SUFFIX):
             return MetaField(texts[prev].strip(), 0.85, prev, texts[prev])
+    bare = next(_head(texts, _BARE_TITLE), None)
+    if bare is not None:  # a title without a year before 报告
+        i, t, m = bare
+        before = _TITLE_NOISE.sub("", t[: m.start()]).strip()
+        if (re.fullmatch(r"[\u4e00-\u9fff()（）]{2,30}", before) and before.endswith(_ORG_SUFFIX)
+                and not _GENERIC.match(before)):
+            return MetaField(before, 0.9, i, t)
+        for k in (_previous_name(texts, i), _next_name(texts, i)):
+            if k is not None and texts[k].strip().endswith(_ORG_SUFFIX):
+                return MetaField(texts[k].strip(), 0.85, k, texts[k])
     return None
 
 
@@ -150,6 +174,19 @@ def _previous_name(texts: list[str], i: int) -> Optional[int]:
     for j in range(i - 1, max(-1, i - 4), -1):
         t = texts[j].strip()
         if not t:
+            continue
+        if 2 <= len(t) <= 30 and re.fullmatch(r"[\u4e00-\u9fff()（）]+", t):
+            return j
+        return None
+    return None
+
+
+def _next_name(texts: list[str], i: int) -> Optional[int]:
+    """The line after the title (a line holding only the year skipped) when it is a short
+    name (Chinese characters only)."""
+    for j in range(i + 1, min(len(texts), i + 4)):
+        t = texts[j].strip()
+        if not t or _YEAR_LINE.match(t):
             continue
         if 2 <= len(t) <= 30 and re.fullmatch(r"[\u4e00-\u9fff()（）]+", t):
             return j

@@ -76,6 +76,24 @@ def test_a_title_calling_the_report_nianbao():
     assert find_agency(d).confidence >= 0.9
 
 
+def test_a_title_without_a_year_before_its_report():
+    """政府信息公开工作年度报告 with the year on a line of its own below it, or inside it
+    (…工作2021年度报告), and the agency before it on its line or alone above or below."""
+    for text in ["政府信息公开工作年度报告\n（2021年度）\n甲市财政局\n",
+                 "甲市财政局\n政府信息公开工作年度报告\n（2021年度）\n",
+                 "甲市财政局政府信息公开工作2021年度报告\n"]:
+        d = doc(text + "一、总体情况\n本机关认真贯彻落实条例。\n")
+        assert (find_agency(d).value, find_year(d).value) == ("甲市财政局", 2021), text
+        assert find_agency(d).confidence >= 0.85 and find_year(d).confidence >= 0.9, text
+    prose = doc("本机关政府信息公开工作年度报告如下。\n一、总体情况\n")
+    assert find_agency(prose).value is None
+
+
+def test_a_year_in_brackets_before_the_agency():
+    d = doc("【2021年度】甲市财政局政府信息公开工作年度报告\n")
+    assert find_agency(d).value == "甲市财政局" and find_year(d).value == 2021
+
+
 def test_agency_on_the_line_before_a_title_whose_year_ocr_garbled():
     text = ("丙市公安局交通警察支队\n2 0 2 1 1年政府信息公开工作年度报告\n"
             "本报告由丙市公安局交通警察支队编制。丙市公安局负责指导。丙市公安局\n"
