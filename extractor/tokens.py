@@ -247,13 +247,18 @@ _DOTTED = re.compile(r"^(\d{1,6})[.．]$")
 
 # a printed "-" with a speck over or under it, as OCR reads it: a label character elsewhere
 _TWO_BARS = {"二"}
+# a printed 1 as OCR reads it standing alone (a letter elsewhere; "l" inside "1l" is repaired
+# by ocr_digits already)
+_ONE_ALONE = {"l", "I", "|", "i"}
+_VALUE_READINGS = _TWO_BARS | _ONE_ALONE
 
 
 def _value_cells(cells: list[list[Token]], line: int) -> list[list[Token]]:
     """The cells of a line that prints numbers, with OCR readings of a value cell put
     right: 一 is a printed "—"; after the row's label and before no other label, 二 is a
-    printed "-" with a speck by it, and digits with a dot ("1.", a speck) are a number
-    (marked repaired: the dot may be ink of a digit)."""
+    printed "-" with a speck by it, digits with a dot ("1.", a speck) are a number
+    (marked repaired: the dot may be ink of a digit), and a lone l, I or | beside a number
+    is the digit 1 (marked repaired)."""
     out = cells
     for j in range(1, len(cells)):
         ts = cells[j]
@@ -265,6 +270,8 @@ def _value_cells(cells: list[list[Token]], line: int) -> list[list[Token]]:
         elif ts[0].kind == "label" and _DOTTED.match(text) and _after_row_label(cells, j):
             digits = text[:-1]
             new = [Token("num", digits, line, j, value=float(digits), repaired=text)]
+        elif text in _ONE_ALONE and _after_row_label(cells, j) and _beside_number(cells, j):
+            new = [Token("num", "1", line, j, value=1.0, repaired=text)]
         else:
             continue
         if out is cells:
@@ -273,10 +280,16 @@ def _value_cells(cells: list[list[Token]], line: int) -> list[list[Token]]:
     return out
 
 
+def _beside_number(cells: list[list[Token]], j: int) -> bool:
+    """The cell before or after cell ``j`` is one number."""
+    return any(0 <= k < len(cells) and len(cells[k]) == 1 and cells[k][0].kind == "num" for k in (j - 1, j + 1))
+
+
 def _after_row_label(cells: list[list[Token]], j: int) -> bool:
-    """A label stands in a cell before cell ``j``, and none after it."""
+    """A label stands in a cell before cell ``j``, and none after it (OCR's readings of a
+    value cell, such as 二 or l, count as no label)."""
     def labelled(ts: list[Token]) -> bool:
-        return any(t.kind == "label" for t in ts)
+        return any(t.kind == "label" and t.text not in _VALUE_READINGS for t in ts)
     return any(map(labelled, cells[:j])) and not any(map(labelled, cells[j + 1:]))
 
 

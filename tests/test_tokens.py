@@ -216,3 +216,17 @@ def test_two_bars_in_a_value_cell_are_a_blank_mark_but_not_before_the_label():
     first, second = [[(t.kind, t.text) for t in document_tokens(doc) if t.line == i] for i in (0, 1)]
     assert [k for k, _ in first] == ["label", "num", "mark", "mark", "num", "num", "num", "num"]
     assert second[0] == ("label", "二") and second[3] == ("mark", "-")
+
+
+def test_a_lone_letter_l_beside_a_number_in_a_value_cell_is_a_doubtful_one():
+    """OCR reads a printed 1 standing alone as l, I or |: in a row's value cells beside a
+    number it is the number 1, marked repaired (a rule must confirm it); the same letter
+    before the row's label, or with no number beside it, stays text."""
+    from extractor.readers.text import read_text_bytes
+    from extractor.tokens import document_tokens
+    doc = read_text_bytes("(七)总计\t33\tl\t0\t0\tI\t34\nI\t其他\t\t\tl\t\t\n".encode())
+    first, second = [[(t.kind, t.value, t.repaired) for t in document_tokens(doc) if t.line == i
+                      and t.kind != "blank"] for i in (0, 1)]
+    assert first == [("label", None, None), ("num", 33.0, None), ("num", 1.0, "l"), ("num", 0.0, None),
+                     ("num", 0.0, None), ("num", 1.0, "I"), ("num", 34.0, None)]
+    assert [k for k, _, _ in second] == ["label", "label", "label"]
