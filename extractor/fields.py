@@ -14,7 +14,7 @@ from .tables import RowRead
 from .template import Template
 
 MAX_SETTLE_READINGS = 200
-UNREAD_NOTE = "the cell holds ink that OCR could not read"
+UNREAD_NOTE = "the cell holds ink that was read as no number"
 APART_NOTE = "no row label beside these values: the row is placed by the template's row order"
 UNSEEN_NOTE = "no cell of this column was read in a row read by OCR: a blank, or a value OCR missed"
 
@@ -25,7 +25,10 @@ def _ids(template: Template, r: RowRead) -> list[str]:
 
 
 def _as_values(ids: list[str], reading: Reading) -> dict[str, Value]:
-    return {fid: (s.value if s.kind == "num" else BLANK) for fid, s in zip(ids, reading)}
+    """The printed values of a reading; a cell read as a stray letter or sign is left out
+    (unknown to the rules, not a blank: no check fails for it, and they may force it)."""
+    return {fid: (s.value if s.kind == "num" else BLANK) for fid, s in zip(ids, reading)
+            if s.kind == "num" or s.token is None or not (s.token.unread and s.token.text)}
 
 
 # tables that print alike: a document leaving a cell blank in one may do so in the others
@@ -205,7 +208,7 @@ def _evidence(row_evidence: dict, r: RowRead, k: int, slot: Slot, cell: Optional
     :func:`_cell_of`."""
     readings = r.assignment.readings
     reader = cell.confidence if cell is not None else 1.0
-    unread = cell is not None and cell.unread and slot.kind != "num"
+    unread = _unread(slot)
     if len(readings) == 1:
         agree = 1.0  # the one reading is the slot's own
     else:
@@ -216,6 +219,12 @@ def _evidence(row_evidence: dict, r: RowRead, k: int, slot: Slot, cell: Optional
             "confirmed": fid in report.confirmed, "broken": fid in report.broken, "agree": agree,
             "split": token is not None and bool(slot.text) and slot.text != token.text,
             "blank": slot.kind != "num", "unread": unread or unseen}
+
+
+def _unread(slot: Slot) -> bool:
+    """The slot is no number, yet its cell holds ink: OCR found ink it could not read, or
+    read it as something no value cell prints ("x")."""
+    return slot.kind != "num" and slot.token is not None and slot.token.unread
 
 
 def _cell_of(doc: Document, slot: Slot) -> Optional[Cell]:
@@ -245,7 +254,7 @@ def _row_fields(template: Template, doc: Document, r: RowRead):
         slot = r.reading[k]
         cell = _cell_of(doc, slot)
         reader, own_note = (cell.confidence if cell is not None else 1.0), note
-        if cell is not None and cell.unread and slot.kind != "num":
+        if _unread(slot):
             own_note = UNREAD_NOTE + (f"; {note}" if note else "")
         # a blank where no cell of the row stands, in a row read by OCR: nothing shows it was
         # printed empty (OCR may have missed the cell)
@@ -265,7 +274,9 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
     reads as 0): the rules settle what the print leaves open, never overrule the print. A
     field in review that every reading of its row leaves blank, forced to 0, is a cell
     printed blank (``blank_in_all``): its value stays None, not a 0 the print does not show
-    (unless OCR saw ink there it could not read). A value forced from fields in review
+    (unless OCR saw ink there it could not read). A field whose cell holds ink read as no
+    number takes any forced value, its cell kept as its source (the print does not say
+    otherwise). A value forced from fields in review
     (``report.basis``) is no better than they are: it is in review too."""
     floor: dict[str, float] = {}
     for f in out.values():
@@ -276,7 +287,9 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
     added = []
     for fid, (value, how) in report.inferred.items():
         current = out.get(fid)
-        if current is not None and (current.status != "review" or value not in allowed.get(fid, {current.value or 0.0})):
+        unread = current is not None and bool(current.evidence.get("unread")) and current.value is None
+        if current is not None and (current.status != "review" or not unread
+                                    and value not in allowed.get(fid, {current.value or 0.0})):
             continue
         printed = floor.get(fid.split(".")[0])
         c = conf.INFERRED_FACTOR * printed if printed is not None else 0.5
@@ -289,8 +302,10 @@ def _inferred(template: Template, out: dict[str, FieldResult], report: RuleRepor
         else:
             doubted = sorted(in_review & report.basis.get(fid, frozenset()))
             derivation = f"forced by {how}" + (f"; from values in review: {', '.join(doubted)}" if doubted else "")
-            out[fid] = FieldResult(fid, value, c, "review" if doubted else "inferred",
-                                   Source(text="", derivation=derivation), evidence=evidence)
+            source = Source(text="", derivation=derivation)
+            if unread:  # the cell that holds what could not be read, shown with the derivation
+                source = replace(current.source or Source(), derivation=derivation)
+            out[fid] = FieldResult(fid, value, c, "review" if doubted else "inferred", source, evidence=evidence)
         added.append(out[fid])
     _calibrate(added, calibrator)
 

@@ -159,6 +159,8 @@ class Token:
     such a value is never trusted without the rules' support.
     ``minus`` is true for a blank mark glued between digits ("12-3"), which may instead be
     the sign of the number after it, in a column that can fall (本年增/减).
+    ``unread`` is true for an empty cell that holds ink read as no number (OCR could not
+    read it, or read a stray letter): not printed empty, its value unknown.
     """
 
     kind: TokenKind
@@ -170,6 +172,7 @@ class Token:
     run: bool = False
     repaired: Optional[str] = None
     minus: bool = False
+    unread: bool = False
 
     def at(self, line: int, cell: int) -> "Token":
         """This token in another line and cell: a copy with every other field as it is.

@@ -9,6 +9,7 @@ labels ("1.属于国家秘密", "(三)", "第二十条") stays part of the label
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterable, Optional
 
 from .model import Document, Token
@@ -63,8 +64,9 @@ def cell_tokens(text: str, line: int, cell: int, widths: Optional[dict[str, int]
 
 
 # letters OCR reads for digits, in a cell that is otherwise a number
-OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1",
-                            "i": "1", "s": "5", "S": "5", "B": "8", "Z": "2", "z": "2", "g": "9", "q": "9", "b": "6"})
+OCR_DIGITS_FROM = {"O": "0", "o": "0", "〇": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1",
+                   "s": "5", "S": "5", "B": "8", "Z": "2", "z": "2", "g": "9", "q": "9", "b": "6"}
+OCR_DIGITS = str.maketrans(OCR_DIGITS_FROM)
 _OCR_CELL = re.compile(r"^[0-9OoD〇QlIi|sSBZzgqb]{1,7}$")
 
 
@@ -247,18 +249,27 @@ _DOTTED = re.compile(r"^(\d{1,6})[.．]$")
 
 # a printed "-" with a speck over or under it, as OCR reads it: a label character elsewhere
 _TWO_BARS = {"二"}
-# a printed 1 as OCR reads it standing alone (a letter elsewhere; "l" inside "1l" is repaired
-# by ocr_digits already)
-_ONE_ALONE = {"l", "I", "|", "i"}
-_VALUE_READINGS = _TWO_BARS | _ONE_ALONE
+# a digit as OCR reads it standing alone: a letter (l for 1, s for 5, B for 8, ...), which
+# ocr_digits takes only beside digits ("1s") or for a zero; in a value cell beside a number
+# it is that digit
+_DIGIT_ALONE = {c for c in OCR_DIGITS_FROM if not c.isdigit()}
+# a value cell holding a letter or a sign but no digit and no Chinese ("x", "%", "a."): ink
+# read as nothing a form prints there; kept as an empty cell with its text (unread)
+_JUNK = re.compile(r"^[^\u4e00-\u9fff\d\s]{1,3}$")
+
+
+def _value_reading(text: str) -> bool:
+    """OCR's reading of what stands in a value cell, taken for a label by itself."""
+    return text in _TWO_BARS or text in _DIGIT_ALONE or bool(_JUNK.match(text))
 
 
 def _value_cells(cells: list[list[Token]], line: int) -> list[list[Token]]:
     """The cells of a line that prints numbers, with OCR readings of a value cell put
     right: 一 is a printed "—"; after the row's label and before no other label, 二 is a
     printed "-" with a speck by it, digits with a dot ("1.", a speck) are a number
-    (marked repaired: the dot may be ink of a digit), and a lone l, I or | beside a number
-    is the digit 1 (marked repaired)."""
+    (marked repaired: the dot may be ink of a digit), a lone letter OCR reads for a digit
+    (l, s, B...) beside a number is that digit (marked repaired), and a letter or sign with no digit is an empty cell
+    holding ink read as nothing (its text kept: unread, not printed empty)."""
     out = cells
     for j in range(1, len(cells)):
         ts = cells[j]
@@ -270,8 +281,11 @@ def _value_cells(cells: list[list[Token]], line: int) -> list[list[Token]]:
         elif ts[0].kind == "label" and _DOTTED.match(text) and _after_row_label(cells, j):
             digits = text[:-1]
             new = [Token("num", digits, line, j, value=float(digits), repaired=text)]
-        elif text in _ONE_ALONE and _after_row_label(cells, j) and _beside_number(cells, j):
-            new = [Token("num", "1", line, j, value=1.0, repaired=text)]
+        elif text in _DIGIT_ALONE and _after_row_label(cells, j) and _beside_number(cells, j):
+            digit = text.translate(OCR_DIGITS)
+            new = [Token("num", digit, line, j, value=float(digit), repaired=text)]
+        elif ts[0].kind == "label" and _JUNK.match(text) and _after_row_label(cells, j):
+            new = [Token("blank", text, line, j, unread=True)]
         else:
             continue
         if out is cells:
@@ -289,7 +303,7 @@ def _after_row_label(cells: list[list[Token]], j: int) -> bool:
     """A label stands in a cell before cell ``j``, and none after it (OCR's readings of a
     value cell, such as 二 or l, count as no label)."""
     def labelled(ts: list[Token]) -> bool:
-        return any(t.kind == "label" and t.text not in _VALUE_READINGS for t in ts)
+        return any(t.kind == "label" and not _value_reading(t.text) for t in ts)
     return any(map(labelled, cells[:j])) and not any(map(labelled, cells[j + 1:]))
 
 
@@ -307,7 +321,10 @@ def document_tokens(doc: Document, skip_lines: Optional[set[int]] = None) -> lis
                 if len(known) >= CACHE_SIZE:
                     known.clear()
                 ts = known[cell.text] = tuple(cell_tokens(cell.text, 0, 0, dict(widths)))
-            cells.append([t.at(i, j) for t in ts])
+            here = [t.at(i, j) for t in ts]
+            if cell.unread:  # ink OCR could not read: an empty cell, not printed empty
+                here = [replace(t, unread=True) if t.kind == "blank" else t for t in here]
+            cells.append(here)
         if len(cells) > 1 and any(t.kind == "num" for ts in cells for t in ts):
             cells = _value_cells(cells, i)
         for ts in cells:

@@ -218,10 +218,11 @@ def test_two_bars_in_a_value_cell_are_a_blank_mark_but_not_before_the_label():
     assert second[0] == ("label", "二") and second[3] == ("mark", "-")
 
 
-def test_a_lone_letter_l_beside_a_number_in_a_value_cell_is_a_doubtful_one():
-    """OCR reads a printed 1 standing alone as l, I or |: in a row's value cells beside a
-    number it is the number 1, marked repaired (a rule must confirm it); the same letter
-    before the row's label, or with no number beside it, stays text."""
+def test_a_lone_letter_beside_a_number_in_a_value_cell_is_a_doubtful_digit():
+    """OCR reads a printed digit standing alone as a letter (1 as l, I or |; 8 as B): in a
+    row's value cells beside a number it is that digit, marked repaired (a rule must
+    confirm it); the same letter before the row's label, or with no number beside it,
+    stays text."""
     from extractor.readers.text import read_text_bytes
     from extractor.tokens import document_tokens
     doc = read_text_bytes("(七)总计\t33\tl\t0\t0\tI\t34\nI\t其他\t\t\tl\t\t\n".encode())
@@ -230,3 +231,38 @@ def test_a_lone_letter_l_beside_a_number_in_a_value_cell_is_a_doubtful_one():
     assert first == [("label", None, None), ("num", 33.0, None), ("num", 1.0, "l"), ("num", 0.0, None),
                      ("num", 0.0, None), ("num", 1.0, "I"), ("num", 34.0, None)]
     assert [k for k, _, _ in second] == ["label", "label", "label"]
+    other = read_text_bytes("(一)予以公开\t8\t0\tB\n".encode())
+    assert [(t.kind, t.value, t.repaired) for t in document_tokens(other)][-1] == ("num", 8.0, "B")
+
+
+def test_a_letter_in_a_value_cell_is_unread_ink_and_the_row_reads_on(tmp_path):
+    """OCR's "x" (or "%", "a.") in one of a row's value cells: no label starting another
+    row, so the values after it stay the row's; its own field is neither a number nor
+    printed empty: unknown to the rules (no check fails for it), which may force it
+    (inferred, its cell shown)."""
+    from extractor.pipeline import extract
+    from extractor.readers.text import read_text_bytes
+    from extractor.tokens import document_tokens
+    from tests.conftest import DATA
+    doc = read_text_bytes("(七)总计\t33\tx\t0\t0\t0\t0\t34\n".encode())
+    assert [(t.kind, t.text) for t in document_tokens(doc)][:4] == [
+        ("label", "(七)总计"), ("num", "33"), ("blank", "x"), ("num", "0")]
+    seed = DATA / "seeds" / "001_29ee529a4ac3a460.txt"
+    text = seed.read_text(encoding="utf-8").replace("| (七) 总计 | 90 | 0 | 0 |", "| (七) 总计 | 90 | x | 0 |")
+    assert "| x |" in text
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    got = extract(path)["fields"]
+    unread = got["requests.total.commercial"]
+    assert (unread["value"], unread["status"], unread["source"]["text"]) == (0, "inferred", "x")
+    assert all(c["ok"] for c in extract(path)["checks"]), "no rule fails for what could not be read"
+    for printed, moved in [("| (七) 总计 | 90 | x |", "| (七) 总计 | 89 | x |"),  # x is forced to 1
+                           ("| 86 | 0 | 0 | 0 | 0 | 0 | 86 |", "| 85 | 1 | 0 | 0 | 0 | 0 | 86 |"),
+                           ("| (一) 予以公开 | 31 | 0 |", "| (一) 予以公开 | 30 | 1 |")]:
+        assert printed in text
+        text = text.replace(printed, moved)
+    path.write_text(text, encoding="utf-8")
+    forced = extract(path)["fields"]["requests.total.commercial"]
+    assert (forced["value"], forced["status"], forced["source"]["text"]) == (1, "inferred", "x")
+    assert "forced by" in forced["source"]["derivation"]
+    assert [got[f"requests.total.{c}"]["value"] for c in ("natural_person", "research", "total")] == [90, 0, 90]
