@@ -265,33 +265,47 @@ def _value_reading(text: str) -> bool:
 
 def _value_cells(cells: list[list[Token]], line: int) -> list[list[Token]]:
     """The cells of a line that prints numbers, with OCR readings of a value cell put
-    right: 一 is a printed "—"; after the row's label and before no other label, 二 is a
-    printed "-" with a speck by it, digits with a dot ("1.", a speck) are a number
-    (marked repaired: the dot may be ink of a digit), a lone letter OCR reads for a digit
-    (l, s, B...) beside a number is that digit (marked repaired), and a letter or sign with no digit is an empty cell
-    holding ink read as nothing (its text kept: unread, not printed empty)."""
+    right (:func:`_value_cell`)."""
     out = cells
     for j in range(1, len(cells)):
-        ts = cells[j]
-        if len(ts) != 1:
-            continue
-        text = ts[0].text
-        if text in DASH_READINGS or (text in _TWO_BARS and _after_row_label(cells, j)):
-            new = [Token("mark", "-", line, j)]
-        elif ts[0].kind == "label" and _DOTTED.match(text) and _after_row_label(cells, j):
-            digits = text[:-1]
-            new = [Token("num", digits, line, j, value=float(digits), repaired=text)]
-        elif text in _DIGIT_ALONE and _after_row_label(cells, j) and _beside_number(cells, j):
-            digit = text.translate(OCR_DIGITS)
-            new = [Token("num", digit, line, j, value=float(digit), repaired=text)]
-        elif ts[0].kind == "label" and _JUNK.match(text) and _after_row_label(cells, j):
-            new = [Token("blank", text, line, j, unread=True)]
-        else:
-            continue
-        if out is cells:
-            out = list(cells)
-        out[j] = new
+        new = _value_cell(out, j, line)
+        if new is not None:
+            if out is cells:
+                out = list(cells)
+            out[j] = new
     return out
+
+
+def _value_cell(cells: list[list[Token]], j: int, line: int) -> Optional[list[Token]]:
+    """Cell ``j`` read again, or None when it stands as read: 一 is a printed "—"; after the
+    row's label and before no other label, 二 is a printed "-" with a speck by it, digits
+    with a dot ("1.", a speck) are a number (marked repaired: the dot may be ink of a
+    digit), a lone letter OCR reads for a digit (l, s, B...) beside a number is that digit
+    (marked repaired), a letter or sign with no digit is an empty cell holding ink read as
+    no number (its text kept: unread, not printed empty), and once the row's values have
+    begun, a character glued to a number ("中 0", a speck read as a character) is no label
+    ending the row: the number, marked repaired."""
+    ts = cells[j]
+    if len(ts) == 2:
+        label, num = ts
+        if (label.kind == "label" and len(label.text) == 1 and num.kind == "num" and _after_row_label(cells, j)
+                and any(t.kind == "num" for c in cells[1:j] for t in c)):
+            return [replace(num, repaired=num.repaired or f"{label.text} {num.text}")]
+        return None
+    if len(ts) != 1:
+        return None
+    text = ts[0].text
+    if text in DASH_READINGS or (text in _TWO_BARS and _after_row_label(cells, j)):
+        return [Token("mark", "-", line, j)]
+    if ts[0].kind == "label" and _DOTTED.match(text) and _after_row_label(cells, j):
+        digits = text[:-1]
+        return [Token("num", digits, line, j, value=float(digits), repaired=text)]
+    if text in _DIGIT_ALONE and _after_row_label(cells, j) and _beside_number(cells, j):
+        digit = text.translate(OCR_DIGITS)
+        return [Token("num", digit, line, j, value=float(digit), repaired=text)]
+    if ts[0].kind == "label" and _JUNK.match(text) and _after_row_label(cells, j):
+        return [Token("blank", text, line, j, unread=True)]
+    return None
 
 
 def _beside_number(cells: list[list[Token]], j: int) -> bool:

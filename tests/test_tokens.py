@@ -266,3 +266,15 @@ def test_a_letter_in_a_value_cell_is_unread_ink_and_the_row_reads_on(tmp_path):
     assert (forced["value"], forced["status"], forced["source"]["text"]) == (1, "inferred", "x")
     assert "forced by" in forced["source"]["derivation"]
     assert [got[f"requests.total.{c}"]["value"] for c in ("natural_person", "research", "total")] == [90, 0, 90]
+
+
+def test_a_character_glued_to_a_value_amid_the_values_is_a_speck_not_a_label():
+    """OCR's "中 0" for a 0 with a speck by it, in a row whose values have begun: the 0,
+    marked repaired, and the row reads on to its last value; the same cell before any
+    value (a wrapped label's last character beside the first value) stays as it is."""
+    from extractor.readers.text import read_text_bytes
+    from extractor.tokens import document_tokens
+    doc = read_text_bytes("行政强制\t137\t中 0\t2\n其他\t情 5\t1\t6\n".encode())
+    first, second = [[(t.kind, t.text, t.repaired) for t in document_tokens(doc) if t.line == i] for i in (0, 1)]
+    assert first == [("label", "行政强制", None), ("num", "137", None), ("num", "0", "中 0"), ("num", "2", None)]
+    assert [k for k, _, _ in second] == ["label", "label", "num", "num", "num"]
