@@ -174,6 +174,7 @@ class PageText:
     skewed: int = 0  # glyphs dropped because their line is neither horizontal nor vertical
     bad: int = 0  # undecodable characters (U+FFFD, private use, control characters)
     chars: int = 0  # characters of the glyphs
+    hidden: int = 0  # characters of the lines painted invisibly (text render mode 3: an OCR layer)
     # vector blocks (page space, see grid.vector_rules); None: not collected
     vectors: list[dict] | None = None
 
@@ -206,7 +207,7 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
     blocks, width, height = text_page(page, flags, page.rotation)
     lines: list[tuple[int, dict, list[Glyph]]] = []
     weight = [0, 0, 0, 0]
-    skewed = 0
+    skewed = hidden = 0
     seen: dict[str, tuple[list[float], list[float]]] = {}
     boxes: list[dict] = []
     for block in blocks:
@@ -224,6 +225,8 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
             if n and _painted_twice(line, text, seen):
                 continue
             weight[axis] += n
+            if not line["spans"][0]["alpha"]:
+                hidden += n
             lines.append((axis, line, flat))
     turns = max(range(4), key=lambda k: weight[k]) if any(weight) else 0
     frame = Frame(turns, width, height)
@@ -234,7 +237,7 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
         else:
             _line_glyphs(line, lid, axis == turns, frame, glyphs)
     text = "".join([g.c for g in glyphs])
-    return PageText(frame, glyphs, skewed, len(_BAD.findall(text)), len(text),
+    return PageText(frame, glyphs, skewed, len(_BAD.findall(text)), len(text), hidden,
                     boxes if vectors else None)
 
 

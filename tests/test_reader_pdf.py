@@ -918,3 +918,17 @@ def test_an_item_number_set_apart_is_no_value_line_of_a_wrapped_row():
     # a number standing well apart from the text after it is a value
     apart = _line_glyphs(0, [(0, "1"), (60, "申请人无正当理由逾期")], 0)
     assert len(row_cuts(text_rows(apart + second + third))) == 1
+
+
+def test_a_page_whose_text_is_an_invisible_layer_says_so(tmp_path: Path) -> None:
+    """A scan OCR'd by its producer carries its text painted invisibly (render mode 3): read
+    as text all the same, with a warning naming the page; visible text gets none."""
+    doc = pymupdf.open()
+    for mode in (3, 0):
+        page = doc.new_page()
+        for k in range(3):
+            page.insert_text((72, 90 + 20 * k), f"一、本年新收政府信息公开申请数量 {k}", fontname="china-s",
+                             fontsize=11, render_mode=mode)
+    d = read_pdf(save(doc, tmp_path, "layer.pdf"))
+    assert [ln.page for ln in d.lines if "本年新收" in ln.text] == [1, 1, 1, 2, 2, 2]
+    assert [w.split(":")[0] for w in d.warnings if "invisibly" in w] == ["page 1"]

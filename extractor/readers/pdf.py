@@ -45,6 +45,7 @@ from ..textgrid import find_text_tables, merge_tall_labels
 MAX_PAGES = 500
 BAD_TEXT = 0.3  # share of undecodable characters above which a text layer is garbage
 SCARCE_TEXT = 20  # a page with fewer characters and a big image is a scan
+HIDDEN_SHARE = 0.5  # of a page's characters painted invisibly: the page is a scan with an OCR layer
 IMAGE_COVER = 0.5  # share of the page an image must cover to call the page a scan
 REPEAT_SHARE = 0.3  # a margin line on this share of pages (and at least two) is furniture
 # an image on a page with text of its own is read by OCR (a table pasted as a picture) when
@@ -238,6 +239,9 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
     res.frame = pt.frame
     if not _usable(page, pt, res):
         return res
+    if pt.hidden > HIDDEN_SHARE * pt.chars:
+        res.warnings.append(f"page {number}: its text is painted invisibly, as a scan's OCR layer is: "
+                            f"read as printed text, as good as the OCR that made it")
     try:
         res.items = _layout(pt.glyphs, rules, pt.frame)
     except Exception as e:  # a layout bug must not lose the page's text
