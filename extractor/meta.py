@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Optional
 
 from .model import Document
@@ -94,8 +94,25 @@ def find_year_and_agency(doc: Document) -> tuple[MetaField, MetaField]:
     return find_year(doc, texts), find_agency(doc, texts)
 
 
+def _as_printed(doc: Document, found: MetaField) -> MetaField:
+    """``found`` with its text as its line prints it (二〇二一, "2 02 3"), not as read (2021),
+    and without the next line that a title's search joins to it."""
+    if found.line is None or found.line >= len(doc.lines):
+        return found
+    return replace(found, text="".join([c.text for c in doc.lines[found.line].cells]))
+
+
 def find_year(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
     texts = _texts(doc) if texts is None else texts
+    return _as_printed(doc, _find_year(doc, texts))
+
+
+def find_agency(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
+    texts = _texts(doc) if texts is None else texts
+    return _as_printed(doc, _find_agency(doc, texts))
+
+
+def _find_year(doc: Document, texts: list[str]) -> MetaField:
     for i, t, m in _head(texts, _TITLE):
         return MetaField(int(m.group("year")), 0.95, i, t)
     for i, t, m in _head(texts, _YEAR_FIRST):
@@ -126,8 +143,7 @@ def find_year(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
     return MetaField(None, 0.0)
 
 
-def find_agency(doc: Document, texts: Optional[list[str]] = None) -> MetaField:
-    texts = _texts(doc) if texts is None else texts
+def _find_agency(doc: Document, texts: list[str]) -> MetaField:
     found = _titled_agency(texts)
     if found is None and doc.title:  # a web page whose title shows only in its <title>
         found = _titled_agency([doc.title])

@@ -68,6 +68,8 @@ def test_a_year_written_in_chinese_numerals():
         assert find_agency(d).value[0] in "甲乙丙", title
     d = doc("一、总体情况\n三〇二室于十二月收到申请。\n")
     assert find_year(d).value is None
+    d = doc("甲市人民政府办公室二〇二一年政府信息公开工作年度报告\n一、总体情况\n")
+    assert find_year(d).text == "甲市人民政府办公室二〇二一年政府信息公开工作年度报告", "its source, as printed"
 
 
 def test_a_title_calling_the_report_nianbao():
