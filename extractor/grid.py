@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import re
+from statistics import median_high
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,7 +110,7 @@ def vector_rules(vectors: Iterable[dict], frame: Frame,
     drawings."""
     segs: list[Segment4] = []
     boxes: list[tuple[float, float, float, float]] = []  # stroked rectangles' boxes
-    drawn_so: bool | None = None  # outlines(), once asked
+    outlines_only: bool | None = None  # outlines(), once asked
     reaches: list[float] = []  # of stroked lines' pens
     for v in vectors:
         x0, y0, x1, y1 = v["bbox"]
@@ -118,9 +119,9 @@ def vector_rules(vectors: Iterable[dict], frame: Frame,
             if not v["isrect"]:
                 return None
             if min(w, h) > THIN:
-                if drawn_so is None:
-                    drawn_so = outlines is not None and outlines()
-                if not drawn_so:
+                if outlines_only is None:
+                    outlines_only = outlines is not None and outlines()
+                if not outlines_only:
                     return None
                 if _visible_rgb(v["color"], v["alpha"]):
                     boxes.append((x0, y0, x1, y1))
@@ -165,7 +166,7 @@ def _outline_sides(boxes: list[tuple[float, float, float, float]],
             for (_, end), (start, _) in zip(band, band[1:]):
                 if 0 < end - start <= 2 * THIN:
                     overlaps.append(end - start)
-    reach = _median(overlaps) / 2 if overlaps else _median(reaches or [0.0])
+    reach = median_high(overlaps) / 2 if overlaps else median_high(reaches or [0.0])
     hs: list[Axis3] = []
     vs: list[Axis3] = []
     for x0, y0, x1, y1 in boxes:
@@ -178,10 +179,6 @@ def _outline_sides(boxes: list[tuple[float, float, float, float]],
             hs += ((y0, x0, x1), (y1, x0, x1))
             vs += ((x0, y0, y1), (x1, y0, y1))
     return hs, vs
-
-
-def _median(values: list[float]) -> float:
-    return sorted(values)[len(values) // 2]
 
 
 def _visible_rgb(color: int, alpha: int) -> bool:

@@ -30,6 +30,7 @@ _YEAR_FIRST = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）\]】]?\s*"
 _BARE_TITLE = re.compile(r"政府信息公开\s*(?:工作)?\s*(?:(?P<year>(?:19|20)\d{2})\s*年度?\s*)?"
                          r"(?:年度)?\s*(?:报告|年报)")
 _YEAR_LINE = re.compile(r"^[(（\[【]?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）\]】]?$")  # "（2021年度）"
+_NAME = re.compile(r"[\u4e00-\u9fff()（）]{2,30}")  # a body's name on a line of its own
 _PERIOD = re.compile(r"(?P<year>20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*至\s*(?P=year)\s*年\s*12\s*月\s*31\s*日")
 _ORG_SUFFIX = ("人民政府办公室", "人民政府办公厅", "人民政府", "办事处", "管理委员会", "委员会", "分局", "局",
                "办公室", "办公厅", "厅", "中心", "院", "委", "办", "所", "署", "会", "政府", "支队", "大队", "总队",
@@ -176,7 +177,7 @@ def _titled_agency(texts: list[str]) -> Optional[MetaField]:
     if bare is not None:  # a title without a year before 报告
         i, t, m = bare
         before = _TITLE_NOISE.sub("", t[: m.start()]).strip()
-        if (re.fullmatch(r"[\u4e00-\u9fff()（）]{2,30}", before) and before.endswith(_ORG_SUFFIX)
+        if (_NAME.fullmatch(before) and before.endswith(_ORG_SUFFIX)
                 and not _GENERIC.match(before)):
             return MetaField(before, 0.9, i, t)
         for k in (_previous_name(texts, i), _next_name(texts, i)):
@@ -187,26 +188,23 @@ def _titled_agency(texts: list[str]) -> Optional[MetaField]:
 
 def _previous_name(texts: list[str], i: int) -> Optional[int]:
     """The line before the title when it is a short name (Chinese characters only)."""
-    for j in range(i - 1, max(-1, i - 4), -1):
-        t = texts[j].strip()
-        if not t:
-            continue
-        if 2 <= len(t) <= 30 and re.fullmatch(r"[\u4e00-\u9fff()（）]+", t):
-            return j
-        return None
-    return None
+    return _name_line(texts, range(i - 1, max(-1, i - 4), -1))
 
 
 def _next_name(texts: list[str], i: int) -> Optional[int]:
     """The line after the title (a line holding only the year skipped) when it is a short
     name (Chinese characters only)."""
-    for j in range(i + 1, min(len(texts), i + 4)):
+    return _name_line(texts, range(i + 1, min(len(texts), i + 4)), skip=_YEAR_LINE)
+
+
+def _name_line(texts: list[str], near: range, skip: Optional[re.Pattern] = None) -> Optional[int]:
+    """The first line of ``near`` that is not empty (nor matched by ``skip``), when it is a
+    short name; else None."""
+    for j in near:
         t = texts[j].strip()
-        if not t or _YEAR_LINE.match(t):
+        if not t or (skip is not None and skip.match(t)):
             continue
-        if 2 <= len(t) <= 30 and re.fullmatch(r"[\u4e00-\u9fff()（）]+", t):
-            return j
-        return None
+        return j if _NAME.fullmatch(t) else None
     return None
 
 

@@ -67,7 +67,7 @@ def cell_tokens(text: str, line: int, cell: int, widths: Optional[dict[str, int]
 OCR_DIGITS_FROM = {"O": "0", "o": "0", "〇": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "|": "1", "i": "1",
                    "s": "5", "S": "5", "B": "8", "Z": "2", "z": "2", "g": "9", "q": "9", "b": "6"}
 OCR_DIGITS = str.maketrans(OCR_DIGITS_FROM)
-_OCR_CELL = re.compile(r"^[0-9OoD〇QlIi|sSBZzgqb]{1,7}$")
+_OCR_CELL = re.compile("^[0-9" + re.escape("".join(OCR_DIGITS_FROM)) + "]{1,7}$")
 
 
 def ocr_digits(text: str) -> Optional[str]:
@@ -252,7 +252,7 @@ _TWO_BARS = {"二"}
 # a digit as OCR reads it standing alone: a letter (l for 1, s for 5, B for 8, ...), which
 # ocr_digits takes only beside digits ("1s") or for a zero; in a value cell beside a number
 # it is that digit
-_DIGIT_ALONE = {c for c in OCR_DIGITS_FROM if not c.isdigit()}
+_DIGIT_ALONE = set(OCR_DIGITS_FROM)
 # a value cell holding a letter or a sign but no digit and no Chinese ("x", "%", "a."): ink
 # read as nothing a form prints there; kept as an empty cell with its text (unread)
 _JUNK = re.compile(r"^[^\u4e00-\u9fff\d\s]{1,3}$")
