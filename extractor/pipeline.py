@@ -63,7 +63,8 @@ Stage = Callable[[State], None]
 
 
 def stage_read(s: State) -> None:
-    s.doc = read(s.path, max_text_bytes=int(s.settings.max_text_mb * 2**20), ocr=s.settings.ocr)
+    s.doc = read(s.path, max_text_bytes=int(s.settings.max_text_mb * 2**20), ocr=s.settings.ocr,
+                 max_pdf_pages=s.settings.max_pdf_pages)
     for p in s.doc.needs_ocr:
         s.errors.append(ErrorItem("read", "page has no usable text layer and needs OCR", p))
 

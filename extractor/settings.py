@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .errors import SettingsError
+from .readers import MAX_PDF_PAGES
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,7 @@ class Settings:
     # (chosen for a target precision of ok fields), or confidence.REVIEW_THRESHOLD without one
     review_threshold: Optional[float] = None
     max_text_mb: float = 20.0  # a text or HTML file larger than this is refused
-    max_pdf_pages: int = 500  # a PDF with more pages is refused
+    max_pdf_pages: int = MAX_PDF_PAGES  # a PDF with more pages is refused
     ocr: bool = True  # read images and PDF pages without a usable text layer by OCR
 
     def __post_init__(self) -> None:

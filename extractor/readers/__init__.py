@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import DocumentLoadError, UnsupportedInput
 from ..model import Document
 
+MAX_PDF_PAGES = 500  # a PDF with more pages is not a single report
 MAX_TEXT_BYTES = 20 * 1024 * 1024  # a text or HTML report is never this large
 _HTML = re.compile(rb"<(?:!doctype\s+html|html|table|body|div|p|tr|td)[\s>]", re.I)
 _IMAGE_MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG": "PNG", b"II*\x00": "TIFF", b"MM\x00*": "TIFF",
@@ -37,11 +38,13 @@ def sniff(head: bytes) -> str:
     return "html" if _HTML.search(probe) else "text"
 
 
-def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES, ocr: bool = True) -> Document:
+def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES, ocr: bool = True,
+         max_pdf_pages: int = MAX_PDF_PAGES) -> Document:
     """Read any supported file; raise DocumentLoadError with a one-line reason otherwise.
 
     With ``ocr``, images and the PDF pages without a usable text layer are read by OCR;
-    without it, an image is refused and such PDF pages stay listed in ``needs_ocr``."""
+    without it, an image is refused and such PDF pages stay listed in ``needs_ocr``. A PDF
+    of more than ``max_pdf_pages`` pages is refused."""
     p = Path(path)
     if not p.exists():
         raise DocumentLoadError(f"{p}: no such file")
@@ -55,7 +58,7 @@ def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES, ocr: bool = Tru
     kind = sniff(head)
     if kind == "pdf":
         from .pdf import read_pdf
-        doc = read_pdf(p)
+        doc = read_pdf(p, max_pages=max_pdf_pages)
         if ocr and (doc.needs_ocr or doc.image_regions):
             return _ocr_module(p).ocr_pdf(doc)
         doc.warnings.extend(f"page {n}: a picture that may hold a table was not read (OCR is off)"

@@ -33,6 +33,7 @@ from typing import Sequence
 from ..mupdf import draws_no_open_paths, page_drawing, pymupdf
 
 from ..errors import DocumentLoadError, UnsupportedInput
+from . import MAX_PDF_PAGES
 from ..gcpause import gc_paused
 from ..grid import (Lattice, Rule, TableCell, TableRow, add_virtual_rules, find_lattices,
                     is_table, lattice_glyphs, lattice_rows, page_rules, table_box, vector_rules)
@@ -42,7 +43,6 @@ from ..model import BBox, Document, Line, new_cell
 from ..normalize import is_page_number
 from ..textgrid import find_text_tables, merge_tall_labels
 
-MAX_PAGES = 500
 BAD_TEXT = 0.3  # share of undecodable characters above which a text layer is garbage
 SCARCE_TEXT = 20  # a page with fewer characters and a big image is a scan
 HIDDEN_SHARE = 0.5  # of a page's characters painted invisibly: the page is a scan with an OCR layer
@@ -68,7 +68,7 @@ _MAGIC = [
 
 # ----------------------------------------------------------------------------- entry
 
-def read_pdf(path: str | os.PathLike, max_pages: int = MAX_PAGES,
+def read_pdf(path: str | os.PathLike, max_pages: int = MAX_PDF_PAGES,
              truncate: bool = False) -> Document:
     """Read a born-digital PDF into a :class:`Document`.
 
