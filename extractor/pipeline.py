@@ -82,12 +82,60 @@ def stage_meta(s: State) -> None:
 
 
 def stage_template(s: State) -> None:
+    _detect(s)
+    if s.template is None and s.doc.kind == "pdf" and s.settings.ocr:
+        _reread_by_ocr(s)
+    if s.template is None:
+        s.errors.append(ErrorItem("template", s.guess.reason))
+
+
+def _detect(s: State) -> None:
     keys = [label_key(t.text) for t in s.tokens if t.kind == "label"]
     s.guess = detect_template(keys, s.year.value)
-    if s.guess.name is not None:
-        s.template = load_templates()[s.guess.name]
-    else:
-        s.errors.append(ErrorItem("template", s.guess.reason))
+    s.template = load_templates()[s.guess.name] if s.guess.name is not None else None
+
+
+def _reread_by_ocr(s: State) -> None:
+    """A PDF whose text layer shows none of the form's tables: every report prints them, so
+    the text layer does not say what the pages show (fonts mapping their characters to wrong
+    ones, tables drawn as shapes). Its pages OCR has not read yet are read by OCR, when it
+    has at most ``Settings.ocr_fallback_pages`` pages, and the stages up to the template run
+    again on them; what the text layer gave stands when OCR finds no form either."""
+    pages = [p for p in range(1, s.doc.pages + 1) if p not in s.doc.ocr_pages]
+    limit = s.settings.ocr_fallback_pages
+    if not pages or not limit:
+        return
+    if s.doc.pages > limit:
+        s.doc.warnings.append(f"the text layer shows none of the form's tables; not read again by OCR: "
+                              f"{s.doc.pages} pages, more than ocr_fallback_pages={limit}")
+        return
+    from .readers import read_by_ocr
+    text_read = s.doc, s.tokens, s.sections, s.year, s.agency, s.guess
+    try:
+        s.doc = read_by_ocr(s.doc, pages)
+    except Exception as e:  # OCR not installed, or failing on a page: the text layer's result stands
+        s.doc.warnings.append(f"the text layer shows none of the form's tables, and OCR could not "
+                              f"read the pages ({type(e).__name__}: {e})")
+        return
+    stage_tokens(s)
+    stage_meta(s)
+    _detect(s)
+    if s.template is None:
+        s.doc, s.tokens, s.sections, s.year, s.agency, s.guess = text_read
+        s.doc.warnings.append("the text layer shows none of the form's tables; read by OCR, the "
+                              "pages show none either")
+        return
+    s.doc.warnings.append(f"the text layer shows none of the form's tables (its fonts may map their "
+                          f"characters to wrong ones, or its tables are drawn as shapes): "
+                          f"{_pages_text(pages)} read by OCR instead")
+
+
+def _pages_text(pages: list[int]) -> str:
+    if len(pages) == 1:
+        return f"page {pages[0]}"
+    if pages == list(range(pages[0], pages[-1] + 1)):
+        return f"pages {pages[0]}-{pages[-1]}"
+    return "pages " + ", ".join(map(str, pages))
 
 
 def _table_span(s: State) -> tuple[int, int]:

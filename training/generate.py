@@ -18,7 +18,8 @@ default or by ``--kinds pdf``. So is the ``wording`` family (``NAMED_ONLY_FAMILI
 :mod:`training.gen.wording`): tab tables whose row labels are printed in an agency's own
 words, for the held-out experiment of :mod:`training.experiments.heldout_family`; and the
 ``scan_pictures`` family (:mod:`training.gen.pictures`): born-digital PDFs whose tables are
-pasted as pictures; and the ``html_word`` family (:mod:`training.gen.html_word`): web pages
+pasted as pictures; the ``scan_miscoded`` family (:mod:`training.gen.miscoded`): born-digital
+PDFs whose fonts map their characters to wrong ones; and the ``html_word`` family (:mod:`training.gen.html_word`): web pages
 as Word, WPS and sites' content editors write them.
 """
 
@@ -46,15 +47,15 @@ FAMILIES: dict[str, str] = {
     "landscape": "pdf",
     "cell_boxes": "pdf", "shaded": "pdf", "thick_frame": "pdf", "dense": "pdf", "split_header": "pdf",
     "label_right": "pdf", "wording": "text",
-    **{f: "scan" for f in SCAN_FAMILIES}, "scan_pictures": "scan",
+    **{f: "scan" for f in SCAN_FAMILIES}, "scan_pictures": "scan", "scan_miscoded": "scan",
 }
 EXTENSIONS = {"text": "txt", "html": "html", "pdf": "pdf", "scan": "pdf"}  # scans: pdf, tif, png or jpg
 OPT_IN_KINDS = {"scan"}  # slow to read (OCR): generated only when asked for by kind or family
 # PDF families the reader was never tuned on (a blind test): generated only when named
 HELD_OUT_FAMILIES = ("cell_boxes", "shaded", "thick_frame", "dense", "split_header", "label_right")
 # Families made only when named: the held-out PDF ones, the agency-wording text family,
-# pictured tables and the web pages of Word, WPS and site editors
-NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures", "html_word")
+# pictured tables, miscoded fonts and the web pages of Word, WPS and site editors
+NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures", "scan_miscoded", "html_word")
 EMBEDDED_FONTS = 0.8  # share of PDFs whose fonts are embedded as subsets, as Word and WPS write them
 TEXT_ENCODINGS = {"utf-8": 75, "utf-8-sig": 5, "gb18030": 10, "utf-16": 10}
 

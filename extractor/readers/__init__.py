@@ -7,6 +7,7 @@ its magic number, HTML by its markup; everything else is read as text if it deco
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import DocumentLoadError, UnsupportedInput
@@ -76,6 +77,12 @@ def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES, ocr: bool = Tru
         return read_html(p)
     from .text import read_text
     return read_text(p)
+
+
+def read_by_ocr(doc: Document, pages: list[int]) -> Document:
+    """A PDF's ``doc`` with ``pages`` (1-based) read again by OCR, whole: their text layer's
+    lines give way to what OCR reads on the rendered pages."""
+    return _ocr_module(Path(doc.path)).ocr_pdf(replace(doc, needs_ocr=pages, image_regions=[]))
 
 
 def _ocr_module(p: Path):

@@ -84,7 +84,7 @@ def read_image(path: str | os.PathLike, max_pages: int = MAX_PAGES) -> Document:
         warnings.extend(f"page {i}: {w}" for w in page.warnings)
         _note_geometry(i, page, warnings)
     return Document(path=path, kind="image", lines=assemble(pages), pages=len(frames), sha256=sha,
-                    warnings=warnings)
+                    ocr_pages=list(range(1, len(frames) + 1)), warnings=warnings)
 
 
 def load_frames(path: str, max_pages: int = MAX_PAGES) -> list[tuple[np.ndarray, float]]:
@@ -172,7 +172,8 @@ def ocr_pdf(doc: Document) -> Document:
     for number, box, res in pictures:
         lines = _put_picture(lines, number, box, [Line(tuple(r.cells), page=number, bbox=r.bbox) for r in res.rows])
     return Document(path=doc.path, kind=doc.kind, lines=lines, pages=doc.pages, sha256=doc.sha256,
-                    encoding=doc.encoding, needs_ocr=[], warnings=warnings)
+                    encoding=doc.encoding, needs_ocr=[], ocr_pages=sorted(done.union(doc.ocr_pages)),
+                    warnings=warnings)
 
 
 def _to_page(page, dpi: float, clip=None):

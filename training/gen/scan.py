@@ -17,7 +17,10 @@ Families (kind ``scan``):
 - ``scan_long``: all pages stacked into one long JPEG or PNG (as reports are posted on
   the web as one long picture);
 - ``scan_pictures`` (made only when named): a born-digital PDF whose tables are pasted as
-  pictures, the prose left as text (:mod:`training.gen.pictures`).
+  pictures, the prose left as text (:mod:`training.gen.pictures`);
+- ``scan_miscoded`` (made only when named): a born-digital PDF whose fonts map their
+  characters to wrong ones, so that only the rendered pages read right
+  (:mod:`training.gen.miscoded`).
 
 Degradation is driven by a numpy generator seeded from the document's own random stream,
 so output depends only on the seed.
@@ -170,6 +173,9 @@ def render_scan(rng: random.Random, family: str, blocks: list[Block]) -> tuple[b
     if family == "scan_pictures":
         from .pictures import render_pictures
         return render_pictures(rng, blocks)
+    if family == "scan_miscoded":
+        from .miscoded import render_miscoded
+        return render_miscoded(rng, blocks)
     layout = rng.choice(PDF_FAMILIES)
     if family == "scan_long" and layout == "landscape":
         layout = "ruled"  # a long picture is made of portrait pages
