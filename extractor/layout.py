@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
 from typing import Iterable, NamedTuple, Sequence
@@ -33,6 +33,7 @@ from .normalize import normalize_cell
 TEXT_FLAGS = (pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE
               | pymupdf.TEXT_MEDIABOX_CLIP)
 AXIS_COS = math.cos(math.radians(10))  # lines within 10° of an axis count as straight
+LEVEL_SIN = math.sin(math.radians(0.05))  # lines within this of level are read as runs of glyphs
 SEGMENT_GAP = 1.0  # a gap wider than this many font sizes starts a new segment
 SPACE_GAP = 0.25  # a gap wider than this many font sizes becomes a space in the text
 ROW_OVERLAP = 0.3  # fragments overlapping this share of the smaller height share a row
@@ -64,6 +65,9 @@ class Frame:
     turns: int  # 0..3; 1 maps text running up (dir 0,-1) to left-to-right
     w: float
     h: float
+    # radians the text ran off level before its glyphs were turned level around the frame's
+    # centre (a tilted scan's OCR layer, see extractor.level); boxes go back through it
+    tilt: float = 0.0
 
     @property
     def width(self) -> float:
@@ -106,6 +110,8 @@ class Frame:
 
         ``memo`` keeps rounded values for reuse (``round(v, 2)`` is slow and the cells of
         a table share their edges); zero is left out of it, as -0.0 would find 0.0."""
+        if self.tilt:
+            r = self._untilted(r)
         if self.turns == 0:
             x0, y0, x1, y1 = r[0], r[1], r[2], r[3]
             if x0 > x1:
@@ -127,6 +133,17 @@ class Frame:
         if d is None:
             d = _rounded(y1, memo)
         return (a, b, c, d)
+
+    def _untilted(self, r: Sequence[float]) -> BBox:
+        """A box of the level frame → the box around it in the frame as the text ran."""
+        cx, cy = self.width / 2, self.height / 2
+        cos, sin = math.cos(self.tilt), math.sin(self.tilt)
+        xs, ys = [], []
+        for x, y in ((r[0], r[1]), (r[2], r[1]), (r[0], r[3]), (r[2], r[3])):
+            dx, dy = x - cx, y - cy
+            xs.append(cx + dx * cos - dy * sin)
+            ys.append(cy + dx * sin + dy * cos)
+        return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _rounded(v: float, memo: dict[float, float]) -> float:
@@ -177,6 +194,9 @@ class PageText:
     hidden: int = 0  # characters of the lines painted invisibly (text render mode 3: an OCR layer)
     # vector blocks (page space, see grid.vector_rules); None: not collected
     vectors: list[dict] | None = None
+    # (radians, characters) of the lines that run a little off level, down to the right
+    # positive (an upright page's only)
+    tilted: list[tuple[float, int]] = field(default_factory=list)
 
 
 def _axis(d: Sequence[float]) -> int | None:
@@ -205,9 +225,10 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
     another frame wins, all lines are laid out again in it."""
     flags = TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS if vectors else TEXT_FLAGS
     blocks, width, height = text_page(page, flags, page.rotation)
-    lines: list[tuple[int, dict, list[Glyph]]] = []
+    lines: list[tuple[int, dict, list[Glyph] | None]] = []
     weight = [0, 0, 0, 0]
     skewed = hidden = 0
+    tilted: list[tuple[float, int]] = []
     seen: dict[str, tuple[list[float], list[float]]] = {}
     boxes: list[dict] = []
     for block in blocks:
@@ -219,26 +240,33 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
             if axis is None:
                 skewed += sum([len(s["chars"]) for s in line["spans"]])
                 continue
-            flat: list[Glyph] = []
-            text = _flat_glyphs(line, len(lines), flat) if axis == 0 else _line_text(line)
+            dy = line["dir"][1]
+            if axis == 0 and -LEVEL_SIN < dy < LEVEL_SIN:
+                flat: list[Glyph] | None = []
+                text = _flat_glyphs(line, len(lines), flat)
+            else:  # turned, or tilted a little (a scan's OCR layer): character by character
+                flat = None
+                text = _line_text(line)
             n = len(text)  # each char is one character
             if n and _painted_twice(line, text, seen):
                 continue
             weight[axis] += n
             if not line["spans"][0]["alpha"]:
                 hidden += n
+            if axis == 0 and flat is None:
+                tilted.append((math.asin(dy), n))
             lines.append((axis, line, flat))
     turns = max(range(4), key=lambda k: weight[k]) if any(weight) else 0
     frame = Frame(turns, width, height)
     glyphs: list[Glyph] = []
     for lid, (axis, line, flat) in enumerate(lines):
-        if axis == turns == 0:
+        if flat is not None and turns == 0:
             glyphs += flat
         else:
             _line_glyphs(line, lid, axis == turns, frame, glyphs)
     text = "".join([g.c for g in glyphs])
     return PageText(frame, glyphs, skewed, len(_BAD.findall(text)), len(text), hidden,
-                    boxes if vectors else None)
+                    boxes if vectors else None, tilted if turns == 0 else [])
 
 
 def _line_text(line: dict) -> str:

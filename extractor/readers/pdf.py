@@ -37,6 +37,7 @@ from . import MAX_PDF_PAGES
 from ..gcpause import gc_paused
 from ..grid import (Lattice, Rule, TableCell, TableRow, add_virtual_rules, find_lattices,
                     is_table, lattice_glyphs, lattice_rows, page_rules, table_box, vector_rules)
+from ..level import leveled
 from ..layout import (Frame, Glyph, PageText, Row, furniture_key, in_margin, normalized, page_text,
                       text_rows, union)
 from ..model import BBox, Document, Line, new_cell
@@ -242,6 +243,9 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
     if pt.hidden > HIDDEN_SHARE * pt.chars:
         res.warnings.append(f"page {number}: its text is painted invisibly, as a scan's OCR layer is: "
                             f"read as printed text, as good as the OCR that made it")
+        if not (rules[0] or rules[1]):  # a scan's layer: level its rows if the scan was tilted
+            pt = leveled(pt)
+            res.frame = pt.frame
     try:
         res.items = _layout(pt.glyphs, rules, pt.frame)
     except Exception as e:  # a layout bug must not lose the page's text
