@@ -463,6 +463,7 @@ def cell_glyphs(lat: Lattice, glyphs: Iterable[Glyph]) -> list[list[Glyph]]:
 class TableCell:
     raw: str
     bbox: BBox  # frame space
+    unread: bool = False  # empty, over ink no glyph covers (a scan's OCR layer: extractor.layerink)
 
 
 CellLines = list[list[Fragment]]  # a cell's visual rows, each left to right

@@ -40,13 +40,18 @@ from ..grid import (Lattice, Rule, TableCell, TableRow, add_virtual_rules, find_
 from ..level import leveled
 from ..layout import (Frame, Glyph, PageText, Row, furniture_key, in_margin, normalized, page_text,
                       text_rows, union)
-from ..model import BBox, Document, Line, new_cell
+from ..cellink import UNREAD_CONF
+from ..layerink import mark_inked_cells
+from ..model import BBox, Cell, Document, Line, new_cell
 from ..normalize import is_page_number
 from ..textgrid import find_text_tables, merge_tall_labels
 
 BAD_TEXT = 0.3  # share of undecodable characters above which a text layer is garbage
 SCARCE_TEXT = 20  # a page with fewer characters and a big image is a scan
 HIDDEN_SHARE = 0.5  # of a page's characters painted invisibly: the page is a scan with an OCR layer
+# reader's confidence in a cell of such a layer: it is an OCR's reading, whose own confidence
+# the layer does not keep (so a blank where the row has no cell is no proof, as in a scan)
+LAYER_CONF = 0.95
 IMAGE_COVER = 0.5  # share of the page an image must cover to call the page a scan
 REPEAT_SHARE = 0.3  # a margin line on this share of pages (and at least two) is furniture
 # an image on a page with text of its own is read by OCR (a table pasted as a picture) when
@@ -206,6 +211,7 @@ class PageResult:
     frame: Frame | None = None
     items: list[Item] = field(default_factory=list)
     needs_ocr: bool = False
+    layer: bool = False  # its text is a scan's OCR layer (painted invisibly)
     images: list[BBox] = field(default_factory=list)  # page space: pictures to read by OCR
     warnings: list[str] = field(default_factory=list)
 
@@ -240,9 +246,10 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
     res.frame = pt.frame
     if not _usable(page, pt, res):
         return res
-    if pt.hidden > HIDDEN_SHARE * pt.chars:
+    res.layer = pt.hidden > HIDDEN_SHARE * pt.chars
+    if res.layer:
         res.warnings.append(f"page {number}: its text is painted invisibly, as a scan's OCR layer is: "
-                            f"read as printed text, as good as the OCR that made it")
+                            f"read as that OCR's reading, as good as the OCR that made it")
         if not (rules[0] or rules[1]):  # a scan's layer: level its rows if the scan was tilted
             pt = leveled(pt)
             res.frame = pt.frame
@@ -253,6 +260,8 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
                             f"{_one_line(e)}); read as plain text lines")
         res.items = [Item([TableCell(s.raw, s.bbox) for s in r.segments], r.bbox[1], r.bbox[0],
                           "text", r.bbox) for r in text_rows(pt.glyphs)]
+    if res.layer:
+        mark_inked_cells(page, res.items, pt.glyphs, pt.frame)
     _check_scan(page, res.items, res)
     if not res.needs_ocr and images:
         res.images = _pictures_to_read(page, pt.glyphs, pt.frame)
@@ -391,13 +400,26 @@ def _assemble(pages: list[PageResult]) -> list[Line]:
             texts = [normalized(c.raw) for c in it.cells]
             if not any(texts):
                 continue
-            cells = tuple(new_cell(t, c.raw, bbox=frame.to_page(c.bbox, memo) if frame else c.bbox)
-                          for t, c in zip(texts, it.cells))
+            if p.layer:
+                cells = tuple(_layer_cell(t, c, frame) for t, c in zip(texts, it.cells))
+            else:
+                cells = tuple(new_cell(t, c.raw, bbox=frame.to_page(c.bbox, memo) if frame else c.bbox)
+                              for t, c in zip(texts, it.cells))
             number += 1
             bbox = frame.to_page(it.bbox, memo) if it.bbox and frame else \
                 union(c.bbox for c in cells if c.bbox)
             lines.append(Line(cells, page=p.number, number=number, bbox=bbox))
     return lines
+
+
+def _layer_cell(text: str, c: TableCell, frame: Frame | None) -> Cell:
+    """A cell of a page read from a scan's OCR layer: as sure as an OCR reading
+    (:data:`LAYER_CONF`), or an empty cell over ink the layer has no glyph for, unread
+    (see :mod:`extractor.layerink`)."""
+    bbox = frame.to_page(c.bbox) if frame else c.bbox
+    if c.unread:
+        return Cell(text, c.raw, bbox=bbox, confidence=UNREAD_CONF, unread=True)
+    return Cell(text, c.raw, bbox=bbox, confidence=LAYER_CONF)
 
 
 def _running_keys(pages: list[PageResult]) -> set[str]:
