@@ -34,6 +34,12 @@ TEXT_FLAGS = (pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_PRESERVE_WHITESPACE
               | pymupdf.TEXT_MEDIABOX_CLIP)
 AXIS_COS = math.cos(math.radians(10))  # lines within 10° of an axis count as straight
 LEVEL_SIN = math.sin(math.radians(0.05))  # lines within this of level are read as runs of glyphs
+# a line painted at most this opaque (alpha 0..255), or in a colour every channel of which is at
+# least FAINT_RGB (light grey), and WATERMARK_SIZE times as large as the page's other lines is
+# a watermark, not text of the page (a diagonal one is dropped as skewed text anyway)
+FAINT_ALPHA = 128
+FAINT_RGB = 160
+WATERMARK_SIZE = 1.6
 SEGMENT_GAP = 1.0  # a gap wider than this many font sizes starts a new segment
 SPACE_GAP = 0.25  # a gap wider than this many font sizes becomes a space in the text
 ROW_OVERLAP = 0.3  # fragments overlapping this share of the smaller height share a row
@@ -225,10 +231,11 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
     another frame wins, all lines are laid out again in it."""
     flags = TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS if vectors else TEXT_FLAGS
     blocks, width, height = text_page(page, flags, page.rotation)
-    lines: list[tuple[int, dict, list[Glyph] | None]] = []
+    lines: list[tuple[int, dict, list[Glyph] | None] | None] = []
     weight = [0, 0, 0, 0]
     skewed = hidden = 0
     tilted: list[tuple[float, int]] = []
+    faint: list[int] = []  # lines painted light or see-through
     seen: dict[str, tuple[list[float], list[float]]] = {}
     boxes: list[dict] = []
     for block in blocks:
@@ -251,15 +258,23 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
             if n and _painted_twice(line, text, seen):
                 continue
             weight[axis] += n
-            if not line["spans"][0]["alpha"]:
+            span = line["spans"][0]
+            if not span["alpha"]:
                 hidden += n
+            elif span["alpha"] < FAINT_ALPHA or (span["color"] & 0x808080) == 0x808080 and _light(span["color"]):
+                faint.append(len(lines))
             if axis == 0 and flat is None:
                 tilted.append((math.asin(dy), n))
             lines.append((axis, line, flat))
+    if faint:
+        _drop_watermarks(lines, faint, weight)
     turns = max(range(4), key=lambda k: weight[k]) if any(weight) else 0
     frame = Frame(turns, width, height)
     glyphs: list[Glyph] = []
-    for lid, (axis, line, flat) in enumerate(lines):
+    for lid, entry in enumerate(lines):
+        if entry is None:  # a watermark's
+            continue
+        axis, line, flat = entry
         if flat is not None and turns == 0:
             glyphs += flat
         else:
@@ -267,6 +282,32 @@ def page_text(page: pymupdf.Page, vectors: bool = True) -> PageText:
     text = "".join([g.c for g in glyphs])
     return PageText(frame, glyphs, skewed, len(_BAD.findall(text)), len(text), hidden,
                     boxes if vectors else None, tilted if turns == 0 else [])
+
+
+def _light(color: int) -> bool:
+    """A packed sRGB colour (0xRRGGBB) every channel of which is at least :data:`FAINT_RGB`."""
+    return min(color >> 16, color >> 8 & 255, color & 255) >= FAINT_RGB
+
+
+def _drop_watermarks(lines: list, faint: list[int], weight: list[int]) -> None:
+    """Faint lines (``faint``: their indexes in ``lines``) set :data:`WATERMARK_SIZE` times as
+    large as the page's other lines (their median size) are a watermark over the page: their
+    entries become None (the indexes of the others stay their glyphs' line ids) and their
+    characters leave the direction ``weight``."""
+    drop = set(faint)
+    sizes = sorted(_line_size(e[1]) for i, e in enumerate(lines) if i not in drop)
+    if not sizes:
+        return  # nothing but faint text: the page's own
+    big = WATERMARK_SIZE * sizes[len(sizes) // 2]
+    for i in faint:
+        axis, line, _ = lines[i]
+        if _line_size(line) >= big:
+            weight[axis] -= len(_line_text(line))
+            lines[i] = None
+
+
+def _line_size(line: dict) -> float:
+    return max(s["size"] for s in line["spans"])
 
 
 def _line_text(line: dict) -> str:
