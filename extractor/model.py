@@ -111,6 +111,8 @@ class Document:
     needs_ocr: list[int] = field(default_factory=list)
     # pages (1-based) whose text OCR read, whole (a PDF's scanned pages, or all of an image's)
     ocr_pages: list[int] = field(default_factory=list)
+    # an HTML page's pictures (<img>): (index of the line each stands before, its src)
+    pictures: list[tuple[int, str]] = field(default_factory=list)
     # (page, box in page points) of big images on pages with a text layer of their own,
     # with no text over them: tables pasted as pictures, to be read by OCR
     image_regions: list[tuple[int, BBox]] = field(default_factory=list)

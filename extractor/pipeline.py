@@ -183,10 +183,12 @@ def stage_rows(s: State) -> None:
                   and named.search(label_key(s.tokens[i].text))}
     s.appeals_from = _appeals_start(appeals_at, [labels[i] for i, j, _ in pairs if items[j].table == "requests"])
     end = len(s.tokens) if s.appeals_from is None else s.appeals_from
+    ocr_lines = frozenset(i for i, ln in enumerate(s.doc.lines) if ln.cells and ln.cells[0].confidence < 1.0)
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
                                               for i, j, sim in pairs if items[j].row and labels[i] < end
                                               and labels[i] not in appeals_at],
-                                   items)
+                                   items, frozenset(labels[i] for i, _, _ in pairs),
+                                   frozenset(labels[i] for i, j, _ in pairs if not items[j].row), ocr_lines)
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
     # a label of the appeals table's header ends the search for a row's values, as a row does
     anchors = frozenset(labels[i] for i, _, _ in pairs) | appeals_at
@@ -263,17 +265,21 @@ def _rows_printed_empty(s: State) -> dict[str, Token]:
     """Text may print a blank cell as nothing, and so may a PDF's table without rules, whose
     label's line then holds labels and empty cells only: no value, no blank mark, and no
     empty cell with ink that OCR could not read. That check on the label's own line lets a
-    PDF's label matched in pieces (wrapped in a narrow column) count. On a scanned image and
-    in HTML a row without values is a row whose values were not read."""
-    if s.doc.kind not in ("text", "pdf"):
-        return {}
-    if s.doc.kind == "text":
+    PDF's label matched in pieces (wrapped in a narrow column) count; a web page's picture
+    read by OCR counts as such a table. On a scanned image and in an HTML table a row
+    without values is a row whose values were not read."""
+    kind = s.doc.kind
+    if kind == "text":
         return rows_printed_empty(s.template, s.tokens, s.matches, s.rows)
+    if kind not in ("pdf", "html"):
+        return {}
     empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows, EMPTY_ROW_MATCH_BARE_LINE)
     if empty:
         celled = {t.line for t in s.tokens if t.kind in ("num", "mark")}
+        lines = s.doc.lines
         empty = {f: t for f, t in empty.items() if t.line not in celled
-                 and not any(c.unread for c in s.doc.lines[t.line].cells)}
+                 and not any(c.unread for c in lines[t.line].cells)
+                 and (kind == "pdf" or any(c.confidence < 1.0 for c in lines[t.line].cells))}
     return empty
 
 

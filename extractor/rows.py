@@ -20,6 +20,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .model import quick_init
+from .normalize import is_cjk
 from .template import Table, Template, label_key
 
 MIN_SIMILARITY = 0.62
@@ -243,7 +244,9 @@ def align(observed: Sequence[str], items: Sequence[Item], scorer: Scorer | None 
 _AFTER_MARK = re.compile(r"^.*[-—–－/]")  # a label's text up to its last blank mark
 
 
-def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch], items: Sequence[Item] = ()) -> list[RowMatch]:
+def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch], items: Sequence[Item] = (),
+                       aligned: frozenset[int] = frozenset(), groups: frozenset[int] = frozenset(),
+                       ocr_lines: frozenset[int] = frozenset()) -> list[RowMatch]:
     """Labels of two template rows in one cell with no value between them (OCR merged two
     table rows into one line): which row the values after them belong to is not known, so
     both matches are marked, and their fields go to review whatever the rules say.
@@ -251,8 +254,19 @@ def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch], items: Sequenc
     The same holds for one label that holds the keys of its own row and of another row of
     its table ("行政处罚行政强制"): no row's key holds another's, so such a label is two merged
     (``items``: the template's items, whose keys are looked for). Only the label's text after
-    its last printed blank mark counts ("行政处罚--行政强制" is a blank row, then this one)."""
-    shared: set[int] = set()
+    its last printed blank mark counts ("行政处罚--行政强制" is a blank row, then this one).
+
+    And on a line OCR read (``ocr_lines``), for a row's label after a label that no row or
+    group took (``aligned``: the label tokens the alignment took) in its cell, a wrapped
+    label's lines OCR read out of order ("相关政府信息本机关不掌握 (四)无法提供 2需要另行制作…"),
+    when the row before it in the template matched no label: that row may be the values'
+    (see :func:`_after_unknown_label`; ``groups``: the aligned labels of row groups). When
+    that row did match, the label is most likely the tail of its wrapped label."""
+    matched = {(m.table, m.row) for m in matches}
+    before = _rows_before(items)
+    shared: set[int] = {m.token for m in matches if tokens[m.token].line in ocr_lines
+                        and before.get((m.table, m.row)) not in matched | {None}
+                        and _after_unknown_label(tokens, m.token, aligned, groups)}
     for a, b in zip(matches, matches[1:]):
         ta, tb = tokens[a.token], tokens[b.token]
         if (ta.line, ta.cell) == (tb.line, tb.cell) and \
@@ -269,3 +283,37 @@ def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch], items: Sequenc
                 any(r != m.row and k in key for r, k in keys[m.table]):
             shared.add(m.token)
     return [replace(m, shared=True) if m.token in shared else m for m in matches]
+
+
+MIN_UNKNOWN = 4  # Chinese characters an unaligned label needs to be a row's label
+
+
+def _rows_before(items: Sequence[Item]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(table, row) → the (table, row) before it in its table, for the template's ``items``."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    last: dict[str, tuple[str, str]] = {}
+    for it in items:
+        if it.row and (it.table, it.row) not in out and last.get(it.table) != (it.table, it.row):
+            if it.table in last:
+                out[(it.table, it.row)] = last[it.table]
+            last[it.table] = (it.table, it.row)
+    return out
+
+
+def _after_unknown_label(tokens: Sequence, at: int, aligned: frozenset[int], groups: frozenset[int]) -> bool:
+    """Does label ``at`` follow, in its cell, a label the alignment did not take (of at least
+    :data:`MIN_UNKNOWN` Chinese characters), with only labels of row groups and numbering
+    (a number right before a label) between them?"""
+    t = tokens[at]
+    k = at - 1
+    while k >= 0 and tokens[k].line == t.line and tokens[k].cell == t.cell:
+        p = tokens[k]
+        if p.kind == "label":
+            if k not in aligned:
+                return sum(1 for ch in p.text if is_cjk(ch)) >= MIN_UNKNOWN
+            if k not in groups:
+                return False  # a row's label: the pairs above tell
+        elif p.kind != "num" or tokens[k + 1].kind != "label":
+            return False  # a value, or a mark, between them
+        k -= 1
+    return False

@@ -20,3 +20,12 @@ def truth_for(doc: Path) -> dict:
     if not path.exists():
         pytest.fail(f"truth file missing: {path}")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def extract_and_score(out: Path, path: Path):
+    """Extract generated document ``path`` and score it against its truth under ``out``."""
+    from extractor.evaluate import score_document
+    from extractor.pipeline import extract
+    result = extract(str(path))
+    truth = json.loads((out / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    return result, score_document(result, truth)

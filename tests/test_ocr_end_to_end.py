@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 pytest.importorskip("cv2")
 pytest.importorskip("rapidocr_onnxruntime")
 
-from extractor.evaluate import score_document  # noqa: E402
 from training.generate import generate  # noqa: E402
 
-
-def _extract_and_score(out, path):
-    from extractor.pipeline import extract
-    result = extract(str(path))
-    truth = json.loads((out / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))
-    return result, score_document(result, truth)
+from .conftest import extract_and_score  # noqa: E402
 
 
 def test_one_scanned_report_end_to_end(tmp_path):
     """A clean scan (3–4 pages): template, agency, year and nearly every field right, and
     no wrong value left with status ok."""
     path = generate(tmp_path, 1, seed=21, families=["scan_clean"])[0]
-    result, score = _extract_and_score(tmp_path, path)
+    result, score = extract_and_score(tmp_path, path)
     assert result["document"]["status"] != "failure"
     assert score.template_ok and score.agency_ok and score.year_ok
     assert score.silent == 0
@@ -35,7 +27,7 @@ def test_one_scanned_report_end_to_end(tmp_path):
 @pytest.mark.parametrize("family", ["scan_noisy", "scan_rotated", "scan_tiff", "scan_long"])
 def test_each_scan_family_end_to_end(tmp_path, family):
     path = generate(tmp_path, 1, seed=23, families=[family])[0]
-    result, score = _extract_and_score(tmp_path, path)
+    result, score = extract_and_score(tmp_path, path)
     assert score.template_ok and score.year_ok
     assert score.silent <= 1
     assert score.correct >= 0.85 * score.scored, (family, score.correct, score.scored)
@@ -46,7 +38,7 @@ def test_tables_pasted_as_pictures_in_a_born_digital_report(tmp_path):
     """Prose in the text layer, tables as pictures: the pictures are read by OCR and their
     rows put where they stand (without it, the tables' fields are all missing)."""
     path = generate(tmp_path, 1, seed=3, families=["scan_pictures"])[0]
-    result, score = _extract_and_score(tmp_path, path)
+    result, score = extract_and_score(tmp_path, path)
     assert any("a picture read by OCR" in w for w in result["document"]["warnings"])
     assert score.template_ok and score.agency_ok and score.year_ok
     assert score.silent == 0

@@ -3,14 +3,14 @@ to wrong ones) is read again by OCR; the text layer's result stands when OCR can
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import extractor.readers as readers
 from extractor.pipeline import extract, run
 from extractor.settings import Settings
 from training.generate import generate
+
+from .conftest import extract_and_score
 
 
 @pytest.fixture(scope="module")
@@ -61,11 +61,8 @@ def test_no_second_reading_when_off_or_the_form_is_found(miscoded, asked, tmp_pa
 def test_miscoded_report_is_read_by_ocr(miscoded):
     pytest.importorskip("cv2")
     pytest.importorskip("rapidocr_onnxruntime")
-    from extractor.evaluate import score_document
     out, path = miscoded
-    result = extract(path)
-    truth = json.loads((out / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))
-    score = score_document(result, truth)
+    result, score = extract_and_score(out, path)
     assert any("read by OCR instead" in w for w in result["document"]["warnings"])
     assert score.template_ok and score.agency_ok and score.year_ok
     assert score.silent == 0

@@ -496,3 +496,31 @@ def test_a_row_of_empty_cells_takes_no_value_past_a_section_heading(tmp_path):
     p.write_text(text, encoding="utf-8")
     f = extract(p)["fields"]["art20_8.administrative_fees.amount_10k_yuan"]
     assert (f["value"], f["status"]) == (None, "blank")
+
+
+def test_row_label_after_a_label_nothing_took_on_an_ocr_line_is_doubted():
+    """OCR read a wrapped label's lines out of order and ran two rows into one line: the
+    first row's label matches nothing, the second's does, and the values after them may be
+    the first row's. On a line OCR read, that match goes to review; not on a text layer's,
+    and not when the row before it matched elsewhere (the label is then its wrapped tail)."""
+    from extractor.model import Token
+    from extractor.rows import RowMatch, doubt_shared_cells, template_items
+    from extractor.template import load_templates
+    items = template_items(load_templates()["2021"], ["requests"])
+    toks = [Token("num", "1", 7, 0, value=1.0), Token("label", "相关政府信息本机关不掌握", 7, 0),
+            Token("label", "(四)无法提供", 7, 0), Token("num", "2", 7, 0, value=2.0),
+            Token("label", "需要另行制作没有现成信息", 7, 0), Token("num", "20", 7, 1, value=20.0)]
+    ms = [RowMatch("requests", "unable.needs_creation", 4, 1.0)]
+    aligned, groups, ocr = frozenset({2, 4}), frozenset({2}), frozenset({7})
+    assert [m.shared for m in doubt_shared_cells(toks, ms, items, aligned, groups, ocr)] == [True]
+    assert [m.shared for m in doubt_shared_cells(toks, ms, items, aligned, groups, frozenset())] == [False]
+    # the row before it matched on an earlier line: the unknown label is that row's tail
+    held = [Token("label", "1.本机关不掌握", 6, 0), Token("num", "3", 6, 1, value=3.0)]
+    ms2 = [RowMatch("requests", "unable.not_held", 0, 1.0), RowMatch("requests", "unable.needs_creation", 6, 1.0)]
+    assert not any(m.shared for m in doubt_shared_cells(held + toks, ms2, items, frozenset({0, 4, 6}),
+                                                         frozenset({4}), ocr))
+    # a value between the unknown label and the row's: separate rows
+    toks[3] = Token("num", "5", 7, 0, value=5.0)
+    toks.insert(4, Token("num", "6", 7, 0, value=6.0))
+    ms = [RowMatch("requests", "unable.needs_creation", 5, 1.0)]
+    assert [m.shared for m in doubt_shared_cells(toks, ms, items, frozenset({2, 5}), groups, ocr)] == [False]

@@ -19,7 +19,8 @@ default or by ``--kinds pdf``. So is the ``wording`` family (``NAMED_ONLY_FAMILI
 words, for the held-out experiment of :mod:`training.experiments.heldout_family`; and the
 ``scan_pictures`` family (:mod:`training.gen.pictures`): born-digital PDFs whose tables are
 pasted as pictures; the ``scan_miscoded`` family (:mod:`training.gen.miscoded`): born-digital
-PDFs whose fonts map their characters to wrong ones; and the ``html_word`` family (:mod:`training.gen.html_word`): web pages
+PDFs whose fonts map their characters to wrong ones; the ``html_pictures`` family
+(:mod:`training.gen.html_pictures`): web pages whose tables are pictures; and the ``html_word`` family (:mod:`training.gen.html_word`): web pages
 as Word, WPS and sites' content editors write them.
 """
 
@@ -42,7 +43,7 @@ from .gen.wording import add_subtotals, reword, shorten
 # Layout family -> input kind. Family names are stable: evaluation holds families out by name.
 FAMILIES: dict[str, str] = {
     "tabs": "text", "markdown": "text", "cells": "text", "layout": "text", "raw": "text", "crawler": "text",
-    "html_table": "html", "html_word": "html",
+    "html_table": "html", "html_word": "html", "html_pictures": "html",
     "ruled": "pdf", "borderless": "pdf", "partly_ruled": "pdf", "vgroup": "pdf", "multipage": "pdf",
     "landscape": "pdf",
     "cell_boxes": "pdf", "shaded": "pdf", "thick_frame": "pdf", "dense": "pdf", "split_header": "pdf",
@@ -54,8 +55,10 @@ OPT_IN_KINDS = {"scan"}  # slow to read (OCR): generated only when asked for by 
 # PDF families the reader was never tuned on (a blind test): generated only when named
 HELD_OUT_FAMILIES = ("cell_boxes", "shaded", "thick_frame", "dense", "split_header", "label_right")
 # Families made only when named: the held-out PDF ones, the agency-wording text family,
-# pictured tables, miscoded fonts and the web pages of Word, WPS and site editors
-NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures", "scan_miscoded", "html_word")
+# pictured tables, miscoded fonts, the web pages of Word, WPS and site editors, and web pages
+# whose tables are pictures (slow to read: OCR)
+NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures", "scan_miscoded", "html_word",
+                                            "html_pictures")
 EMBEDDED_FONTS = 0.8  # share of PDFs whose fonts are embedded as subsets, as Word and WPS write them
 TEXT_ENCODINGS = {"utf-8": 75, "utf-8-sig": 5, "gb18030": 10, "utf-16": 10}
 
@@ -101,6 +104,9 @@ def render(rng: random.Random, kind: str, family: str, blocks, agency: str = "",
     if family == "html_word":
         data, notes = render_html_word(rng, blocks, agency)
         return data, notes, EXTENSIONS[kind]
+    if family == "html_pictures":
+        from .gen.html_pictures import render_html_pictures
+        return render_html_pictures(rng, blocks)
     if kind == "text":
         data, encoding = encode_text(rng, render_text(rng, family, blocks))
         return data, [f"encoding={encoding}"], EXTENSIONS[kind]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
 
 from ..errors import DocumentLoadError, UnsupportedInput
@@ -74,7 +75,14 @@ def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES, ocr: bool = Tru
                                 f"(limit {max_text_bytes / 2**20:g} MB)")
     if kind == "html":
         from .html import read_html
-        return read_html(p)
+        doc = read_html(p)
+        if doc.pictures and ocr:
+            doc = _ocr_module(p, "pictures").ocr_pictures(doc)
+        elif doc.pictures:
+            doc.warnings.append(f"{len(doc.pictures)} pictures on the page were not read (OCR is off)")
+        if not doc.lines:
+            raise DocumentLoadError(f"{p}: the HTML page has no visible text")
+        return doc
     from .text import read_text
     return read_text(p)
 
@@ -85,11 +93,12 @@ def read_by_ocr(doc: Document, pages: list[int]) -> Document:
     return _ocr_module(Path(doc.path)).ocr_pdf(replace(doc, needs_ocr=pages, image_regions=[]))
 
 
-def _ocr_module(p: Path):
-    """The OCR reader, imported on first use (its engine loads once per process)."""
+def _ocr_module(p: Path, name: str = "image"):
+    """The OCR reader (``name``: its module of images and PDF pages, or of a web page's
+    pictures), imported on first use (its engine loads once per process)."""
     try:
-        from . import image
+        module = import_module(f".{name}", __package__)
     except ImportError as e:  # the OCR packages are dependencies; a broken install lands here
         raise UnsupportedInput(f"{p}: reading scans needs OCR, which failed to load ({e}); "
                                f"reinstall with: pip install rapidocr-onnxruntime opencv-python-headless") from e
-    return image
+    return module

@@ -44,6 +44,11 @@ from .encoding import canonical_encoding, decode_bytes
 
 RawRow = tuple[str, ...]  # raw cell texts of one output line
 
+
+class Picture(str):
+    """An ``<img>``'s ``src`` where it stands in the flow text (its own block; a picture inside
+    a table cell read as a grid cell is left out of the cell's text)."""
+
 _BLOCK_TAGS = frozenset("""
     address article aside blockquote body center dd details dialog dir div dl dt fieldset
     figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main
@@ -54,7 +59,8 @@ _HEAD_TAGS = frozenset("meta link base title script style noscript template base
 _ROW_GROUP_TAGS = frozenset(("thead", "tbody", "tfoot"))
 _CELL_TAGS = frozenset(("td", "th"))
 _INTERESTING_TAGS = (_BLOCK_TAGS | _SKIP_TAGS | _HEAD_TAGS | _ROW_GROUP_TAGS | _CELL_TAGS
-                     | {"head", "table", "tr", "br", "xmp", "textarea"})
+                     | {"head", "table", "tr", "br", "xmp", "textarea", "img"})
+_SRC = re.compile(r"""(?:^|[\s"'/])src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _WS = re.compile(r"[ \t\n\r\f]+")
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
@@ -106,12 +112,12 @@ def read_html_bytes(data: bytes, path: str = "<bytes>") -> Document:
     except DocumentLoadError as exc:
         raise DocumentLoadError(f"{path}: {exc}") from exc
     rows, title = _parse(text)
-    lines = _to_lines(rows)
-    if not lines:
+    lines, pictures = _to_lines(rows)
+    if not lines and not pictures:
         raise DocumentLoadError(f"{path}: the HTML page has no visible text")
     return Document(path=path, kind="html", lines=lines, pages=1,
                     sha256=hashlib.sha256(data).hexdigest(), encoding=encoding,
-                    title=title,
+                    title=title, pictures=pictures,
                     warnings=_warnings(declared, encoding, text))
 
 
@@ -123,8 +129,8 @@ def sniff_charset(data: bytes) -> Optional[str]:
 
 
 def parse_html(text: str) -> list[RawRow]:
-    """Raw cell texts of every output line of an HTML page, in reading order."""
-    return _parse(text)[0]
+    """Raw cell texts of every output line of an HTML page, in reading order (no pictures)."""
+    return [r for r in _parse(text)[0] if not (len(r) == 1 and isinstance(r[0], Picture))]
 
 
 def _parse(text: str) -> tuple[list[RawRow], str]:
@@ -134,13 +140,18 @@ def _parse(text: str) -> tuple[list[RawRow], str]:
     return parser.finish(), " ".join("".join(parser.title).split())
 
 
-def _to_lines(rows: list[RawRow]) -> list[Line]:
+def _to_lines(rows: list[RawRow]) -> tuple[list[Line], list[tuple[int, str]]]:
+    """The page's lines, and its pictures: (index of the line each stands before, src)."""
     lines: list[Line] = []
+    pictures: list[tuple[int, str]] = []
     for raw_cells in rows:
+        if len(raw_cells) == 1 and isinstance(raw_cells[0], Picture):
+            pictures.append((len(lines), str(raw_cells[0])))
+            continue
         cells = tuple(Cell(text=normalize_cell(raw), raw=raw) for raw in raw_cells)
         if any(cell.text for cell in cells):
             lines.append(Line(cells=cells, page=1, number=len(lines) + 1))
-    return lines
+    return lines, pictures
 
 
 def _warnings(declared: Optional[str], encoding: str, text: str) -> list[str]:
@@ -183,9 +194,13 @@ class _Box:
         if rows:
             self.items.append(rows)
 
+    def add_picture(self, src: str) -> None:
+        self.boundary()
+        self.items.append(Picture(src))
+
     def blocks(self) -> list[str]:
         self.boundary()
-        return [item for item in self.items if isinstance(item, str)]
+        return [item for item in self.items if isinstance(item, str) and not isinstance(item, Picture)]
 
     def joined(self) -> str:
         """The cell's text: its blocks joined by spaces."""
@@ -503,6 +518,11 @@ class _Parser:
             if tag == "pre":
                 self.pre += 1
             self._box().boundary()
+        elif tag == "img":
+            match = _SRC.search(attrs)
+            src = next((g for g in match.groups() if g is not None), "") if match else ""
+            if src.strip():
+                self._box().add_picture(html.unescape(src.strip()))
 
     def _end(self, tag: str) -> None:
         table = self._table()

@@ -43,6 +43,7 @@ nothing, and past 300 dpi only cost time.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -61,6 +62,7 @@ DEFAULT_DPI = 200  # a PDF page without one big image (vector drawing) is render
 MAX_PAGES = 100  # more pages than this in one image file is not a report
 MAX_PIXELS = 120_000_000  # a bigger image is refused (decompression bombs)
 A4_SHORT_INCHES = 8.27
+SCREEN_DPI = 96.0
 
 
 # ---------------------------------------------------------------------------- images
@@ -87,12 +89,15 @@ def read_image(path: str | os.PathLike, max_pages: int = MAX_PAGES) -> Document:
                     ocr_pages=list(range(1, len(frames) + 1)), warnings=warnings)
 
 
-def load_frames(path: str, max_pages: int = MAX_PAGES) -> list[tuple[np.ndarray, float]]:
-    """Grey frames of an image file with their resolution (dots per inch)."""
+def load_frames(path: str, max_pages: int = MAX_PAGES, data: bytes | None = None,
+                screen: bool = False) -> list[tuple[np.ndarray, float]]:
+    """Grey frames of an image file (or of its bytes ``data``, ``path`` naming them) with their
+    resolution (dots per inch); ``screen``: a picture of a web page, taken at 96 dpi when its
+    file does not say."""
     from PIL import Image, ImageOps, UnidentifiedImageError
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
-        im = Image.open(path)
+        im = Image.open(io.BytesIO(data) if data is not None else path)
     except (UnidentifiedImageError, OSError) as e:
         raise DocumentLoadError(f"{path}: not a readable image ({_one_line(e)})") from None
     except Image.DecompressionBombError:
@@ -108,21 +113,22 @@ def load_frames(path: str, max_pages: int = MAX_PAGES) -> list[tuple[np.ndarray,
             grey = np.asarray(frame.convert("L"), dtype=np.uint8)
             if grey.size == 0 or min(grey.shape) < 16:
                 raise DocumentLoadError(f"{path}: image page {k + 1} is too small to read")
-            out.append((np.ascontiguousarray(grey), _dpi(im.info.get("dpi"), grey.shape)))
+            out.append((np.ascontiguousarray(grey), _dpi(im.info.get("dpi"), grey.shape, screen)))
     except (OSError, ValueError, SyntaxError) as e:
         raise DocumentLoadError(f"{path}: damaged image ({_one_line(e)})") from None
     return out
 
 
-def _dpi(info, shape: tuple[int, int]) -> float:
-    """Resolution from the file when plausible, else as if the short side were A4's."""
+def _dpi(info, shape: tuple[int, int], screen: bool = False) -> float:
+    """Resolution from the file when plausible, else a screen's (``screen``) or as if the
+    short side were A4's."""
     try:
         d = float(info[0]) if info else 0.0
     except (TypeError, ValueError, IndexError):
         d = 0.0
     if 100 <= d <= 1200:
         return d
-    return max(min(shape) / A4_SHORT_INCHES, 50.0)
+    return SCREEN_DPI if screen else max(min(shape) / A4_SHORT_INCHES, 50.0)
 
 
 def _one_line(e: BaseException) -> str:
