@@ -62,6 +62,9 @@ from .model import BBox, Cell
 from .normalize import normalize_cell
 from .ocr import Engine, Reading, Word, crop_quad, engine, read_turned, word_of
 
+# the confidence of a cell OCR read (or found empty) never reaches a text layer's 1.0: the
+# stages tell OCR's lines by it (fields._read_by_ocr), and a recogniser's 1.0 is rounding
+OCR_CEILING = 0.999
 MIN_SKEW = 0.15  # degrees: straighter pages are left alone
 MAX_SKEW = 10.0  # steeper slopes are not skew (rotated stamps, diagonal text)
 SIDEWAYS_SHARE = 0.5  # share of long boxes standing upright that makes a page sideways
@@ -963,12 +966,12 @@ def _rows(items, frame: Frame, glyphs: list[Glyph], probs: list[float], straight
                 cells.append(Cell(text=normalize_cell(found.text), raw=found.text, bbox=source_box(c.bbox),
                                   confidence=found.conf, unread=found.unread))
                 continue
-            conf = 1.0
+            conf = OCR_CEILING
             if c.raw.strip() and glyphs:
                 x0, y0, x1, y1 = c.bbox
                 m = (cx >= x0 - 1) & (cx <= x1 + 1) & (cy >= y0 - 1) & (cy <= y1 + 1)
                 if m.any():
-                    conf = float(pr[m].min())
+                    conf = min(float(pr[m].min()), OCR_CEILING)
             text = normalize_cell(c.raw)
             if text in _DASH_READINGS:
                 text = "-"  # a printed blank mark ("—") read as the character 一

@@ -20,8 +20,9 @@ ROWS = [("行政许可", "28"), ("行政处罚", "3"), ("行政强制", "150"), 
 DPI = 150
 
 
-def _page_pdf() -> bytes:
-    """A small page: a heading and a ruled two-column table."""
+def _page_pdf(empty: str = "") -> bytes:
+    """A small page: a heading and a ruled two-column table (the row labelled ``empty``
+    printed without its value)."""
     doc = pymupdf.open()
     page = doc.new_page(width=320, height=230)
     page.insert_text((20, 30), "二、主动公开政府信息情况", fontname="china-s", fontsize=12)
@@ -35,7 +36,8 @@ def _page_pdf() -> bytes:
     page.insert_text((210, top + 20), "本年处理决定数量", fontname="china-s", fontsize=9)
     for i, (label, value) in enumerate(ROWS, start=1):
         page.insert_text((28, top + i * h + 20), label, fontname="china-s", fontsize=11)
-        page.insert_text((240, top + i * h + 20), value, fontname="helv", fontsize=11)
+        if label != empty:
+            page.insert_text((240, top + i * h + 20), value, fontname="helv", fontsize=11)
     return doc.tobytes()
 
 
@@ -75,6 +77,19 @@ def test_png_page_is_read_into_rows_of_cells(tmp_path, page_image):
         for c in ln.cells:
             x0, y0, x1, y1 = c.bbox
             assert -2 <= x0 <= x1 <= w + 2 and -2 <= y0 <= y1 <= h + 2
+
+
+def test_ocr_cells_stay_below_a_text_layers_confidence(tmp_path):
+    """Every cell OCR read, and every empty one of its rows, is less sure than a text layer's
+    (1.0): the stages tell OCR's lines by it (a blank where no cell stands is then no proof)."""
+    with pymupdf.open(stream=_page_pdf(empty="行政处罚"), filetype="pdf") as doc:
+        pix = doc[0].get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
+    path = tmp_path / "page.png"
+    path.write_bytes(pix.tobytes("png"))
+    doc = read_image(path)
+    row = next(ln for ln in doc.lines if ln.cells[0].text == "行政处罚")
+    assert [c.text for c in row.cells] == ["行政处罚", ""]
+    assert all(c.confidence < 1.0 for ln in doc.lines for c in ln.cells)
 
 
 @pytest.mark.parametrize("k", [1, 2, 3])
