@@ -192,13 +192,8 @@ def _row_evidence(doc: Document, r: RowRead) -> dict:
 
 
 def _read_by_ocr(doc: Document, r: RowRead) -> bool:
-    """Whether OCR read the row's cells (they carry its confidence, below 1; a text layer's
-    are 1)."""
-    for t in r.cells:
-        cells = doc.lines[t.line].cells
-        if t.cell < len(cells) and cells[t.cell].confidence < 1.0:
-            return True
-    return False
+    """Whether OCR read the row's lines (:attr:`~extractor.model.Line.read_by_ocr`)."""
+    return any(doc.lines[t.line].read_by_ocr for t in r.cells)
 
 
 def _evidence(row_evidence: dict, r: RowRead, k: int, slot: Slot, cell: Optional[Cell], hand: float, fid: str,

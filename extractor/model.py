@@ -94,6 +94,12 @@ class Line:
     def text(self) -> str:
         return "\t".join(c.text for c in self.cells)
 
+    @property
+    def read_by_ocr(self) -> bool:
+        """OCR read the line: its cells carry OCR's confidence, below a text layer's 1.0 (a
+        scan's OCR layer counts as OCR's reading)."""
+        return any(c.confidence < 1.0 for c in self.cells)
+
 
 @dataclass
 class Document:

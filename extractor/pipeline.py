@@ -183,7 +183,7 @@ def stage_rows(s: State) -> None:
                   and named.search(label_key(s.tokens[i].text))}
     s.appeals_from = _appeals_start(appeals_at, [labels[i] for i, j, _ in pairs if items[j].table == "requests"])
     end = len(s.tokens) if s.appeals_from is None else s.appeals_from
-    ocr_lines = frozenset(i for i, ln in enumerate(s.doc.lines) if ln.cells and ln.cells[0].confidence < 1.0)
+    ocr_lines = frozenset(i for i, ln in enumerate(s.doc.lines) if ln.read_by_ocr)
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
                                               for i, j, sim in pairs if items[j].row and labels[i] < end
                                               and labels[i] not in appeals_at],
@@ -279,7 +279,7 @@ def _rows_printed_empty(s: State) -> dict[str, Token]:
         lines = s.doc.lines
         empty = {f: t for f, t in empty.items() if t.line not in celled
                  and not any(c.unread for c in lines[t.line].cells)
-                 and (kind == "pdf" or any(c.confidence < 1.0 for c in lines[t.line].cells))}
+                 and (kind == "pdf" or lines[t.line].read_by_ocr)}
     return empty
 
 

@@ -262,10 +262,10 @@ def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch], items: Sequenc
     when the row before it in the template matched no label: that row may be the values'
     (see :func:`_after_unknown_label`; ``groups``: the aligned labels of row groups). When
     that row did match, the label is most likely the tail of its wrapped label."""
-    matched = {(m.table, m.row) for m in matches}
     before = _rows_before(items)
+    known = {(m.table, m.row) for m in matches} | {None}  # rows matched, and "no row before"
     shared: set[int] = {m.token for m in matches if tokens[m.token].line in ocr_lines
-                        and before.get((m.table, m.row)) not in matched | {None}
+                        and before.get((m.table, m.row)) not in known
                         and _after_unknown_label(tokens, m.token, aligned, groups)}
     for a, b in zip(matches, matches[1:]):
         ta, tb = tokens[a.token], tokens[b.token]

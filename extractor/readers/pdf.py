@@ -32,19 +32,19 @@ from typing import Sequence
 
 from ..mupdf import draws_no_open_paths, page_drawing, pymupdf
 
+from ..cellink import UNREAD_CONF
 from ..errors import DocumentLoadError, UnsupportedInput
-from . import MAX_PDF_PAGES
 from ..gcpause import gc_paused
 from ..grid import (Lattice, Rule, TableCell, TableRow, add_virtual_rules, find_lattices,
                     is_table, lattice_glyphs, lattice_rows, page_rules, table_box, vector_rules)
-from ..level import leveled
+from ..layerink import mark_inked_cells
 from ..layout import (Frame, Glyph, PageText, Row, furniture_key, in_margin, normalized, page_text,
                       text_rows, union)
-from ..cellink import UNREAD_CONF
-from ..layerink import mark_inked_cells
+from ..level import leveled
 from ..model import BBox, Cell, Document, Line, new_cell
 from ..normalize import is_page_number
 from ..textgrid import find_text_tables, merge_tall_labels
+from . import MAX_PDF_PAGES
 
 BAD_TEXT = 0.3  # share of undecodable characters above which a text layer is garbage
 SCARCE_TEXT = 20  # a page with fewer characters and a big image is a scan
