@@ -1,5 +1,6 @@
 """Web pages whose tables are pictures: the pictures in the file or beside it are read by OCR
-and their rows put where they stand; pictures elsewhere are not touched."""
+and their rows put where they stand; pictures elsewhere are not touched (the whole way
+through: tests/test_ocr_end_to_end.py)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ import pytest
 from extractor.readers import read
 from extractor.readers.html import read_html_bytes
 from extractor.readers.pictures import _bytes_of
-
-from .conftest import extract_and_score
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==")
 
@@ -45,16 +44,3 @@ def test_pictures_not_read_are_said(tmp_path):
     doc = read(page)
     assert [ln.text for ln in doc.lines] == ["报告"]
     assert any("1 pictures are on the web" in w for w in doc.warnings)
-
-
-@pytest.mark.slow
-def test_web_page_with_its_tables_as_pictures_end_to_end(tmp_path):
-    pytest.importorskip("cv2")
-    pytest.importorskip("rapidocr_onnxruntime")
-    from training.generate import generate
-    path = generate(tmp_path, 1, seed=8, families=["html_pictures"])[0]
-    result, score = extract_and_score(tmp_path, path)
-    assert any("read by OCR" in w for w in result["document"]["warnings"])
-    assert score.template_ok and score.agency_ok and score.year_ok
-    assert score.silent == 0
-    assert score.correct >= 0.95 * score.scored, (score.correct, score.scored)
