@@ -44,3 +44,16 @@ def test_pictures_not_read_are_said(tmp_path):
     doc = read(page)
     assert [ln.text for ln in doc.lines] == ["报告"]
     assert any("1 pictures are on the web" in w for w in doc.warnings)
+
+
+def test_icons_are_skipped_and_an_animation_is_read_by_its_first_frame(tmp_path):
+    """A 1 x 1 tracking pixel is no table and no unreadable picture either; an animated GIF
+    big enough to hold a table is read (its first frame), not refused for its frames."""
+    from PIL import Image
+    frames = [Image.new("L", (240, 40), c) for c in (255, 250)]
+    frames[0].save(tmp_path / "banner.gif", save_all=True, append_images=frames[1:])
+    (tmp_path / "pixel.png").write_bytes(PNG)
+    page = tmp_path / "page.html"
+    page.write_text('<p>报告</p><img src="pixel.png"><img src="banner.gif">', encoding="utf-8")
+    pytest.importorskip("cv2")
+    assert not any("not a readable picture" in w for w in read(page).warnings)

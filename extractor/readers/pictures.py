@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 from dataclasses import replace
 from pathlib import Path
 from typing import Optional
@@ -42,14 +43,17 @@ def ocr_pictures(doc: Document) -> Document:
             continue
         name = f"picture {k + 1}" if src.startswith("data:") else f"picture {src}"
         data = _bytes_of(src, base)
-        if data is None:
+        size = _size_of(data) if data is not None else None
+        if size is None:
+            if data is not None:
+                warnings.append(f"{name}: not a readable picture")
+            continue
+        if size[0] < MIN_WIDTH or size[1] < MIN_HEIGHT:
             continue
         try:
-            img, dpi = load_frames(name, max_pages=1, data=data, screen=True)[0]
+            img, dpi = load_frames(name, data=data, screen=True)[0]  # an animation: its first frame
         except DocumentLoadError:
             warnings.append(f"{name}: not a readable picture")
-            continue
-        if img.shape[1] < MIN_WIDTH or img.shape[0] < MIN_HEIGHT:
             continue
         page = read_page_image(img, dpi, upright=True)
         rows = [Line(tuple(r.cells), page=1, bbox=r.bbox) for r in page.rows]
@@ -70,6 +74,16 @@ def ocr_pictures(doc: Document) -> Document:
     lines += doc.lines[taken:]
     lines = [replace(ln, number=i + 1) for i, ln in enumerate(lines)]
     return replace(doc, lines=lines, warnings=warnings)
+
+
+def _size_of(data: bytes) -> Optional[tuple[int, int]]:
+    """A picture's width and height in pixels, from its header; None when it is no picture."""
+    from PIL import Image, UnidentifiedImageError
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return im.size
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
 
 
 def _bytes_of(src: str, base: Path) -> Optional[bytes]:
