@@ -27,6 +27,7 @@ FORM_MARKERS = ("本年新收政府信息公开申请数量", "上年结转政�
                 "属于国家秘密", "本机关不掌握相关政府信息", "结转下年度继续办理", "第二十条第", "行政许可",
                 "行政处罚", "结果维持", "尚未审结")
 YEAR_WEIGHT = 2.0
+FORM_YEAR = 2019  # the first report year of the national form
 MIN_MARKERS = 3
 
 
@@ -43,7 +44,7 @@ def detect_template(label_keys: list[str], year: Optional[int]) -> TemplateGuess
     markers = sum(1 for m in FORM_MARKERS if m in text)
     if markers < MIN_MARKERS:
         return TemplateGuess(None, 0.9, f"no table of the national form found ({markers} of its labels seen)")
-    if year is not None and year < 2019:
+    if year is not None and year < FORM_YEAR:
         return TemplateGuess(None, 0.8, f"report year {year} predates the 2019 national form")
     score = {name: sum(w for key, w in ev if key in text) for name, ev in EVIDENCE.items()}
     if year is not None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
-from .detect import TemplateGuess, detect_template
+from .detect import FORM_YEAR, TemplateGuess, detect_template
 from .fields import build_fields, settle_rows, tables_printing_every_cell
 from .gcpause import gc_paused
 from .labels import joined_labels, without_values
@@ -83,7 +83,8 @@ def stage_meta(s: State) -> None:
 
 def stage_template(s: State) -> None:
     _detect(s)
-    if s.template is None and s.doc.kind == "pdf" and s.settings.ocr:
+    before_form = s.year.value is not None and s.year.value < FORM_YEAR  # an older report's tables
+    if s.template is None and s.doc.kind == "pdf" and s.settings.ocr and not before_form:
         _reread_by_ocr(s)
     if s.template is None:
         s.errors.append(ErrorItem("template", s.guess.reason))
@@ -96,9 +97,10 @@ def _detect(s: State) -> None:
 
 
 def _reread_by_ocr(s: State) -> None:
-    """A PDF whose text layer shows none of the form's tables: every report prints them, so
-    the text layer does not say what the pages show (fonts mapping their characters to wrong
-    ones, tables drawn as shapes). Its pages OCR has not read yet are read by OCR, when it
+    """A PDF whose text layer shows none of the form's tables, and no report year before the
+    form's: every such report prints them, so the text layer does not say what the pages show
+    (fonts mapping their characters to wrong ones, tables drawn as shapes). Its pages OCR has
+    not read yet are read by OCR, when it
     has at most ``Settings.ocr_fallback_pages`` pages, and the stages up to the template run
     again on them; what the text layer gave stands when OCR finds no form either."""
     pages = [p for p in range(1, s.doc.pages + 1) if p not in s.doc.ocr_pages]

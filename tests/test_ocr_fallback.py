@@ -57,6 +57,22 @@ def test_no_second_reading_when_off_or_the_form_is_found(miscoded, asked, tmp_pa
     assert asked == []
 
 
+@pytest.mark.parametrize("year, reread", [(2017, False), (2021, True)])
+def test_a_report_older_than_the_form_is_not_read_again(tmp_path, asked, year, reread):
+    """A report of a year before the national form (2019) prints other tables: its text layer
+    showing none of the form's is no sign of a broken text layer."""
+    from extractor.mupdf import pymupdf
+    path = tmp_path / "old.pdf"
+    with pymupdf.open() as doc:
+        page = doc.new_page()
+        page.insert_text((72, 80), f"某市教育局{year}年政府信息公开工作年度报告", fontname="china-s", fontsize=14)
+        page.insert_text((72, 120), "一、概述 本年度主动公开政府信息共计120条。", fontname="china-s", fontsize=11)
+        doc.save(path)
+    state = run(path)
+    assert state.year.value == year and state.template is None
+    assert asked == ([[1]] if reread else [])
+
+
 @pytest.mark.slow
 def test_miscoded_report_is_read_by_ocr(miscoded):
     pytest.importorskip("cv2")
