@@ -100,9 +100,9 @@ def _reread_by_ocr(s: State) -> None:
     """A PDF whose text layer shows none of the form's tables, and no report year before the
     form's: every such report prints them, so the text layer does not say what the pages show
     (fonts mapping their characters to wrong ones, tables drawn as shapes). Its pages OCR has
-    not read yet are read by OCR, when it
-    has at most ``Settings.ocr_fallback_pages`` pages, and the stages up to the template run
-    again on them; what the text layer gave stands when OCR finds no form either."""
+    not read yet are read by OCR, when it has at most ``Settings.ocr_fallback_pages`` pages,
+    and the stages up to the template run again on them; what the text layer gave stands
+    when OCR finds no form either."""
     pages = [p for p in range(1, s.doc.pages + 1) if p not in s.doc.ocr_pages]
     limit = s.settings.ocr_fallback_pages
     if not pages or not limit:
