@@ -48,9 +48,9 @@ def mark_inked_cells(page, items: Sequence, glyphs: Sequence[Glyph], frame: Fram
         x0, y0, x1, y1 = to_pixels((g.x0 - PAD, g.y0 - PAD, g.x1 + PAD, g.y1 + PAD))
         cv2.rectangle(covered, (int(x0), int(y0)), (int(math.ceil(x1)), int(math.ceil(y1))), 255, thickness=-1)
     ink = ink_mask(gray)
-    font = median(g.size for g in glyphs) * DPI / 72
+    size = median(g.size for g in glyphs)  # points
+    font, grow = size * DPI / 72, GROW * size  # pixels, points
     marked = 0
-    grow = GROW * font * 72 / DPI  # points
     for cell in empty:
         x0, y0, x1, y1 = cell.bbox
         if ink_box(ink, to_pixels((x0 - grow, y0 - grow, x1 + grow, y1 + grow)), font, covered) is not None:

@@ -20,6 +20,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
+from statistics import median_high
 from typing import Iterable, NamedTuple, Sequence
 
 from .mupdf import pymupdf, text_page
@@ -140,15 +141,19 @@ class Frame:
             d = _rounded(y1, memo)
         return (a, b, c, d)
 
+    def leveled_point(self, x: float, y: float, back: bool = False) -> tuple[float, float]:
+        """A point of the frame as the text ran → the point turned level by :attr:`tilt`
+        around the frame's centre (``back``: the other way)."""
+        cx, cy = self.width / 2, self.height / 2
+        a = -self.tilt if back else self.tilt
+        cos, sin = math.cos(a), math.sin(a)
+        dx, dy = x - cx, y - cy
+        return cx + dx * cos + dy * sin, cy - dx * sin + dy * cos
+
     def _untilted(self, r: Sequence[float]) -> BBox:
         """A box of the level frame → the box around it in the frame as the text ran."""
-        cx, cy = self.width / 2, self.height / 2
-        cos, sin = math.cos(self.tilt), math.sin(self.tilt)
-        xs, ys = [], []
-        for x, y in ((r[0], r[1]), (r[2], r[1]), (r[0], r[3]), (r[2], r[3])):
-            dx, dy = x - cx, y - cy
-            xs.append(cx + dx * cos - dy * sin)
-            ys.append(cy + dx * sin + dy * cos)
+        xs, ys = zip(*(self.leveled_point(x, y, back=True)
+                       for x, y in ((r[0], r[1]), (r[2], r[1]), (r[0], r[3]), (r[2], r[3]))))
         return (min(xs), min(ys), max(xs), max(ys))
 
 
@@ -295,10 +300,10 @@ def _drop_watermarks(lines: list, faint: list[int], weight: list[int]) -> None:
     entries become None (the indexes of the others stay their glyphs' line ids) and their
     characters leave the direction ``weight``."""
     drop = set(faint)
-    sizes = sorted(_line_size(e[1]) for i, e in enumerate(lines) if i not in drop)
+    sizes = [_line_size(e[1]) for i, e in enumerate(lines) if i not in drop]
     if not sizes:
         return  # nothing but faint text: the page's own
-    big = WATERMARK_SIZE * sizes[len(sizes) // 2]
+    big = WATERMARK_SIZE * median_high(sizes)
     for i in faint:
         axis, line, _ = lines[i]
         if _line_size(line) >= big:

@@ -72,12 +72,9 @@ def leveled(pt: PageText) -> PageText:
     if not tilt:
         return pt
     frame = replace(pt.frame, tilt=tilt)
-    cx, cy = frame.width / 2, frame.height / 2
-    cos, sin = math.cos(tilt), math.sin(tilt)
     glyphs = []
     for g in pt.glyphs:
-        dx, dy = (g.x0 + g.x1) / 2 - cx, (g.y0 + g.y1) / 2 - cy
-        mx, my = cx + dx * cos + dy * sin, cy - dx * sin + dy * cos
+        mx, my = frame.leveled_point((g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2)
         hw, hh = (g.x1 - g.x0) / 2, (g.y1 - g.y0) / 2
         glyphs.append(g._replace(x0=mx - hw, y0=my - hh, x1=mx + hw, y1=my + hh))
     return replace(pt, frame=frame, glyphs=glyphs)

@@ -185,15 +185,16 @@ def stage_rows(s: State) -> None:
                   and named.search(label_key(s.tokens[i].text))}
     s.appeals_from = _appeals_start(appeals_at, [labels[i] for i, j, _ in pairs if items[j].table == "requests"])
     end = len(s.tokens) if s.appeals_from is None else s.appeals_from
-    ocr_lines = frozenset(i for i, ln in enumerate(s.doc.lines) if ln.read_by_ocr)
+    aligned = frozenset(labels[i] for i, _, _ in pairs)
+    ocr_lines = frozenset(line for line in {s.tokens[t].line for t in aligned} if s.doc.lines[line].read_by_ocr)
     s.matches = doubt_shared_cells(s.tokens, [RowMatch(items[j].table, items[j].row, labels[i], sim)
                                               for i, j, sim in pairs if items[j].row and labels[i] < end
                                               and labels[i] not in appeals_at],
-                                   items, frozenset(labels[i] for i, _, _ in pairs),
-                                   frozenset(labels[i] for i, j, _ in pairs if not items[j].row), ocr_lines)
+                                   items, aligned, frozenset(labels[i] for i, j, _ in pairs if not items[j].row),
+                                   ocr_lines)
     evidence = {t: (1.0 if (3 if t == "requests" else 2) in s.sections else 0.95) for t in tables}
     # a label of the appeals table's header ends the search for a row's values, as a row does
-    anchors = frozenset(labels[i] for i, _, _ in pairs) | appeals_at
+    anchors = aligned | appeals_at
     walls = frozenset(sec.line for sec in s.sections.values())  # no row reads past a section's heading
     s.rows = read_rows(s.template, s.tokens, s.matches, evidence, anchors, after_empty_lines(s.doc), walls)
     _units(s)

@@ -256,12 +256,13 @@ def doubt_shared_cells(tokens: Sequence, matches: list[RowMatch], items: Sequenc
     (``items``: the template's items, whose keys are looked for). Only the label's text after
     its last printed blank mark counts ("行政处罚--行政强制" is a blank row, then this one).
 
-    And on a line OCR read (``ocr_lines``), for a row's label after a label that no row or
-    group took (``aligned``: the label tokens the alignment took) in its cell, a wrapped
-    label's lines OCR read out of order ("相关政府信息本机关不掌握 (四)无法提供 2需要另行制作…"),
-    when the row before it in the template matched no label: that row may be the values'
-    (see :func:`_after_unknown_label`; ``groups``: the aligned labels of row groups). When
-    that row did match, the label is most likely the tail of its wrapped label."""
+    And on a line OCR read (``ocr_lines``: the lines of aligned labels that OCR read), for a
+    row's label after a label that no row or group took (``aligned``: the label tokens the
+    alignment took) in its cell, a wrapped label's lines OCR read out of order
+    ("相关政府信息本机关不掌握 (四)无法提供 2需要另行制作…"), when the row before it in the
+    template matched no label: that row may be the values' (see :func:`_after_unknown_label`;
+    ``groups``: the aligned labels of row groups). When that row did match, the label is
+    most likely the tail of its wrapped label."""
     before = _rows_before(items)
     known = {(m.table, m.row) for m in matches} | {None}  # rows matched, and "no row before"
     shared: set[int] = {m.token for m in matches if tokens[m.token].line in ocr_lines

@@ -49,6 +49,7 @@ class Picture(str):
     """An ``<img>``'s ``src`` where it stands in the flow text (its own block; a picture inside
     a table cell read as a grid cell is left out of the cell's text)."""
 
+
 _BLOCK_TAGS = frozenset("""
     address article aside blockquote body center dd details dialog dir div dl dt fieldset
     figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html legend li main

@@ -11,7 +11,6 @@ value is still printed, in a picture.
 from __future__ import annotations
 
 import base64
-import html
 import random
 
 import numpy as np
@@ -19,7 +18,7 @@ import numpy as np
 from extractor.mupdf import pymupdf
 
 from .document import Block
-from .html_render import block_html
+from .html_render import block_html, render_html
 from .pdf_doc import render_pdf
 from .pictures import MARGIN
 
@@ -28,7 +27,8 @@ DPIS = [96, 110, 120, 144]
 
 
 def table_picture(rng: random.Random, block: Block) -> tuple[bytes, str]:
-    """A table block as a picture (its pages' tables stacked) and the picture's MIME type."""
+    """A table block as a picture (drawn alone, its pages cut to their content and stacked)
+    and the picture's MIME type."""
     import cv2
     doc = pymupdf.open(stream=render_pdf(rng, rng.choice(LAYOUTS), [block]), filetype="pdf")
     dpi = rng.choice(DPIS)
@@ -57,15 +57,13 @@ def _content_box(page: pymupdf.Page) -> list[pymupdf.Rect]:
 
 def render_html_pictures(rng: random.Random, blocks: list[Block]) -> tuple[bytes, list[str], str]:
     """The page's bytes (UTF-8), notes and extension."""
-    title = html.escape(" ".join(b.text for b in blocks if b.kind == "title"))
-    parts = []
-    for b in blocks:
-        if b.kind != "table":
-            parts.append(block_html(rng, b))
-            continue
-        data, mime = table_picture(rng, b)
-        parts.append(f'<p style="text-align:center"><img src="data:{mime};base64,{base64.b64encode(data).decode()}" '
-                     f'alt="" style="max-width:100%"></p>')
-    page = (f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n</head>\n'
-            f'<body>\n<div class="article">\n' + "\n".join(parts) + "\n</div>\n</body>\n</html>\n")
-    return page.encode("utf-8"), ["pictures=data-uri"], "html"
+    return render_html(rng, blocks, "utf-8", _picture_or_html).encode("utf-8"), ["pictures=data-uri"], "html"
+
+
+def _picture_or_html(rng: random.Random, b: Block) -> str:
+    """A table block as an ``<img>`` of it, any other block as the html_table family writes it."""
+    if b.kind != "table":
+        return block_html(rng, b)
+    data, mime = table_picture(rng, b)
+    return (f'<p style="text-align:center"><img src="data:{mime};base64,{base64.b64encode(data).decode()}" '
+            f'alt="" style="max-width:100%"></p>')

@@ -58,9 +58,10 @@ def block_html(rng: random.Random, block: Block) -> str:
     return f'<p style="text-indent:2em">{text}</p>'
 
 
-def render_html(rng: random.Random, blocks: list[Block], charset: str) -> str:
+def render_html(rng: random.Random, blocks: list[Block], charset: str, block=block_html) -> str:
+    """The page; ``block(rng, b)`` writes each block (default :func:`block_html`)."""
     title = html.escape(" ".join(b.text for b in blocks if b.kind == "title"))
     head = (f'<!DOCTYPE html>\n<html>\n<head>\n<meta charset="{charset}">\n'
             f"<title>{title}</title>\n</head>\n<body>\n<div class=\"article\">")
-    body = "\n".join(block_html(rng, b) for b in blocks)
+    body = "\n".join(block(rng, b) for b in blocks)
     return f"{head}\n{body}\n</div>\n</body>\n</html>\n"
