@@ -60,6 +60,9 @@ HELD_OUT_FAMILIES = ("cell_boxes", "shaded", "thick_frame", "dense", "split_head
 NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures", "scan_miscoded", "html_word",
                                             "html_pictures")
 EMBEDDED_FONTS = 0.8  # share of PDFs whose fonts are embedded as subsets, as Word and WPS write them
+# how a PDF with embedded fonts has its content streams written (see gen.pdf_writers), by
+# weight; one with named fonts is written plainly (Word and WPS embed their fonts)
+PDF_WRITERS = {"plain": 1, "wps": 1, "word": 1}
 TEXT_ENCODINGS = {"utf-8": 75, "utf-8-sig": 5, "gb18030": 10, "utf-16": 10}
 
 
@@ -98,9 +101,9 @@ def encode_html(rng: random.Random, blocks) -> tuple[bytes, str]:
 
 
 def render(rng: random.Random, kind: str, family: str, blocks, agency: str = "",
-           embed: bool = False) -> tuple[bytes, list[str], str]:
+           embed: bool = False, writer: str = "plain") -> tuple[bytes, list[str], str]:
     """The document's bytes, notes about how it was written, and its file extension
-    (``embed``: a PDF's fonts are embedded)."""
+    (``embed``: a PDF's fonts are embedded; ``writer``: how its content is written)."""
     if family == "html_word":
         data, notes = render_html_word(rng, blocks, agency)
         return data, notes, EXTENSIONS[kind]
@@ -115,7 +118,8 @@ def render(rng: random.Random, kind: str, family: str, blocks, agency: str = "",
         return data, [f"encoding={charset}"], EXTENSIONS[kind]
     if kind == "scan":
         return render_scan(rng, family, blocks)
-    return render_pdf(rng, family, blocks, embed), [f"fonts={'embedded' if embed else 'named'}"], EXTENSIONS[kind]
+    notes = [f"fonts={'embedded' if embed else 'named'}", f"writer={writer}"]
+    return render_pdf(rng, family, blocks, embed, writer), notes, EXTENSIONS[kind]
 
 
 def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
@@ -132,7 +136,9 @@ def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
                 add_subtotals(rng, b.grid, report.printed.value)
     # drawn apart from the document's own random stream, which stays as it was
     embed = random.Random(f"fonts:{seed}:{index}").random() < EMBEDDED_FONTS
-    data, notes, ext = render(rng, kind, family, blocks, report.agency, embed)
+    writers = random.Random(f"writer:{seed}:{index}")
+    writer = writers.choices(list(PDF_WRITERS), list(PDF_WRITERS.values()))[0] if embed else "plain"
+    data, notes, ext = render(rng, kind, family, blocks, report.agency, embed, writer)
     stem = f"g{index:05d}_{kind}_{family}"
     doc_path = out_dir / "docs" / f"{stem}.{ext}"
     doc_path.write_bytes(data)

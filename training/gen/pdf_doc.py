@@ -68,10 +68,12 @@ def table_opts(rng: random.Random, family: str, base: TableOpts, grid: Grid) -> 
     return opts
 
 
-def render_pdf(rng: random.Random, family: str, blocks: list[Block], embed: bool = False) -> bytes:
-    """The report as a PDF; ``embed``: fonts embedded as subsets (:meth:`Flow.finish`)."""
+def render_pdf(rng: random.Random, family: str, blocks: list[Block], embed: bool = False,
+               writer: str = "plain") -> bytes:
+    """The report as a PDF; ``embed``: fonts embedded as subsets, ``writer``: how its
+    content streams are written (:meth:`Flow.finish`)."""
     if family in HELD_OUT_PDF:
-        return render_heldout(rng, family, blocks, embed)
+        return render_heldout(rng, family, blocks, embed, writer)
     flow = Flow(rng, page_numbers=family == "multipage" or rng.random() < 0.5)
     body = rng.choice([10, 10.5, 11, 12])
     base = base_opts(rng, family)
@@ -83,4 +85,4 @@ def render_pdf(rng: random.Random, family: str, blocks: list[Block], embed: bool
         else:
             write_block(flow, block, body)
     title = "".join(b.text for b in blocks if b.kind == "title")
-    return flow.finish(title, embed)
+    return flow.finish(title, embed, writer)

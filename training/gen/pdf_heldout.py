@@ -225,9 +225,10 @@ def draw_held_table(flow: Flow, grid: Grid, family: str, base: TableOpts, look: 
         DECORATIONS[family](flow, grid, layout, look, rng)
 
 
-def render_heldout(rng: random.Random, family: str, blocks: list[Block], embed: bool = False) -> bytes:
+def render_heldout(rng: random.Random, family: str, blocks: list[Block], embed: bool = False,
+                   writer: str = "plain") -> bytes:
     """The report as a PDF in one of the held-out families (same blocks, same truth);
-    ``embed``: fonts embedded as subsets (:meth:`Flow.finish`)."""
+    ``embed``, ``writer``: as :meth:`Flow.finish` takes them."""
     if family == "split_header":
         flow = RunningFlow(rng, running_header(rng, blocks))
     else:
@@ -239,4 +240,4 @@ def render_heldout(rng: random.Random, family: str, blocks: list[Block], embed: 
             draw_held_table(flow, block.grid, family, base, look, rng)
         else:
             write_block(flow, block, body)
-    return flow.finish("".join(b.text for b in blocks if b.kind == "title"), embed)
+    return flow.finish("".join(b.text for b in blocks if b.kind == "title"), embed, writer)

@@ -2,20 +2,20 @@
 
 Text and rules are queued per page and written with pymupdf at the end, one content
 stream per page (text in the CJK font or a base-14 font for numbers, named only or embedded
-as subsets the way Word and WPS embed them; rules as plain path operators), which keeps
-generation fast and the output deterministic.
+as subsets the way Word and WPS embed them; the stream written as a producer writes it, see
+:mod:`.pdf_writers`), which keeps generation fast and the output deterministic.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from extractor.mupdf import pymupdf
 
 from .document import Block
 from .pdf_text import CJK_FONT, font, text_width, wrap, write
+from .pdf_writers import page_content, resource
 
 PORTRAIT = (595.0, 842.0)
 
@@ -71,38 +71,21 @@ class Flow:
             x = (spec.width - text_width(label, CJK_FONT, 11)) / 2
             write(spec.ops, x, spec.height - self.margin * 0.6, label, 11, CJK_FONT)
 
-    def finish(self, title: str, embed: bool = False) -> bytes:
+    def finish(self, title: str, embed: bool = False, writer: str = "plain") -> bytes:
         """The PDF's bytes. ``embed``: the fonts go into the file as subsets, with glyph
         ids and a ToUnicode map (Type0, Identity-H), as Word and WPS write them; otherwise
-        they are named only (the CJK font through a Unicode CMap)."""
+        they are named only (the CJK font through a Unicode CMap). ``writer``: how the
+        content streams are written (:mod:`.pdf_writers`)."""
         if self.page_numbers:
             self.add_page_numbers()
         doc = pymupdf.open()
         for spec in self.pages:
-            draw_page(doc, doc.new_page(width=spec.width, height=spec.height), spec.ops, embed)
+            draw_page(doc, doc.new_page(width=spec.width, height=spec.height), spec.ops, embed, writer)
         if embed:
             embed_subsets(doc)
         doc.set_metadata({"title": title, "creator": "WPS 文字", "producer": "",
                           "creationDate": "D:20250101000000+08'00'", "modDate": "D:20250101000000+08'00'"})
         return doc.tobytes(garbage=3, deflate=True, no_new_id=True)
-
-
-def encode(text: str, name: str, embed: bool) -> str:
-    """Hex string of a text for the font: glyph ids for an embedded font; named only,
-    UTF-16BE for the CJK font and Latin-1 otherwise."""
-    if embed:
-        return "".join([f"{glyph_id(name, ch):04x}" for ch in text])
-    return text.encode("utf-16-be" if name == CJK_FONT else "latin-1").hex()
-
-
-@lru_cache(maxsize=None)
-def glyph_id(name: str, ch: str) -> int:
-    return font(name).has_glyph(ord(ch))
-
-
-def resource(name: str, embed: bool) -> str:
-    """The page's resource name of a font (embedded fonts get their own)."""
-    return "E" + name.replace("-", "") if embed else name
 
 
 def embed_subsets(doc: pymupdf.Document) -> None:
@@ -116,60 +99,23 @@ def embed_subsets(doc: pymupdf.Document) -> None:
             doc.xref_set_key(xref, "DW", "1000")
 
 
-def rgb(colour: tuple) -> str:
-    return " ".join(f"{c:.3f}" for c in colour)
-
-
-def page_content(ops: list, height: float, embed: bool = False) -> str:
-    """The page's content stream: fills and painted shapes first, then rules, then text.
-
-    A ``("paint", shape, fill, stroke, width)`` op is a rectangle (x0, y0, x1, y1) or a
-    line ((x0, y0), (x1, y1)) with its own fill and/or stroke colour (rgb or None) and line
-    width; a text op may carry a sixth element, its fill colour.
-    """
-    def box(rect: tuple) -> str:
-        x0, y0, x1, y1 = rect
-        return f"{x0:.2f} {height - y1:.2f} {x1 - x0:.2f} {y1 - y0:.2f} re"
-
-    def paint(shape: tuple, fill, stroke, width: float) -> str:
-        if len(shape) == 2:
-            (x0, y0), (x1, y1) = shape
-            path = f"{x0:.2f} {height - y0:.2f} m {x1:.2f} {height - y1:.2f} l"
-        else:
-            path = box(shape)
-        colours = (f"{rgb(fill)} rg " if fill else "") + (f"{rgb(stroke)} RG " if stroke else "")
-        return f"q {colours}{width:.2f} w {path} {'B' if fill and stroke else 'f' if fill else 'S'} Q"
-
-    out = ["q 0.78 0.86 0.95 rg"] + [box(op[1]) + " f" for op in ops if op[0] == "fill"]
-    out += [paint(*op[1:]) for op in ops if op[0] == "paint"]
-    out.append("Q q 0.6 w 0 0 0 RG")
-    for op in ops:
-        if op[0] == "rect":
-            out.append(box(op[1]) + " S")
-        elif op[0] == "line":
-            (x0, y0), (x1, y1) = op[1], op[2]
-            out.append(f"{x0:.2f} {height - y0:.2f} m {x1:.2f} {height - y1:.2f} l S")
-    out.append("Q BT")
-    for op in ops:
-        if op[0] == "text":
-            (x, y), text, name, size, *colour = op[1:]
-            show = (f"/{resource(name, embed)} {size:g} Tf 1 0 0 1 {x:.2f} {height - y:.2f} Tm "
-                    f"<{encode(text, name, embed)}> Tj")
-            out.append(f"{rgb(colour[0])} rg {show} 0 g" if colour else show)
-    out.append("ET")
-    return "\n".join(out)
-
-
-def draw_page(doc: pymupdf.Document, page: pymupdf.Page, ops: list, embed: bool = False) -> None:
-    """Register the fonts the page uses and write its content stream in one go."""
+def draw_page(doc: pymupdf.Document, page: pymupdf.Page, ops: list, embed: bool = False,
+              writer: str = "plain") -> None:
+    """Register the fonts the page uses (and WPS's graphics state) and write its content
+    stream in one go."""
     for name in sorted({op[3] for op in ops if op[0] == "text"}):
         if embed:
             page.insert_font(fontname=resource(name, embed), fontbuffer=font(name).buffer)
         else:
             page.insert_font(fontname=name)
+    if writer == "wps":
+        kind, value = doc.xref_get_key(page.xref, "Resources")
+        at = int(value.split()[0]) if kind == "xref" else page.xref
+        doc.xref_set_key(at, "ExtGState" if kind == "xref" else "Resources/ExtGState",
+                         "<</GS0 <</Type/ExtGState/CA 1/ca 1>>>>")
     xref = doc.get_new_xref()
     doc.update_object(xref, "<<>>")
-    doc.update_stream(xref, page_content(ops, page.rect.height, embed).encode("ascii"))
+    doc.update_stream(xref, page_content(ops, page.rect.width, page.rect.height, embed, writer).encode("ascii"))
     page.set_contents(xref)
 
 
