@@ -3,7 +3,8 @@
     python -m training.bench_pdf [PDF_OR_DIR ...] [--repeat N] [--no-camelot] [--against CHECKOUT]
 
 Defaults to the real sample plus 12 generated PDFs (made on the fly, seeded; most with their
-fonts embedded as subsets, as Word and WPS write them, the rest with named fonts). For each
+fonts embedded as subsets and their pages written as WPS, Word or a PDF library writes them,
+the rest with named fonts, written plainly: see ``training/gen/pdf_writers.py``). For each
 PDF it measures CPU milliseconds per page, opening the file afresh every round, for:
 
 - ours: the whole extraction (:func:`extractor.pipeline.extract`), reader to fields;
@@ -15,7 +16,8 @@ PDF it measures CPU milliseconds per page, opening the file afresh every round, 
   what a change gains: the clock drifts too much between two runs to show a few percent.
 
 It prints each PDF's figures, the median over PDFs of each, and the ratios the goals speak of:
-ours ≤ 10 ms per page, ≤ 5× the floor, ≥ 30× faster than camelot lattice.
+ours ≤ 10 ms per page, ≤ 5× the floor, ≥ 30× faster than camelot lattice; and, for generated
+PDFs (a truth file beside their folder tells how each was written), the ratio by writer.
 CPU time, not wall time, so other processes on the machine blur the figures less. The
 runs are interleaved (each round runs every method on a PDF in turn, in the reverse order
 every other round), so a machine that slows down or speeds up during the benchmark shifts
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.util
+import json
 import shutil
 import statistics
 import sys
@@ -101,6 +104,16 @@ def default_pdfs(tmp: Path) -> list[Path]:
     return [ROOT / "tests" / "data" / "real" / "101.pdf", *sorted((tmp / "docs").glob("*.pdf"))]
 
 
+def writer_of(path: Path) -> str:
+    """How a generated PDF was written (its truth file's ``writer=`` note), else "other"."""
+    truth = path.parent.parent / "truth" / (path.stem + ".json")
+    try:
+        notes = json.loads(truth.read_text(encoding="utf-8")).get("notes", "")
+    except (OSError, ValueError):
+        return "other"
+    return next((n.split("=", 1)[1] for n in notes.split() if n.startswith("writer=")), "other")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("paths", nargs="*", type=Path,
@@ -134,6 +147,14 @@ def main() -> None:
     print(f"PDFs: {len(pdfs)}, pages: {pages}")
     for name, v in med.items():
         print(f"median CPU ms per page, {name:8s}: {v:8.2f}")
+    groups: dict[str, list[int]] = {}
+    for k, p in enumerate(pdfs):
+        groups.setdefault(writer_of(p), []).append(k)
+    if len(groups) > 1:
+        for writer, ks in sorted(groups.items()):
+            ours = statistics.median(figures["ours"][k] for k in ks)
+            print(f"  written by {writer:6s} ({len(ks):2d} PDFs): ours / floor "
+                  f"{ours / statistics.median(figures['floor'][k] for k in ks):.1f}x")
     print(f"ours / floor: {med['ours'] / med['floor']:.1f}x (goal <= 5x)")
     if "camelot" in med:
         print(f"camelot / ours: {med['camelot'] / med['ours']:.0f}x faster (goal >= 30x)")
