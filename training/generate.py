@@ -19,7 +19,9 @@ default or by ``--kinds pdf``. So is the ``wording`` family (``NAMED_ONLY_FAMILI
 words, for the held-out experiment of :mod:`training.experiments.heldout_family`; and the
 ``scan_pictures`` family (:mod:`training.gen.pictures`): born-digital PDFs whose tables are
 pasted as pictures; the ``scan_miscoded`` family (:mod:`training.gen.miscoded`): born-digital
-PDFs whose fonts map their characters to wrong ones; the ``html_pictures`` family
+PDFs whose fonts map their characters to wrong ones; the ``scan_outlined`` family
+(:mod:`training.gen.outlined`): born-digital PDFs whose tables, or whole pages, are drawn as
+shapes; the ``html_pictures`` family
 (:mod:`training.gen.html_pictures`): web pages whose tables are pictures; and the ``html_word`` family (:mod:`training.gen.html_word`): web pages
 as Word, WPS and sites' content editors write them.
 """
@@ -49,16 +51,17 @@ FAMILIES: dict[str, str] = {
     "cell_boxes": "pdf", "shaded": "pdf", "thick_frame": "pdf", "dense": "pdf", "split_header": "pdf",
     "label_right": "pdf", "wording": "text",
     **{f: "scan" for f in SCAN_FAMILIES}, "scan_pictures": "scan", "scan_miscoded": "scan",
+    "scan_outlined": "scan",
 }
 EXTENSIONS = {"text": "txt", "html": "html", "pdf": "pdf", "scan": "pdf"}  # scans: pdf, tif, png or jpg
 OPT_IN_KINDS = {"scan"}  # slow to read (OCR): generated only when asked for by kind or family
 # PDF families the reader was never tuned on (a blind test): generated only when named
 HELD_OUT_FAMILIES = ("cell_boxes", "shaded", "thick_frame", "dense", "split_header", "label_right")
 # Families made only when named: the held-out PDF ones, the agency-wording text family,
-# pictured tables, miscoded fonts, the web pages of Word, WPS and site editors, and web pages
+# pictured tables, miscoded fonts, tables drawn as shapes, the web pages of Word, WPS and site editors, and web pages
 # whose tables are pictures (slow to read: OCR)
-NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures", "scan_miscoded", "html_word",
-                                            "html_pictures")
+NAMED_ONLY_FAMILIES = HELD_OUT_FAMILIES + ("wording", "scan_pictures", "scan_miscoded", "scan_outlined",
+                                            "html_word", "html_pictures")
 EMBEDDED_FONTS = 0.8  # share of PDFs whose fonts are embedded as subsets, as Word and WPS write them
 # how a PDF with embedded fonts has its content streams written (see gen.pdf_writers), by
 # weight; one with named fonts is written plainly (Word and WPS embed their fonts)

@@ -20,7 +20,9 @@ Families (kind ``scan``):
   pictures, the prose left as text (:mod:`training.gen.pictures`);
 - ``scan_miscoded`` (made only when named): a born-digital PDF whose fonts map their
   characters to wrong ones, so that only the rendered pages read right
-  (:mod:`training.gen.miscoded`).
+  (:mod:`training.gen.miscoded`);
+- ``scan_outlined`` (made only when named): a born-digital PDF whose tables, or whole
+  pages, are drawn as shapes, not text (:mod:`training.gen.outlined`).
 
 Degradation is driven by a numpy generator seeded from the document's own random stream,
 so output depends only on the seed.
@@ -176,6 +178,9 @@ def render_scan(rng: random.Random, family: str, blocks: list[Block]) -> tuple[b
     if family == "scan_miscoded":
         from .miscoded import render_miscoded
         return render_miscoded(rng, blocks)
+    if family == "scan_outlined":
+        from .outlined import render_outlined
+        return render_outlined(rng, blocks)
     layout = rng.choice(PDF_FAMILIES)
     if family == "scan_long" and layout == "landscape":
         layout = "ruled"  # a long picture is made of portrait pages
