@@ -1,5 +1,6 @@
 """Reports whose tables (or whole pages) are drawn as shapes: the generator's family
-``scan_outlined``."""
+``scan_outlined``, and the reader's second reading by OCR of a PDF whose text layer shows
+none of the form's tables."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from extractor.mupdf import pymupdf
 from training.gen.outlined import outline
 from training.generate import generate, select_families
 
+from .conftest import extract_and_score
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +58,37 @@ def test_outlined_pages_look_as_before_with_their_tables_out_of_the_text_layer(r
     assert tables >= 2
 
 
+def test_the_reader_lists_the_tables_drawn_as_shapes_to_be_read_by_ocr(ruled, tmp_path):
+    from extractor.readers.pdf import read_pdf
+    plain, shapes = tmp_path / "plain.pdf", tmp_path / "shapes.pdf"
+    plain.write_bytes(ruled)
+    shapes.write_bytes(outline(ruled, whole=False))
+    assert read_pdf(plain).image_regions == []
+    before = pymupdf.open(plain)
+    regions = read_pdf(shapes).image_regions
+    tables = [n + 1 for n, page in enumerate(before) if _drawn_box(page) is not None]
+    assert sorted({n for n, _ in regions}) == tables
+    for n, box in regions:  # each region lies within the box of its page's tables
+        assert pymupdf.Rect(box) in _drawn_box(before[n - 1]) + (-2, -2, 2, 2)
+
+
 def test_the_family_is_made_only_when_named_and_says_what_it_drew(tmp_path):
     path = generate(tmp_path, 1, seed=17201, families=["scan_outlined"])[0]
     truth = json.loads((tmp_path / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))
     assert "outlined=tables" in truth["notes"] and truth["kind"] == "scan"
     assert "scan_outlined" not in select_families(kinds=["scan"])  # made only when named
     assert "scan_outlined" in select_families(families=["scan_outlined"])
+
+
+@pytest.mark.slow
+def test_a_report_whose_tables_are_drawn_as_shapes_is_read_by_ocr(tmp_path):
+    pytest.importorskip("cv2")
+    pytest.importorskip("rapidocr_onnxruntime")
+    path = generate(tmp_path, 1, seed=17201, families=["scan_outlined"])[0]
+    result, score = extract_and_score(tmp_path, path)
+    warnings = result["document"]["warnings"]
+    assert any("text drawn as shapes) read by OCR" in w for w in warnings)
+    assert not any("read by OCR instead" in w for w in warnings)  # found without reading it all again
+    assert score.template_ok and score.agency_ok and score.year_ok
+    assert score.silent == 0
+    assert score.correct >= 0.97 * score.scored, (score.correct, score.scored)

@@ -63,7 +63,8 @@ def read(path: str | Path, max_text_bytes: int = MAX_TEXT_BYTES, ocr: bool = Tru
         doc = read_pdf(p, max_pages=max_pdf_pages)
         if ocr and (doc.needs_ocr or doc.image_regions):
             return _ocr_module(p).ocr_pdf(doc)
-        doc.warnings.extend(f"page {n}: a picture that may hold a table was not read (OCR is off)"
+        doc.warnings.extend(f"page {n}: a picture (or text drawn as shapes) that may hold a table "
+                            f"was not read (OCR is off)"
                             for n, _ in doc.image_regions)
         return doc
     if kind == "image":

@@ -146,8 +146,8 @@ def _note_geometry(i: int, page: OcrPage, warnings: list[str]) -> None:
 
 def ocr_pdf(doc: Document) -> Document:
     """The PDF Document with its ``needs_ocr`` pages read by OCR (lines put in page order)
-    and the text of its ``image_regions`` (pictures on pages with text of their own) put
-    among the page's lines where the picture stands."""
+    and the text of its ``image_regions`` (pictures, and text drawn as shapes, on pages with
+    text of their own) put among the page's lines where the region stands."""
     if not doc.needs_ocr and not doc.image_regions:
         return doc
     from ..mupdf import pymupdf
@@ -168,7 +168,7 @@ def ocr_pdf(doc: Document) -> Document:
             res = read_page_image(grey_pixels(page, DEFAULT_DPI, clip), DEFAULT_DPI,
                                   _to_page(page, DEFAULT_DPI, clip), upright=True)
             pictures.append((number, box, res))
-            warnings.append(f"page {number}: a picture read by OCR ({len(res.rows)} rows)")
+            warnings.append(f"page {number}: a picture (or text drawn as shapes) read by OCR ({len(res.rows)} rows)")
     done = set(doc.needs_ocr)
     warnings = [w for w in warnings if not (_page_of(w) in done and "needs OCR" in w)]
     warnings += [f"page {n}: read by OCR" for n in sorted(done)]

@@ -16,7 +16,9 @@ Per page (see :mod:`extractor.layout` and :mod:`extractor.grid`):
 4. page numbers in the top/bottom margin are dropped, and so are running headers and
    footers (margin lines repeating on several pages).
 
-A page without a usable text layer is listed in ``Document.needs_ocr`` with a warning.
+A page without a usable text layer is listed in ``Document.needs_ocr`` with a warning; big
+pictures and text drawn as shapes (:mod:`extractor.shapes`) on a page with text of its own
+are listed in ``Document.image_regions``, to be read by OCR.
 Files that cannot be read raise :class:`~extractor.errors.DocumentLoadError` with a
 one-line reason. Boxes are in pymupdf page space (unrotated page, points, y down).
 """
@@ -43,6 +45,7 @@ from ..layout import (Frame, Glyph, PageText, Row, furniture_key, in_margin, nor
 from ..level import leveled
 from ..model import BBox, Cell, Document, Line, new_cell
 from ..normalize import is_page_number
+from ..shapes import filled_boxes, shape_regions
 from ..textgrid import find_text_tables, merge_tall_labels
 from . import MAX_PDF_PAGES
 
@@ -212,7 +215,8 @@ class PageResult:
     items: list[Item] = field(default_factory=list)
     needs_ocr: bool = False
     layer: bool = False  # its text is a scan's OCR layer (painted invisibly)
-    images: list[BBox] = field(default_factory=list)  # page space: pictures to read by OCR
+    # page space: pictures, and text drawn as shapes (see extractor.shapes), to read by OCR
+    images: list[BBox] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -237,8 +241,10 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
         pt = page_text(page, vectors=stored <= PATHS_CONTENT)
         rules = None if pt.vectors is None else \
             vector_rules(pt.vectors, pt.frame, lambda: draws_no_open_paths(page))
+        drawings = None
         if rules is None:  # not collected, or shapes whose boxes do not tell their lines
-            rules = page_rules(page.get_cdrawings(), pt.frame)
+            drawings = page.get_cdrawings()
+            rules = page_rules(drawings, pt.frame)
     except Exception as e:  # MuPDF failing on a damaged page
         res.needs_ocr = True
         res.warnings.append(f"page {number}: cannot read the text ({_one_line(e)}); needs OCR")
@@ -265,6 +271,8 @@ def read_page(page: pymupdf.Page, number: int) -> PageResult:
     _check_scan(page, res.items, res)
     if not res.needs_ocr and images:
         res.images = _pictures_to_read(page, pt.glyphs, pt.frame)
+    if not res.needs_ocr and not res.layer and not pt.frame.turns:
+        res.images += shape_regions(filled_boxes(pt.vectors, drawings), pt.glyphs)
     return res
 
 
