@@ -28,3 +28,13 @@ def test_another_checkout_extracts_beside_this_one(tmp_path, monkeypatch):
 def test_a_folder_without_the_package_is_refused(tmp_path):
     with pytest.raises(SystemExit, match="no extractor/pipeline.py"):
         other_extract(tmp_path, tmp_path)
+
+
+def test_the_writer_of_a_generated_pdf_is_read_from_its_truth(tmp_path):
+    from training.bench_pdf import writer_of
+    from training.generate import generate
+    paths = generate(tmp_path, 6, seed=11, kinds=["pdf"])
+    notes = [(tmp_path / "truth" / f"{p.stem}.json").read_text(encoding="utf-8") for p in paths]
+    assert [writer_of(p) for p in paths] == [n.split("writer=")[1].split('"')[0].split()[0] for n in notes]
+    assert {writer_of(p) for p in paths} <= {"plain", "wps", "word"}
+    assert writer_of(REAL) == "other"
