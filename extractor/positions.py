@@ -205,21 +205,31 @@ def _place(doc: Document, cells: Sequence[Token], centres: list[float],
     slots: list[Slot] = [Slot("blank")] * len(centres)
     last = -1
     for t in filled:
-        x = position(doc, t)
-        if x is None or t.run:
-            return None
-        within = [k for k, e in enumerate(extents or ()) if e is not None and e[0] <= x <= e[1]]
-        if len(within) == 1:
-            j = within[0]
-        else:
-            j = min(range(len(centres)), key=lambda k: abs(centres[k] - x))
-            if abs(centres[j] - x) > reach:
-                return None
-        if j <= last:
+        j = None if t.run else _column_of(doc, t, centres, extents, reach)
+        if j is None or j <= last:
             return None
         slots[j] = Slot("num", t.value, t, t.text) if t.kind == "num" else Slot("mark", None, t, t.text)
         last = j
+    for t in cells:  # a column left blank keeps its empty cell, where one stands (a ruled grid's)
+        if t.kind == "blank":
+            j = _column_of(doc, t, centres, extents, reach)
+            if j is not None and slots[j].token is None:
+                slots[j] = Slot("blank", None, t, t.text)
     return tuple(slots)
+
+
+def _column_of(doc: Document, t: Token, centres: list[float],
+               extents: Optional[Sequence[Optional[tuple[float, float]]]], reach: float) -> Optional[int]:
+    """The one column whose printed name's extent holds the token's cell, else the column
+    whose centre it stands within ``reach`` of; None when it stands in none."""
+    x = position(doc, t)
+    if x is None:
+        return None
+    within = [k for k, e in enumerate(extents or ()) if e is not None and e[0] <= x <= e[1]]
+    if len(within) == 1:
+        return within[0]
+    j = min(range(len(centres)), key=lambda k: abs(centres[k] - x))
+    return j if abs(centres[j] - x) <= reach else None
 
 
 def place_under_header(doc: Document, cells: Sequence[Token], header: Sequence[Token],

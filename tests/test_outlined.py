@@ -9,6 +9,7 @@ import json
 import numpy as np
 import pytest
 
+from extractor.fields import UNSEEN_NOTE
 from extractor.mupdf import pymupdf
 from training.gen.outlined import outline
 from training.generate import generate, select_families
@@ -89,6 +90,8 @@ def test_a_report_whose_tables_are_drawn_as_shapes_is_read_by_ocr(tmp_path):
     warnings = result["document"]["warnings"]
     assert any("text drawn as shapes) read by OCR" in w for w in warnings)
     assert not any("read by OCR instead" in w for w in warnings)  # found without reading it all again
+    # the blanks of the page OCR read whole stand in its ruled grid's empty cells: blank, not review
+    assert not any(UNSEEN_NOTE in ((f["source"] or {}).get("note") or "") for f in result["fields"].values())
     assert score.template_ok and score.agency_ok and score.year_ok
     assert score.silent == 0
     assert score.correct >= 0.97 * score.scored, (score.correct, score.scored)

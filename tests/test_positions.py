@@ -111,6 +111,21 @@ def test_columns_printed_blank_throughout_take_their_place_from_the_cells():
     assert got == [0, 0, None, None, 0, 0, None]
 
 
+def test_a_column_left_blank_keeps_its_empty_cell():
+    """A blank placed by position is the empty cell of its column where the grid has one (its
+    box is the field's source, and OCR's row is no longer taken to have missed it); the
+    empty cells of the label's span stand in no column."""
+    from extractor.model import Document
+    from extractor.positions import settle_by_position
+    values = [["0"] * 7, ["0", "", "", "", "", "0", ""]]
+    lines, rows = _grid_rows(100.0, 40.0, values, 0)
+    settle_by_position(Document(path="x.png", kind="image", lines=lines), rows)
+    r = rows[1]
+    assert r.assignment.how == "aligned"
+    blanks = [(k, s.token.cell) for k, s in enumerate(r.reading) if s.kind == "blank"]
+    assert blanks == [(k, 4 + k) for k in (1, 2, 3, 4, 6)]  # value k stands in cell 4 + k
+
+
 def _turned(lines, turn):
     """The lines with their boxes in the space of a page turned a quarter: reading left to
     right runs up the page (``turn`` 1) or down it (3)."""
