@@ -101,6 +101,9 @@ def test_generated_pdfs_come_from_every_writer_and_named_fonts_from_the_plain_on
     writers = {w for w in WRITERS if any(f"writer={w}" in t["notes"] for t in mixed)}
     assert writers == set(WRITERS)
     assert all("writer=plain" in t["notes"] for t in mixed if "fonts=named" in t["notes"])
+    for t in mixed:  # the document information names the writer's program
+        creator = pymupdf.open(tmp_path / "mixed" / "docs" / t["document"]).metadata["creator"]
+        assert ("Word" in creator) == ("writer=word" in t["notes"])
     # the writer is drawn apart from the document's own random stream: written plainly, the
     # same seed makes the same reports
     monkeypatch.setattr(generate_module, "PDF_WRITERS", {"plain": 1})

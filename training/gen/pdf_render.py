@@ -18,6 +18,8 @@ from .pdf_text import CJK_FONT, font, text_width, wrap, write
 from .pdf_writers import page_content, resource
 
 PORTRAIT = (595.0, 842.0)
+# the document information a writer leaves (a plainly written file keeps WPS's, as before)
+PRODUCERS = {"word": ("Microsoft® Word 2016", "Microsoft® Word 2016"), "wps": ("WPS 文字", "WPS 文字")}
 
 
 @dataclass
@@ -83,7 +85,8 @@ class Flow:
             draw_page(doc, doc.new_page(width=spec.width, height=spec.height), spec.ops, embed, writer)
         if embed:
             embed_subsets(doc)
-        doc.set_metadata({"title": title, "creator": "WPS 文字", "producer": "",
+        creator, producer = PRODUCERS.get(writer, ("WPS 文字", ""))
+        doc.set_metadata({"title": title, "creator": creator, "producer": producer,
                           "creationDate": "D:20250101000000+08'00'", "modDate": "D:20250101000000+08'00'"})
         return doc.tobytes(garbage=3, deflate=True, no_new_id=True)
 
