@@ -52,7 +52,8 @@ Floors (:meth:`Report.failures`) are fractions 0..1; a run that evaluated no doc
 
 Input kind and layout family come from the truth (``kind``, ``family``); without them the
 kind is derived from the file extension (.txt/.md text, .html/.htm html, .pdf pdf, images
-image) and the family is ``"unknown"``.
+image) and the family is ``"unknown"``. Generated PDFs are also broken down by how their
+pages were written (``writer=`` in the truth's notes: plain, WPS, Word).
 """
 
 from __future__ import annotations
@@ -235,6 +236,7 @@ class DocScore:
     ms: float = 0.0
     error: Optional[str] = None  # set when extraction raised: a failed document
     extra_fields: int = 0  # result fields the truth does not know
+    writer: str = ""  # how a generated PDF was written (its truth notes' ``writer=``), else ""
 
     @property
     def failed(self) -> bool:
@@ -304,6 +306,13 @@ def layout_family(truth: dict) -> str:
     return str(truth.get("family") or "unknown")
 
 
+def pdf_writer(truth: dict) -> str:
+    """How a generated PDF's pages were written (``writer=`` in the truth's notes: plain,
+    wps, word), else ""."""
+    notes = str(truth.get("notes") or "")
+    return next((n.split("=", 1)[1] for n in notes.split() if n.startswith("writer=")), "")
+
+
 def _same_agency(result: dict, truth: dict) -> bool:
     a, b = result.get("agency"), truth.get("agency")
     return (a or "").strip() == (b or "").strip() if a is not None or b is not None else True
@@ -337,6 +346,7 @@ def score_document(result: dict, truth: dict) -> DocScore:
         agency_ok=_same_agency(result, truth),
         year_ok=_same_year(result, truth),
         extra_fields=sum(1 for fid in rfields if fid not in known),
+        writer=pdf_writer(truth),
     )
 
 
@@ -354,6 +364,7 @@ def failed_document(truth: dict, error: str, ms: float = 0.0) -> DocScore:
         year_ok=False,
         ms=ms,
         error=error,
+        writer=pdf_writer(truth),
     )
 
 
@@ -543,6 +554,10 @@ class Report:
     def by_family(self) -> dict[str, Totals]:
         return self.breakdown(lambda d: d.family)
 
+    def by_writer(self) -> dict[str, Totals]:
+        """Generated PDFs by how their pages were written (other documents left out)."""
+        return {k: t for k, t in self.breakdown(lambda d: d.writer).items() if k}
+
     def calibration(self) -> list[CalibrationBin]:
         return calibration(f for d in self.docs for f in d.fields)
 
@@ -590,6 +605,7 @@ class Report:
             "calibration": [b.to_dict() for b in bins],
             "by_kind": {k: t.to_dict() for k, t in self.by_kind().items()},
             "by_family": {k: t.to_dict() for k, t in self.by_family().items()},
+            "by_writer": {k: t.to_dict() for k, t in self.by_writer().items()},
             "worst_fields": [w.to_dict() for w in self.worst_fields()],
             "worst_documents": [d.name for d in self.worst_documents()],
             "failed_documents": [{"document": d.name, "error": d.error} for d in self.failed],
@@ -805,6 +821,8 @@ def print_report(r: Report, console: Optional[Console] = None) -> None:
     console.print(_worst_docs_table(r))
     console.print(_breakdown_table("By input kind", r.by_kind()))
     console.print(_breakdown_table("By layout family", r.by_family()))
+    if r.by_writer():
+        console.print(_breakdown_table("Generated PDFs by writer", r.by_writer()))
     console.print(_calibration_table(r))
     for d in r.failed:
         console.print(f"[red]failed[/red] {d.name}: {d.error}")

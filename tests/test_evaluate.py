@@ -252,6 +252,26 @@ def test_filters(dirs):
     assert [d.name for d in r.docs] == ["a.txt", "c.pdf"]
 
 
+def test_generated_pdfs_are_broken_down_by_writer(tmp_path):
+    from rich.console import Console
+
+    docs, truth = tmp_path / "d", tmp_path / "t"
+    docs.mkdir()
+    truth.mkdir()
+    write_case(docs, truth, "a", ".pdf", TRUTH | {"notes": "Generated (pdf/ruled). fonts=embedded writer=wps"})
+    write_case(docs, truth, "b", ".pdf", TRUTH | {"notes": "Generated (pdf/ruled). fonts=named writer=plain"})
+    write_case(docs, truth, "c", ".pdf", TRUTH | {"notes": "Generated (pdf/ruled). fonts=embedded writer=wps"})
+    write_case(docs, truth, "d", ".txt", TRUTH)  # no writer: left out of the breakdown
+    r = evaluate(docs, truth, extract=fake_extract)
+    writers = r.by_writer()
+    assert {k: t.docs for k, t in writers.items()} == {"plain": 1, "wps": 2}
+    assert writers["wps"].failed == 1  # c raised
+    assert set(json.loads(json.dumps(r.to_dict()))["by_writer"]) == {"plain", "wps"}
+    console = Console(record=True, width=200)
+    ev.print_report(r, console)
+    assert "Generated PDFs by writer" in console.export_text()
+
+
 def test_truth_kind_overrides_extension(tmp_path):
     docs, truth = tmp_path / "d", tmp_path / "t"
     docs.mkdir()
@@ -280,6 +300,7 @@ def test_print_report_runs(dirs):
     text = console.export_text()
     for needle in ("field accuracy", "silent errors", "By input kind", "Calibration", "c.pdf", "nodoc.json"):
         assert needle in text
+    assert "by writer" not in text  # no generated PDF here
 
 
 def test_seed_truth_round_trip():
