@@ -38,3 +38,18 @@ def test_the_writer_of_a_generated_pdf_is_read_from_its_truth(tmp_path):
     assert [writer_of(p) for p in paths] == [n.split("writer=")[1].split('"')[0].split()[0] for n in notes]
     assert {writer_of(p) for p in paths} <= {"plain", "wps", "word"}
     assert writer_of(REAL) == "other"
+
+
+def test_the_default_pdfs_are_written_four_by_each_writer(tmp_path):
+    from collections import Counter
+
+    from training.bench_pdf import default_pdfs, writer_of
+    pdfs = default_pdfs(tmp_path)
+    assert pdfs[0] == REAL
+    assert Counter(writer_of(p) for p in pdfs[1:]) == {"plain": 4, "wps": 4, "word": 4}
+    families = Counter(p.stem.split("_pdf_")[1] for p in pdfs[1:])
+    assert set(families.values()) == {2}  # every layout family twice, by two writers
+    by_family = {}
+    for p in pdfs[1:]:
+        by_family.setdefault(p.stem.split("_pdf_")[1], set()).add(writer_of(p))
+    assert all(len(w) == 2 for w in by_family.values())

@@ -111,3 +111,15 @@ def test_generated_pdfs_come_from_every_writer_and_named_fonts_from_the_plain_on
     plain = _truths(tmp_path / "plain")
     assert [t["fields"] for t in plain] == [t["fields"] for t in mixed]
     assert [t["notes"].replace("wps", "plain").replace("word", "plain") for t in mixed] == [t["notes"] for t in plain]
+
+
+def test_a_writer_can_be_asked_for_and_wps_and_word_embed_their_fonts(tmp_path):
+    from training.generate import generate_one
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "truth").mkdir()
+    for index in range(6):
+        for writer in WRITERS:
+            path = generate_one(tmp_path, index, 11, "ruled", writer)
+            notes = json.loads((tmp_path / "truth" / f"{path.stem}.json").read_text(encoding="utf-8"))["notes"]
+            assert f"writer={writer}" in notes
+            assert writer == "plain" or "fonts=embedded" in notes

@@ -2,9 +2,10 @@
 
     python -m training.bench_pdf [PDF_OR_DIR ...] [--repeat N] [--no-camelot] [--against CHECKOUT]
 
-Defaults to the real sample plus 12 generated PDFs (made on the fly, seeded; most with their
-fonts embedded as subsets and their pages written as WPS, Word or a PDF library writes them,
-the rest with named fonts, written plainly: see ``training/gen/pdf_writers.py``). For each
+Defaults to the real sample plus 12 generated PDFs (made on the fly, seeded: every layout
+family twice; four written as WPS writes them, four as Word does, with their fonts embedded as
+subsets as both do, and four plainly, as a PDF library writes them, most of those with
+embedded fonts too: see ``training/gen/pdf_writers.py``). For each
 PDF it measures CPU milliseconds per page, opening the file afresh every round, for:
 
 - ours: the whole extraction (:func:`extractor.pipeline.extract`), reader to fields;
@@ -99,9 +100,15 @@ def other_extract(checkout: Path, tmp: Path):
 
 
 def default_pdfs(tmp: Path) -> list[Path]:
-    from training.generate import generate
-    generate(tmp, n=12, seed=4242, kinds=["pdf"])
-    return [ROOT / "tests" / "data" / "real" / "101.pdf", *sorted((tmp / "docs").glob("*.pdf"))]
+    """The real sample and 12 generated PDFs: each layout family twice, four PDFs written as
+    each writer writes them (plain, WPS, Word), each family by two of them."""
+    from training.generate import PDF_WRITERS, generate_one, select_families
+    families, writers = select_families(kinds=["pdf"]), list(PDF_WRITERS)
+    (tmp / "docs").mkdir(parents=True, exist_ok=True)
+    (tmp / "truth").mkdir(parents=True, exist_ok=True)
+    made = [generate_one(tmp, i, 4242, families[i % len(families)], writers[(i + i // len(families)) % len(writers)])
+            for i in range(2 * len(families))]
+    return [ROOT / "tests" / "data" / "real" / "101.pdf", *made]
 
 
 def writer_of(path: Path) -> str:

@@ -125,7 +125,9 @@ def render(rng: random.Random, kind: str, family: str, blocks, agency: str = "",
     return render_pdf(rng, family, blocks, embed, writer), notes, EXTENSIONS[kind]
 
 
-def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
+def generate_one(out_dir: Path, index: int, seed: int, family: str, writer: str | None = None) -> Path:
+    """Write document ``index`` of ``seed`` in ``family`` and its truth; ``writer`` (a PDF's:
+    plain, wps or word; WPS and Word embed their fonts) is drawn when not given."""
     rng = random.Random(seed * 1_000_003 + index)
     kind = FAMILIES[family]
     report = make_report(rng)
@@ -139,8 +141,11 @@ def generate_one(out_dir: Path, index: int, seed: int, family: str) -> Path:
                 add_subtotals(rng, b.grid, report.printed.value)
     # drawn apart from the document's own random stream, which stays as it was
     embed = random.Random(f"fonts:{seed}:{index}").random() < EMBEDDED_FONTS
-    writers = random.Random(f"writer:{seed}:{index}")
-    writer = writers.choices(list(PDF_WRITERS), list(PDF_WRITERS.values()))[0] if embed else "plain"
+    if writer is None:
+        writers = random.Random(f"writer:{seed}:{index}")
+        writer = writers.choices(list(PDF_WRITERS), list(PDF_WRITERS.values()))[0] if embed else "plain"
+    else:
+        embed = embed or writer != "plain"
     data, notes, ext = render(rng, kind, family, blocks, report.agency, embed, writer)
     stem = f"g{index:05d}_{kind}_{family}"
     doc_path = out_dir / "docs" / f"{stem}.{ext}"
