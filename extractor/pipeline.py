@@ -29,7 +29,7 @@ from .rules import evaluate
 from .confidence import REVIEW_THRESHOLD
 from .settings import Settings
 from .sections import Section, find_sections, is_furniture, is_prose
-from .tables import (EMPTY_ROW_MATCH_BARE_LINE, RowRead, appeals_names, header_unit, read_appeals,
+from .tables import (EMPTY_ROW_MATCH_BARE_LINE, RowRead, appeals_names, header_unit, item_number, read_appeals,
                      read_rows, rows_printed_empty, whole_counts)
 from .template import Template, label_key, load_templates
 
@@ -278,7 +278,7 @@ def _rows_printed_empty(s: State) -> dict[str, Token]:
         return {}
     empty = rows_printed_empty(s.template, s.tokens, s.matches, s.rows, EMPTY_ROW_MATCH_BARE_LINE)
     if empty:
-        celled = {t.line for t in s.tokens if t.kind in ("num", "mark")}
+        celled = {t.line for i, t in enumerate(s.tokens) if t.kind in ("num", "mark") and not item_number(s.tokens, i)}
         lines = s.doc.lines
         empty = {f: t for f, t in empty.items() if t.line not in celled
                  and not any(c.unread for c in lines[t.line].cells)

@@ -96,9 +96,17 @@ def settle_by_position(doc: Document, rows: Sequence[RowRead]) -> None:
         centres = _column_centres(doc, table_rows)
         if centres is not None:
             parts = [(table_rows, centres)]
-        else:  # columns where a table's runs of rows show them, from values or else cells
-            parts = [(run, _column_centres(doc, run) or _slot_centres(doc, run))
-                     for run in _same_width_runs(doc, table_rows)]
+        else:  # columns where a table's runs of rows show them, from values or else cells,
+            # or else where the whole table's cells show them (a table without rules: its
+            # rows' edges move with what each prints, and a run of sparse rows shows no column)
+            whole = None
+            parts = []
+            for run in _same_width_runs(doc, table_rows):
+                centres = _column_centres(doc, run) or _slot_centres(doc, run)
+                if centres is None:
+                    whole = whole or _slot_centres(doc, table_rows)
+                    centres = whole
+                parts.append((run, centres))
         for part, centres in parts:
             if centres is None:
                 continue

@@ -30,6 +30,7 @@ EMPTY_ROW_MATCH = 0.8  # a row is read as printed empty only when its label matc
 # ... or this closely when its label's own line is known to hold no value, no blank mark and no
 # unread ink (a PDF's table: the lines of a label wrapped in a narrow column match in pieces)
 EMPTY_ROW_MATCH_BARE_LINE = 0.65
+ITEM_NUMBERS = 20  # a sub-item's number (1 属于国家秘密 ... 8) is no larger
 DEBRIS_CHARS = 2  # a label this short between a row label and its values is debris of another
 # a label opening with an item's number ("1、", "2.", "(3)"): the first line of a row's label,
 # never the wrapped rest of another's
@@ -286,11 +287,21 @@ def rows_printed_empty(template: Template, tokens: Sequence[Token], matches: Seq
         # the last row's own values stand before the next label (the next table's header)
         hi = after[0].token if after else next(
             (i for i in range(m.token + 1, len(tokens)) if tokens[i].kind == "label"), len(tokens))
-        stray = any(t.kind in ("num", "mark") and id(t) not in taken for t in tokens[lo:hi])
+        stray = any(t.kind in ("num", "mark") and id(t) not in taken and not item_number(tokens, i)
+                    for i, t in enumerate(tokens[lo:hi], lo))
         if inside and not stray:
             table = template.table(m.table)
             out.update({table.field_id(m.row, c.id): tokens[m.token] for c in table.columns})
     return out
+
+
+def item_number(tokens: Sequence[Token], i: int) -> bool:
+    """Token ``i`` is a small whole number just before a label on its line: the label's item
+    number printed in a column of its own ("1 | 属于国家秘密"), no value of any row."""
+    t = tokens[i]
+    if t.kind != "num" or t.value is None or not (0 < t.value <= ITEM_NUMBERS) or not t.value.is_integer():
+        return False
+    return i + 1 < len(tokens) and tokens[i + 1].kind == "label" and tokens[i + 1].line == t.line
 
 
 def _skipped_rows(table: Table, m: RowMatch, nxt: Optional[RowMatch]) -> list[str]:

@@ -268,6 +268,23 @@ def test_a_row_printed_blank_in_a_table_without_rules_is_blank(tmp_path):
     assert [(fields[f]["value"], fields[f]["status"]) for f in row] == [(None, "blank")] * len(row)
 
 
+def test_a_sparse_table_with_item_numbers_in_a_column_of_their_own(tmp_path):
+    """g00131 of seed 18103 (label_right, no rules): most rows print nothing, the sub-items'
+    numbers stand in a column of their own left of their labels, and no row prints every
+    column. The numbers are no values (a row printing nothing beside them is blank), and the
+    sub-items' values take their places from the whole table's cells, their own rows showing
+    too few columns."""
+    fields, truth = extract_generated(tmp_path, 131, 18103, "label_right")
+    rows = [f for f in truth if f.startswith("requests.denied.")]
+    blank = [f for f in rows if f.startswith("requests.denied.prohibited_by_law.")]
+    assert blank and all(truth[f] is None for f in blank)
+    assert [(fields[f]["value"], fields[f]["status"]) for f in blank] == [(None, "blank")] * len(blank)
+    printed = [f for f in rows if truth[f] is not None]
+    assert len(printed) >= 4
+    assert all(fields[f]["value"] == truth[f] and fields[f]["status"] == "ok" for f in printed)
+    assert all(fields[f]["value"] is None for f in rows if truth[f] is None)
+
+
 def test_appeals_values_within_their_names_are_placed_under_them(tmp_path):
     # g00423 of seed 13131 (pdftotext -layout text): 行政复议's five names stand on the line
     # above the other groups' ten, and each value stands at the right end of its name, past
@@ -289,3 +306,17 @@ def test_cells_split_on_tabs_have_no_text_column(tmp_path):
     fields, truth = extract_generated(tmp_path, 28, 13131, "tabs")
     assert truth["requests.other.research"] is None and truth["requests.other.commercial"] == 0
     assert fields["requests.other.research"]["status"] != "ok"
+
+
+def test_an_item_number_is_a_small_whole_number_just_before_a_label_on_its_line():
+    from extractor.model import Token
+    from extractor.tables import item_number
+    tokens = [Token("num", "2", 4, 0, value=2.0), Token("label", "其他法律行政法规禁止公开", 4, 1),
+              Token("num", "2", 4, 2, value=2.0), Token("num", "3", 5, 0, value=3.0),
+              Token("label", "危及“三安全一稳定”", 6, 0), Token("num", "120", 6, 1, value=120.0),
+              Token("label", "其他", 6, 2), Token("num", "1.5", 7, 0, value=1.5), Token("label", "x", 7, 1)]
+    assert [item_number(tokens, i) for i in range(len(tokens))] == [
+        True, False, False,  # a value after the label is no item number
+        False,  # the label it stands before is on another line
+        False, False,  # 120 is too large for an item's number
+        False, False, False]  # nor is 1.5 whole
