@@ -99,14 +99,10 @@ def settle_by_position(doc: Document, rows: Sequence[RowRead]) -> None:
         else:  # columns where a table's runs of rows show them, from values or else cells,
             # or else where the whole table's cells show them (a table without rules: its
             # rows' edges move with what each prints, and a run of sparse rows shows no column)
-            whole = None
-            parts = []
-            for run in _same_width_runs(doc, table_rows):
-                centres = _column_centres(doc, run) or _slot_centres(doc, run)
-                if centres is None:
-                    whole = whole or _slot_centres(doc, table_rows)
-                    centres = whole
-                parts.append((run, centres))
+            runs = [(run, _column_centres(doc, run) or _slot_centres(doc, run))
+                    for run in _same_width_runs(doc, table_rows)]
+            whole = _slot_centres(doc, table_rows) if any(c is None for _, c in runs) else None
+            parts = [(run, whole if centres is None else centres) for run, centres in runs]
         for part, centres in parts:
             if centres is None:
                 continue
