@@ -16,7 +16,7 @@ from __future__ import annotations
 from statistics import median
 from typing import Iterable, Sequence
 
-from .layout import Glyph
+from .layout import Glyph, union
 from .model import BBox
 
 SHAPE_SIZE = 30.0  # points: a glyph's box is no larger on either side
@@ -46,7 +46,7 @@ def shape_regions(boxes: Sequence[BBox], glyphs: Sequence[Glyph]) -> list[BBox]:
     for group in _groups(shapes):
         if len(group) < MIN_SHAPES:
             continue
-        box = (min(b[0] for b in group), min(b[1] for b in group), max(b[2] for b in group), max(b[3] for b in group))
+        box = union(group)
         inside = sum(len(g.c) for g in glyphs if _holds(box, g))
         if inside <= TEXT_SHARE * len(group):
             out.append(box)

@@ -39,6 +39,7 @@ import time
 import warnings
 from pathlib import Path
 
+from extractor.evaluate import pdf_writer
 from extractor.mupdf import pymupdf
 
 from extractor.pipeline import extract
@@ -115,10 +116,9 @@ def writer_of(path: Path) -> str:
     """How a generated PDF was written (its truth file's ``writer=`` note), else "other"."""
     truth = path.parent.parent / "truth" / (path.stem + ".json")
     try:
-        notes = json.loads(truth.read_text(encoding="utf-8")).get("notes", "")
+        return pdf_writer(json.loads(truth.read_text(encoding="utf-8"))) or "other"
     except (OSError, ValueError):
         return "other"
-    return next((n.split("=", 1)[1] for n in notes.split() if n.startswith("writer=")), "other")
 
 
 def main() -> None:

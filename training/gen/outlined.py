@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 
+from extractor.layout import union
 from extractor.mupdf import pymupdf
 
 from .document import Block
@@ -47,10 +48,8 @@ def _ruled_box(page: pymupdf.Page) -> pymupdf.Rect | None:
     rects = [d["rect"] for d in page.get_drawings()]
     if not rects:
         return None
-    # by hand: MuPDF's union leaves out empty rectangles, and a rule's box has no height or width
-    box = pymupdf.Rect(min(r.x0 for r in rects) - 1, min(r.y0 for r in rects) - 1,
-                       max(r.x1 for r in rects) + 1, max(r.y1 for r in rects) + 1)
-    return box & page.rect
+    # not MuPDF's union, which leaves out empty rectangles (a rule's box has no height or width)
+    return (pymupdf.Rect(union(rects)) + (-1, -1, 1, 1)) & page.rect
 
 
 def _as_shapes(page: pymupdf.Page) -> pymupdf.Document:
